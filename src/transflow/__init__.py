@@ -1,0 +1,3 @@
+"""transflow: German municipal news → English drafts editors can trust."""
+
+__version__ = "0.1.0"

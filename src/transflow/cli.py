@@ -1,0 +1,329 @@
+"""The `transflow` command: parses arguments, shows progress, maps errors to exit codes.
+
+All work happens in library functions; each command calls one and formats its result.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from transflow.errors import ChecksFailed, Interrupted, TransflowError
+from transflow.project import Project
+
+app = typer.Typer(
+    help="Translate German municipal news into English drafts editors can trust.\n\n"
+    "Example: transflow translate",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+model_app = typer.Typer(
+    help="Install and list translation models.\n\nExample: transflow model list", no_args_is_help=True
+)
+glossary_app = typer.Typer(
+    help="Maintain and check glossary.yml.\n\nExample: transflow glossary add Rathaus 'town hall'",
+    no_args_is_help=True,
+)
+app.add_typer(model_app, name="model")
+app.add_typer(glossary_app, name="glossary")
+
+ProjectOption = Annotated[
+    Path,
+    typer.Option(
+        "--project", "-C", help="Project folder (holds sources/ and glossary.yml).", show_default="."
+    ),
+]
+
+
+def _project(path: Path | None) -> Project:
+    return Project((path or Path.cwd()).resolve())
+
+
+def _console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, highlight=False)
+
+
+@app.command()
+def translate(
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="Only these article files.", show_default=False)
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Re-translate every article, changed or not.")
+    ] = False,
+    threads: Annotated[int, typer.Option(help="CPU threads for the engine (0: one per core).", min=0)] = 0,
+    beam_size: Annotated[int, typer.Option(help="Beam size: higher is slower and often better.", min=1)] = 4,
+    project: ProjectOption = Path("."),
+) -> None:
+    """Translate new or changed articles in sources/ into English drafts in output/.
+
+    Example: transflow translate            (all new or changed articles)
+    Example: transflow translate sources/altena.txt --force
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.table import Table
+
+    from transflow.engine import GENERATED_NOTICE, EngineOptions, ModelPackage
+    from transflow.translate import run_translate
+
+    out, err = _console(), _console(stderr=True)
+    proj = _project(project)
+    progress = Progress(
+        TextColumn("[bold]translating"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("sentences"),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    )
+    task = progress.add_task("translate", total=0)
+
+    def on_start(total: int, package: ModelPackage) -> None:
+        if getattr(package, "generated", None):
+            err.print(f"[bold red]WARNING: {GENERATED_NOTICE}[/] ({package.label})")
+        progress.update(task, total=total)
+        progress.start()
+
+    try:
+        report = run_translate(
+            proj,
+            files=[f.resolve() for f in files] if files else None,
+            force=force,
+            options=EngineOptions(beam_size=beam_size, threads=threads),
+            on_start=on_start,
+            progress=lambda n: progress.advance(task, n),
+        )
+    finally:
+        if progress.live.is_started:
+            progress.stop()
+    for warning in report.warnings:
+        err.print(f"warning: {warning}")
+    table = Table(title=f"model: {report.model.label}" if report.model else None)
+    for column in ("article", "status", "sentences", "enforced", "missing", "note"):
+        table.add_column(column)
+    for r in report.results:
+        table.add_row(
+            r.slug,
+            r.status,
+            str(r.sentences or ""),
+            str(r.terms_enforced or ""),
+            str(r.terms_missing or ""),
+            r.message,
+        )
+    out.print(table)
+    done = len(report.translated)
+    out.print(f"{done} translated, {len(report.results) - done} not translated")
+    if report.model is not None and report.model.generated:
+        err.print(f"[bold red]WARNING: {GENERATED_NOTICE}[/]")
+
+
+@model_app.command("install")
+def model_install(
+    path: Annotated[
+        Path | None, typer.Argument(help="A .argosmodel file; leave out to use the argos index (internet).")
+    ] = None,
+) -> None:
+    """Install a German→English model package.
+
+    Example: transflow model install translate-de_en-1_0.argosmodel
+    """
+    from transflow.engine import install_from_index, install_model
+
+    out = _console()
+    package = install_model(path) if path else install_from_index(lambda m: out.print(m))
+    out.print(f"installed {package.label} in {package.path}")
+
+
+@model_app.command("list")
+def model_list() -> None:
+    """List installed model packages; the one translate uses is marked *.
+
+    Example: transflow model list
+    """
+    from transflow.engine import installed_models, packages_dir
+    from transflow.errors import ModelError
+
+    out = _console()
+    try:
+        from transflow.engine import find_model
+
+        chosen = find_model().path
+    except ModelError:
+        chosen = None
+    packages = installed_models()
+    if not packages:
+        out.print(f"no models installed in {packages_dir()}")
+    for p in packages:
+        mark = "*" if p.path == chosen else " "
+        kind = f" [generated test model, {p.generated}]" if p.generated else ""
+        out.print(f"{mark} {p.label}  {p.from_code}→{p.to_code}{kind}")
+
+
+@glossary_app.command("list")
+def glossary_list(project: ProjectOption = Path(".")) -> None:
+    """Show every glossary term and its required English.
+
+    Example: transflow glossary list
+    """
+    from rich.table import Table
+
+    from transflow.glossary import load_glossary
+
+    glossary = load_glossary(_project(project).glossary)
+    table = Table()
+    for column in ("German", "English", "plural", "note"):
+        table.add_column(column)
+    for e in glossary.entries:
+        english = e.en if e.translate else f"{e.en} (not translated)"
+        table.add_row(e.de, english, e.en_plural or "", e.note or "")
+    _console().print(table)
+
+
+def _edit_glossary(project: Path, edit: Callable[[str], str]) -> None:
+    from transflow.project import atomic_write
+
+    path = _project(project).glossary
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    atomic_write(path, edit(text))
+
+
+@glossary_app.command("add")
+def glossary_add(
+    german: Annotated[str, typer.Argument(help="German term (base form).")],
+    english: Annotated[str | None, typer.Argument(help="Required English rendering.")] = None,
+    note: Annotated[str | None, typer.Option(help="A note for editors.")] = None,
+    no_translate: Annotated[bool, typer.Option("--no-translate", help="A name that stays German.")] = False,
+    project: ProjectOption = Path("."),
+) -> None:
+    """Add a term to glossary.yml, keeping its comments and layout.
+
+    Example: transflow glossary add Rathaus "town hall" --note "the building"
+    Example: transflow glossary add Stellwerk --no-translate
+    """
+    from transflow.glossary import add_term
+
+    _edit_glossary(project, lambda text: add_term(text, german, english, note, not no_translate))
+    _console().print(f"added {german}")
+
+
+@glossary_app.command("remove")
+def glossary_remove(
+    german: Annotated[str, typer.Argument(help="German term to remove.")],
+    project: ProjectOption = Path("."),
+) -> None:
+    """Remove a term from glossary.yml.
+
+    Example: transflow glossary remove Rathaus
+    """
+    from transflow.glossary import remove_term
+
+    _edit_glossary(project, lambda text: remove_term(text, german))
+    _console().print(f"removed {german}")
+
+
+@glossary_app.command("lint")
+def glossary_lint(project: ProjectOption = Path(".")) -> None:
+    """Check glossary.yml and print every problem with its line number.
+
+    Example: transflow glossary lint
+    """
+    from transflow.errors import GlossaryError
+    from transflow.glossary import load_glossary
+
+    path = _project(project).glossary
+    try:
+        glossary = load_glossary(path)
+    except GlossaryError as e:
+        for problem in e.problems:
+            print(f"{path.name}: {problem}", file=sys.stderr)
+        raise ChecksFailed(f"{len(e.problems)} problem(s) in {path.name}") from e
+    _console().print(f"{path.name}: {len(glossary.entries)} terms, no problems")
+
+
+@glossary_app.command("check")
+def glossary_check(
+    slugs: Annotated[
+        list[str] | None, typer.Argument(help="Articles to check (default: all).", show_default=False)
+    ] = None,
+    project: ProjectOption = Path("."),
+) -> None:
+    """List glossary terms whose rendering is missing from drafts; exit 1 if any.
+
+    Example: transflow glossary check altena-2018-04-oecd-studie
+    """
+    from transflow.checks import check_drafts
+
+    proj = _project(project)
+    missing = check_drafts(proj, slugs or None)
+    out = _console()
+    for item in missing:
+        out.print(f"{item.slug}: '{item.surface}' needs '{item.english}' in: {item.sentence}")
+    if missing:
+        raise ChecksFailed(f"{len(missing)} required term(s) missing")
+    out.print("all glossary terms present")
+
+
+def _crash_log(project_dir: Path) -> Path:
+    """Write the traceback of an unexpected error where the user can send it to us."""
+    folder = project_dir / "output" / ".transflow" / "logs"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        import tempfile
+
+        folder = Path(tempfile.gettempdir())
+    path = folder / f"crash-{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
+    path.write_text(traceback.format_exc(), encoding="utf-8")
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI and return the exit code; errors become one `error:` line."""
+    import click
+
+    try:
+        app(args=argv, prog_name="transflow", standalone_mode=False)
+        return 0
+    except TransflowError as e:
+        print(f"error: {e.message}", file=sys.stderr)
+        if e.hint:
+            print(f"hint: {e.hint}", file=sys.stderr)
+        return e.exit_code
+    except click.exceptions.Exit as e:
+        return e.exit_code
+    except click.exceptions.Abort:
+        print(f"error: {Interrupted('interrupted').message}", file=sys.stderr)
+        return Interrupted.exit_code
+    except click.ClickException as e:
+        print(f"error: {e.format_message()}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("error: interrupted; finished articles are kept, run again to continue", file=sys.stderr)
+        return Interrupted.exit_code
+    except Exception as e:
+        args = argv if argv is not None else sys.argv[1:]
+        where = Path(args[args.index("--project") + 1]) if "--project" in args[:-1] else Path.cwd()
+        log = _crash_log(where)
+        print(f"error: unexpected {type(e).__name__}: {e} (details in {log})", file=sys.stderr)
+        return 70
+
+
+def run() -> None:
+    """Console-script entry point."""
+    started = time.monotonic()
+    code = main()
+    if os.environ.get("TRANSFLOW_TIMING"):
+        print(f"[{time.monotonic() - started:.2f}s]", file=sys.stderr)
+    sys.exit(code)

@@ -1,0 +1,331 @@
+"""argos packages → CTranslate2 + sentencepiece: finding, installing, loading, batched decoding.
+
+argostranslate manages the packages (install, index); translation goes straight to the
+package's CTranslate2 model and sentencepiece files, so nothing is downloaded at
+translate time and every sentence of a run shares one model load and one sorted stream.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from transflow.errors import ModelError
+
+GENERATED_KEY = "transflow_generated"  # same key as testing.make_model writes
+GENERATED_NOTICE = "generated test model: this English is not a translation"
+MAX_SOURCE_PIECES = 200  # longer "sentences" (run-ons) are cut into chunks of this size
+INSTALL_HINT = (
+    "install one: transflow model install PATH.argosmodel (or `transflow model install` with internet access)"
+)
+
+
+def decoding_cap(source_pieces: int) -> int:
+    """Most target pieces for a source of this length: 1.5 × source + 10.
+
+    It bounds the cost of every sentence and cuts off MT repetition loops.
+    """
+    return int(1.5 * source_pieces) + 10
+
+
+@dataclass(frozen=True)
+class ModelPackage:
+    """An installed argos translation package."""
+
+    name: str
+    version: str
+    path: Path
+    from_code: str
+    to_code: str
+    generated: str | None = None  # size of a transflow-generated test model
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} {self.version}"
+
+
+def packages_dir() -> Path:
+    """argostranslate's package folder: ``ARGOS_PACKAGES_DIR`` or the XDG data folder."""
+    if os.environ.get("ARGOS_PACKAGES_DIR"):
+        return Path(os.environ["ARGOS_PACKAGES_DIR"])
+    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data) / "argos-translate" / "packages"
+
+
+def _read_package(folder: Path) -> ModelPackage | None:
+    try:
+        meta = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(meta, dict):
+        return None
+    return ModelPackage(
+        name=folder.name,
+        version=str(meta.get("package_version", "")),
+        path=folder,
+        from_code=str(meta.get("from_code", "")),
+        to_code=str(meta.get("to_code", "")),
+        generated=meta.get(GENERATED_KEY),
+    )
+
+
+def installed_models() -> list[ModelPackage]:
+    """Every installed package, sorted by name."""
+    folder = packages_dir()
+    if not folder.is_dir():
+        return []
+    found = (_read_package(p) for p in sorted(folder.iterdir()) if p.is_dir())
+    return [p for p in found if p is not None]
+
+
+def find_model() -> ModelPackage:
+    """The German→English package to use: a real one before a generated test model."""
+    candidates = [
+        p
+        for p in installed_models()
+        if p.from_code == "de" and p.to_code == "en" and (p.path / "model").is_dir()
+    ]
+    if not candidates:
+        raise ModelError("no German→English model is installed", hint=INSTALL_HINT)
+    candidates.sort(key=lambda p: (p.generated is not None, p.name))
+    return candidates[0]
+
+
+def check_package_file(path: Path) -> dict[str, Any]:
+    """Validate an ``.argosmodel`` before installing; return its metadata."""
+    if not path.is_file():
+        raise ModelError(f"{path}: no such file", hint=INSTALL_HINT)
+    if not zipfile.is_zipfile(path):
+        raise ModelError(f"{path.name}: not an argos model package (not a zip archive)")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            tops = {n.split("/", 1)[0] for n in names}
+            if len(tops) != 1:
+                raise ModelError(f"{path.name}: expected one top folder in the package")
+            top = tops.pop()
+            needed = [f"{top}/metadata.json", f"{top}/model/model.bin"]
+            missing = [n for n in needed if n not in names]
+            if missing or not any(n.endswith((".model", "bpe.model")) for n in names):
+                raise ModelError(
+                    f"{path.name}: incomplete package (missing {', '.join(missing) or 'tokenizer'})"
+                )
+            bad = archive.testzip()
+            if bad is not None:
+                raise ModelError(
+                    f"{path.name}: corrupt package ({bad} fails its checksum); download it again"
+                )
+            meta = json.loads(archive.read(f"{top}/metadata.json"))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+        raise ModelError(f"{path.name}: corrupt or truncated package ({e}); download it again") from e
+    if meta.get("from_code") != "de" or meta.get("to_code") != "en":
+        raise ModelError(
+            f"{path.name}: translates {meta.get('from_code')}→{meta.get('to_code')}, "
+            "transflow needs a German→English (de→en) model"
+        )
+    return dict(meta)
+
+
+def install_model(path: Path) -> ModelPackage:
+    """Install a de→en ``.argosmodel`` file into argostranslate's package folder."""
+    check_package_file(path)
+    target = packages_dir()
+    target.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path) as archive:
+        top = archive.namelist()[0].split("/", 1)[0]
+        archive.extractall(target)
+    package = _read_package(target / top)
+    if package is None:  # pragma: no cover - check_package_file read the same metadata
+        raise ModelError(f"{path.name}: installed, but its metadata cannot be read")
+    return package
+
+
+def install_from_index(progress: Callable[[str], None] | None = None) -> ModelPackage:
+    """Download and install argostranslate's current de→en package (needs internet)."""
+    os.environ.setdefault("ARGOS_PACKAGES_DIR", str(packages_dir()))
+    try:
+        import argostranslate.package as argos_package
+
+        if progress:
+            progress("fetching the argos package index")
+        argos_package.update_package_index()
+        available = [
+            p for p in argos_package.get_available_packages() if p.from_code == "de" and p.to_code == "en"
+        ]
+        if not available:
+            raise ModelError("the argos index lists no German→English package")
+        if progress:
+            progress(f"downloading {available[0]}")
+        downloaded = Path(available[0].download())
+    except ModelError:
+        raise
+    except Exception as e:
+        raise ModelError(f"cannot reach the argos model index ({type(e).__name__})", hint=INSTALL_HINT) from e
+    return install_model(downloaded)
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    """Decoding settings; they are part of every draft's signature."""
+
+    beam_size: int = 4
+    threads: int = 0  # 0: one per core
+    max_batch_tokens: int = 2048
+
+    @property
+    def intra_threads(self) -> int:
+        """Threads for CTranslate2: the option, else ``TRANSFLOW_THREADS``, else one per core."""
+        from_env = os.environ.get("TRANSFLOW_THREADS", "")
+        return self.threads or (int(from_env) if from_env.isdigit() else 0) or os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class Translation:
+    """Engine output for one sentence, with what glossary enforcement needs."""
+
+    source: str
+    text: str
+    source_spans: list[tuple[int, int]] = field(repr=False)  # byte spans of source pieces
+    target_pieces: list[str] = field(repr=False)
+    attention: list[list[float]] = field(repr=False)  # target piece × source piece
+
+
+@dataclass
+class _Job:
+    sentence: int
+    offset: int  # index of the chunk's first source piece within the sentence
+    pieces: list[str]
+
+
+class Engine:
+    """One loaded model. Load happens on first use, once per process."""
+
+    def __init__(self, package: ModelPackage, options: EngineOptions | None = None) -> None:
+        self.package = package
+        self.options = options or EngineOptions()
+        self._translator: Any = None
+        self._tokenizer: Any = None
+        self.calls = 0  # translate_batch calls, for tests and benchmarks
+
+    def _load(self) -> None:
+        if self._translator is not None:
+            return
+        try:
+            import ctranslate2
+            import sentencepiece
+
+            spm_files = sorted(self.package.path.glob("*.model"))
+            if not spm_files:
+                raise ModelError(f"{self.package.name}: no sentencepiece model in the package")
+            self._tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(spm_files[0]))
+            self._translator = ctranslate2.Translator(
+                str(self.package.path / "model"),
+                device="cpu",
+                inter_threads=1,
+                intra_threads=self.options.intra_threads,
+            )
+        except ModelError:
+            raise
+        except Exception as e:
+            raise ModelError(
+                f"{self.package.name}: cannot load the model ({str(e).splitlines()[0][:120]})",
+                hint="reinstall it: transflow model install PATH.argosmodel",
+            ) from e
+
+    def checksum(self) -> str:
+        """sha256 of the model weights, for signatures."""
+        digest = hashlib.sha256()
+        with open(self.package.path / "model" / "model.bin", "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
+
+    def tokenize(self, sentence: str) -> tuple[list[str], list[tuple[int, int]]]:
+        """Sentencepiece pieces and their byte spans in the sentence."""
+        self._load()
+        proto = self._tokenizer.encode(sentence, return_type="proto")
+        return [p.piece for p in proto.pieces], [(p.begin, p.end) for p in proto.pieces]
+
+    def translate(
+        self,
+        sentences: list[str],
+        progress: Callable[[int], None] | None = None,
+    ) -> list[Translation]:
+        """Translate all sentences in one length-sorted, token-batched stream."""
+        if not sentences:
+            return []
+        self._load()
+        tokenized = [self.tokenize(s) for s in sentences]
+        jobs = [
+            _Job(i, start, pieces[start : start + MAX_SOURCE_PIECES])
+            for i, (pieces, _) in enumerate(tokenized)
+            for start in range(0, max(len(pieces), 1), MAX_SOURCE_PIECES)
+        ]
+        jobs.sort(key=lambda j: (-len(j.pieces), j.sentence, j.offset))
+        outputs: dict[tuple[int, int], tuple[list[str], list[list[float]]]] = {}
+        done_chunks: dict[int, int] = {}
+        chunks_of = {i: max(1, -(-len(p) // MAX_SOURCE_PIECES)) for i, (p, _) in enumerate(tokenized)}
+        for batch in self._batches(jobs):
+            longest = max(len(j.pieces) for j in batch)
+            results = self._translator.translate_batch(
+                [j.pieces or ["."] for j in batch],
+                beam_size=self.options.beam_size,
+                max_batch_size=self.options.max_batch_tokens,
+                batch_type="tokens",
+                max_decoding_length=decoding_cap(longest),
+                return_attention=True,
+                return_scores=False,
+            )
+            self.calls += 1
+            finished = 0
+            for job, result in zip(batch, results, strict=True):
+                cap = decoding_cap(len(job.pieces))
+                pieces = list(result.hypotheses[0][:cap])
+                attention = [list(row) for row in (result.attention[0] if result.attention else [])][:cap]
+                outputs[(job.sentence, job.offset)] = (pieces, attention)
+                done_chunks[job.sentence] = done_chunks.get(job.sentence, 0) + 1
+                finished += done_chunks[job.sentence] == chunks_of[job.sentence]
+            if progress and finished:
+                progress(finished)
+        return [self._assemble(i, s, tokenized[i], outputs) for i, s in enumerate(sentences)]
+
+    def _batches(self, jobs: list[_Job]) -> list[list[_Job]]:
+        """Cut the sorted stream into batches of at most ``max_batch_tokens`` source pieces."""
+        batches: list[list[_Job]] = []
+        current: list[_Job] = []
+        for job in jobs:
+            width = max([len(j.pieces) for j in current] + [len(job.pieces)])
+            if current and width * (len(current) + 1) > self.options.max_batch_tokens:
+                batches.append(current)
+                current = []
+            current.append(job)
+        if current:
+            batches.append(current)
+        return batches
+
+    def _assemble(
+        self,
+        index: int,
+        sentence: str,
+        tokenized: tuple[list[str], list[tuple[int, int]]],
+        outputs: dict[tuple[int, int], tuple[list[str], list[list[float]]]],
+    ) -> Translation:
+        source_pieces, spans = tokenized
+        total = len(source_pieces)
+        target: list[str] = []
+        attention: list[list[float]] = []
+        for offset in range(0, max(total, 1), MAX_SOURCE_PIECES):
+            pieces, rows = outputs[(index, offset)]
+            target.extend(pieces)
+            for row in rows:
+                full = [0.0] * total
+                full[offset : offset + len(row)] = row[: max(0, total - offset)]
+                attention.append(full)
+        text = self._tokenizer.decode_pieces(target) if target else ""
+        return Translation(sentence, text.strip(), spans, target, attention)

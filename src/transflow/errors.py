@@ -1,0 +1,63 @@
+"""One error family: every failure a user can cause or fix is a ``TransflowError``.
+
+The CLI catches the base class once, prints ``error: <message>`` (and ``hint: …``) and
+exits with the error's code. Exit codes: 0 ok, 1 checks failed, 2 usage/config/model,
+3 input problems, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+
+class TransflowError(Exception):
+    """Base class: a one-line message, an optional hint, and the exit code."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class ConfigError(TransflowError):
+    """The project folder or a setting is unusable (exit 2)."""
+
+
+class GlossaryError(TransflowError):
+    """glossary.yml is invalid; ``problems`` holds one line per problem with its YAML line."""
+
+    def __init__(self, problems: list[str], path: str = "glossary.yml") -> None:
+        self.problems = problems
+        first = problems[0] if problems else "invalid glossary"
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(f"{path}: {first}{more}", hint="run `transflow glossary lint` for every problem")
+
+
+class ModelError(TransflowError):
+    """No usable German→English model: missing, corrupt or for the wrong languages (exit 2)."""
+
+
+class InputError(TransflowError):
+    """A source article or file given on the command line cannot be used (exit 3)."""
+
+    exit_code = 3
+
+
+class OutputError(TransflowError):
+    """A result could not be written (folder not writable, disk full); earlier files are intact."""
+
+
+class LockedError(TransflowError):
+    """Another transflow process holds the project's run lock."""
+
+
+class ChecksFailed(TransflowError):
+    """A check found problems, e.g. required glossary terms missing from a draft (exit 1)."""
+
+    exit_code = 1
+
+
+class Interrupted(TransflowError):
+    """The run was stopped by SIGINT or SIGTERM; finished articles are kept (exit 130)."""
+
+    exit_code = 130

@@ -1,0 +1,217 @@
+"""glossary.yml: schema, validation with line numbers, and in-place editing that keeps comments."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from transflow.errors import GlossaryError
+
+KEYS = {"de", "en", "en_plural", "forms", "note", "translate", "case_sensitive"}
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    """One German term and the English the town requires for it."""
+
+    de: str
+    en: str
+    en_plural: str | None = None
+    forms: tuple[str, ...] = ()
+    note: str | None = None
+    translate: bool = True
+    case_sensitive: bool = False
+    line: int = 0  # 1-based line in glossary.yml, 0 when built in code
+
+    @property
+    def renderings(self) -> tuple[str, ...]:
+        """English forms that satisfy the glossary (singular first)."""
+        return (self.en, self.en_plural) if self.en_plural else (self.en,)
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """The validated glossary and the hash that goes into every draft's signature."""
+
+    entries: tuple[GlossaryEntry, ...] = ()
+    sha256: str = field(default_factory=lambda: hashlib.sha256(b"").hexdigest())
+
+    @classmethod
+    def from_pairs(cls, pairs: list[tuple[str, str]]) -> Glossary:
+        """A glossary built in code from (German, English) pairs, e.g. for benchmarks."""
+        entries = tuple(GlossaryEntry(de=de, en=en) for de, en in pairs if de.strip() and en.strip())
+        digest = hashlib.sha256(repr(entries).encode()).hexdigest()
+        return cls(entries, digest)
+
+
+def _yaml() -> Any:
+    from ruamel.yaml import YAML
+
+    yaml = YAML()  # round-trip: keeps comments, order and quoting
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096
+    yaml.preserve_quotes = True
+    return yaml
+
+
+def _load_document(text: str, name: str) -> Any:
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        return _yaml().load(text)
+    except MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = f"line {mark.line + 1}: " if mark is not None else ""
+        problem = (e.problem or e.context or "invalid YAML").strip()
+        raise GlossaryError([f"{line}{problem}"], name) from e
+    except YAMLError as e:
+        raise GlossaryError([f"invalid YAML: {e}"], name) from e
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _entry(item: Any, line: int, problems: list[str]) -> GlossaryEntry | None:
+    if not hasattr(item, "items"):
+        problems.append(f"line {line}: each term must be a mapping with de: and en:")
+        return None
+    for key in item:
+        if key not in KEYS:
+            problems.append(f"line {line}: unknown key '{key}' (allowed: {', '.join(sorted(KEYS))})")
+    de = _text(item.get("de"))
+    translate = item.get("translate", True)
+    case_sensitive = item.get("case_sensitive", False)
+    for key, value in (("translate", translate), ("case_sensitive", case_sensitive)):
+        if not isinstance(value, bool):
+            problems.append(f"line {line}: '{key}' must be true or false")
+    en = _text(item.get("en")) or (de if translate is False else None)
+    if de is None:
+        problems.append(f"line {line}: 'de' is missing or empty")
+    if en is None:
+        problems.append(f"line {line}: 'en' is missing or empty" + (f" for '{de}'" if de else ""))
+    forms = item.get("forms", [])
+    if isinstance(forms, str):
+        forms = [forms]
+    if not isinstance(forms, list) or not all(_text(f) for f in forms):
+        problems.append(f"line {line}: 'forms' must be a list of German words")
+        forms = []
+    for key in ("en_plural", "note"):
+        if key in item and _text(item[key]) is None:
+            problems.append(f"line {line}: '{key}' is empty")
+    if de is None or en is None:
+        return None
+    return GlossaryEntry(
+        de=de,
+        en=en,
+        en_plural=_text(item.get("en_plural")),
+        forms=tuple(str(f).strip() for f in forms),
+        note=_text(item.get("note")),
+        translate=translate is not False,
+        case_sensitive=case_sensitive is True,
+        line=line,
+    )
+
+
+def validate(text: str, name: str = "glossary.yml") -> tuple[tuple[GlossaryEntry, ...], list[str]]:
+    """Parse glossary text; return the entries and one line per problem."""
+    doc = _load_document(text, name)
+    if doc is None:
+        return (), []
+    if not hasattr(doc, "get") or not isinstance(doc.get("terms", []), list):
+        return (), ["line 1: expected a mapping with a 'terms:' list"]
+    problems: list[str] = []
+    for key in doc:
+        if key != "terms":
+            problems.append(f"line {doc.lc.key(key)[0] + 1}: unknown top-level key '{key}'")
+    entries: list[GlossaryEntry] = []
+    seen: dict[str, GlossaryEntry] = {}
+    terms: Any = doc.get("terms") or []
+    for i, item in enumerate(terms):
+        line = terms.lc.item(i)[0] + 1
+        entry = _entry(item, line, problems)
+        if entry is None:
+            continue
+        key = entry.de.casefold()
+        if key in seen:
+            other = seen[key]
+            kind = "duplicate" if other.en == entry.en else "conflicting renderings for"
+            problems.append(
+                f"line {line}: {kind} term '{entry.de}' (also on line {other.line}: '{other.en}')"
+            )
+            continue
+        seen[key] = entry
+        entries.append(entry)
+    return tuple(entries), problems
+
+
+def load_glossary(path: Path) -> Glossary:
+    """Load and validate glossary.yml; a missing file is an empty glossary."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Glossary()
+    except OSError as e:
+        raise GlossaryError([f"cannot read: {e.strerror}"], path.name) from e
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise GlossaryError([f"byte {e.start}: not UTF-8; save the file as UTF-8"], path.name) from e
+    entries, problems = validate(text, path.name)
+    if problems:
+        raise GlossaryError(problems, path.name)
+    return Glossary(entries, hashlib.sha256(raw).hexdigest())
+
+
+def add_term(
+    text: str,
+    de: str,
+    en: str | None,
+    note: str | None = None,
+    translate: bool = True,
+) -> str:
+    """Return the glossary text with a new term appended, comments and layout untouched."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    entries, problems = validate(text)
+    if problems:
+        raise GlossaryError(problems)
+    if any(e.de.casefold() == de.strip().casefold() for e in entries):
+        raise GlossaryError([f"'{de}' is already in the glossary"])
+    if translate and not (en and en.strip()):
+        raise GlossaryError([f"an English rendering is required for '{de}' (or use --no-translate)"])
+    yaml = _yaml()
+    doc = yaml.load(text) if text.strip() else None
+    if doc is None:
+        doc = CommentedMap()
+    if doc.get("terms") is None:
+        doc["terms"] = CommentedSeq()
+    item = CommentedMap()
+    item["de"] = de.strip()
+    if translate:
+        item["en"] = (en or "").strip()
+    else:
+        item["translate"] = False
+    if note:
+        item["note"] = note.strip()
+    doc["terms"].append(item)
+    out = io.StringIO()
+    yaml.dump(doc, out)
+    return out.getvalue()
+
+
+def remove_term(text: str, de: str) -> str:
+    """Return the glossary text without the term ``de``."""
+    yaml = _yaml()
+    doc = _load_document(text, "glossary.yml")
+    terms: Any = doc.get("terms") if doc is not None and hasattr(doc, "get") else None
+    for i, item in enumerate(terms or []):
+        if hasattr(item, "get") and str(item.get("de", "")).strip().casefold() == de.strip().casefold():
+            del terms[i]
+            out = io.StringIO()
+            yaml.dump(doc, out)
+            return out.getvalue()
+    raise GlossaryError([f"'{de}' is not in the glossary"])

@@ -1,0 +1,315 @@
+"""One `transflow translate` run: find pending articles, translate them in one stream, write.
+
+The flow is one way: articles → segments → engine (batched) → glossary enforcement →
+files. Articles are written in groups, so an interrupted run keeps what it finished.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from transflow import __version__
+from transflow.articles import Article, parse_article
+from transflow.engine import GENERATED_NOTICE, Engine, EngineOptions, ModelPackage, find_model
+from transflow.errors import InputError, OutputError
+from transflow.glossary import Glossary, load_glossary
+from transflow.project import Project, atomic_write
+from transflow.segmentation import Segment, segment_paragraphs
+
+GROUP_SENTENCES = 400  # sentences per engine stream; articles of a group are written together
+
+
+@dataclass(frozen=True)
+class Signature:
+    """What made a draft: recorded in its front matter and in segments.json."""
+
+    transflow: str
+    model: str
+    model_version: str
+    model_sha256: str
+    ctranslate2: str
+    beam_size: int
+    glossary_sha256: str
+    generated: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+@dataclass
+class ArticleResult:
+    """The outcome of one article in a run."""
+
+    slug: str
+    source: str
+    status: str  # translated | unchanged | skipped | kept-edit
+    sentences: int = 0
+    terms_enforced: int = 0
+    terms_missing: int = 0
+    message: str = ""
+
+
+@dataclass
+class RunReport:
+    """Everything a run did, for the CLI's summary table."""
+
+    results: list[ArticleResult] = field(default_factory=list)
+    model: ModelPackage | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def translated(self) -> list[ArticleResult]:
+        return [r for r in self.results if r.status in ("translated", "kept-edit")]
+
+
+@dataclass(frozen=True)
+class SegmentResult:
+    """One sentence: German, English, and what glossary enforcement found."""
+
+    segment: Segment
+    english: str
+    terms: tuple[dict[str, Any], ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+def _file_sha(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _recorded_state(project: Project, slug: str) -> dict[str, Any]:
+    try:
+        data = json.loads((project.article_dir(slug) / "segments.json").read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def discover(
+    project: Project, files: Iterable[Path] | None, glossary: Glossary, force: bool, report: RunReport
+) -> list[Article]:
+    """Parse the articles to translate; unchanged and unusable ones go into the report."""
+    paths = list(files) if files else project.source_files()
+    pending: list[Article] = []
+    seen: dict[str, Path] = {}
+    for path in paths:
+        try:
+            raw = path.read_bytes()
+        except OSError as e:
+            raise InputError(f"{path}: cannot read ({e.strerror})") from e
+        try:
+            article = parse_article(path, raw)
+        except InputError as e:
+            report.results.append(ArticleResult(path.stem, path.name, "skipped", message=e.message))
+            continue
+        if article.slug in seen:
+            raise InputError(
+                f"{path.name} and {seen[article.slug].name} both make output/{article.slug}/",
+                hint="rename one of them, or give one a different slug: in its front matter",
+            )
+        seen[article.slug] = path
+        report.warnings.extend(article.warnings)
+        state = _recorded_state(project, article.slug)
+        unchanged = (
+            state.get("source_sha256") == article.source_hash
+            and state.get("signature", {}).get("glossary_sha256") == glossary.sha256
+        )
+        if unchanged and not force:
+            report.results.append(ArticleResult(article.slug, path.name, "unchanged"))
+        else:
+            pending.append(article)
+    return pending
+
+
+def translate_segments(
+    engine: Engine,
+    glossary: Glossary,
+    segments: list[Segment],
+    progress: Callable[[int], None] | None = None,
+) -> list[SegmentResult]:
+    """Translate sentences in one batched stream and enforce the glossary on each."""
+    from transflow.enforcement import enforce_terms, find_terms
+
+    translations = engine.translate([s.text for s in segments], progress)
+    results = []
+    for segment, out in zip(segments, translations, strict=True):
+        matches = find_terms(segment.text, glossary) if glossary.entries else []
+        english, statuses = enforce_terms(
+            segment.text, out.text, matches, out.source_spans, out.target_pieces, out.attention
+        )
+        terms = tuple(
+            {
+                "de": s.match.entry.de,
+                "surface": s.match.surface,
+                "en": s.match.entry.en,
+                "kind": s.match.kind,
+                "status": s.status,
+            }
+            for s in statuses
+        )
+        warnings = tuple(
+            f"term missing: {s.match.surface} → {s.match.entry.en}" for s in statuses if s.status == "missing"
+        )
+        results.append(SegmentResult(segment, english, terms, warnings))
+    return results
+
+
+def render_draft(article: Article, results: list[SegmentResult], signature: Signature, when: str) -> str:
+    """The editor's file: YAML front matter with the signature, then English paragraphs."""
+    from ruamel.yaml import YAML
+
+    meta: dict[str, Any] = {
+        k: v for k, v in (("title", article.title), ("date", article.date), ("place", article.place)) if v
+    }
+    meta.update(
+        source=article.source.name,
+        source_sha256=article.source_hash,
+        translated_at=when,
+        **{k: v for k, v in signature.to_dict().items() if k != "generated"},
+    )
+    if signature.generated:
+        meta["notice"] = GENERATED_NOTICE
+    yaml = YAML(typ="safe")
+    yaml.default_flow_style = False
+    yaml.allow_unicode = True
+    yaml.width = 4096
+    buffer = io.StringIO()
+    yaml.dump(meta, buffer)
+    paragraphs: dict[int, list[str]] = {}
+    for r in results:
+        parts = paragraphs.setdefault(r.segment.paragraph, [])
+        parts.append(r.english + (r.segment.space_after or " "))
+    body = "\n\n".join("".join(parts).strip() for _, parts in sorted(paragraphs.items()))
+    banner = f"> **{GENERATED_NOTICE}**\n\n" if signature.generated else ""
+    return f"---\n{buffer.getvalue()}---\n\n{banner}{body}\n"
+
+
+def write_article(
+    project: Project,
+    article: Article,
+    results: list[SegmentResult],
+    signature: Signature,
+) -> ArticleResult:
+    """Write draft.en.md and segments.json atomically; never overwrite an editor's edit."""
+    folder = project.article_dir(article.slug)
+    when = datetime.now(UTC).replace(microsecond=0).isoformat()
+    draft = render_draft(article, results, signature, when)
+    state = _recorded_state(project, article.slug)
+    draft_path = folder / "draft.en.md"
+    current = _file_sha(draft_path)
+    edited = current is not None and state.get("draft_sha256") not in (None, current)
+    status = "translated"
+    if edited:
+        # The editor's file wins; the new machine draft goes beside it for comparison.
+        atomic_write(folder / "draft.machine.en.md", draft)
+        status = "kept-edit"
+    else:
+        atomic_write(draft_path, draft)
+    payload = {
+        "slug": article.slug,
+        "source": article.source.name,
+        "source_sha256": article.source_hash,
+        "draft_sha256": current if edited else hashlib.sha256(draft.encode("utf-8")).hexdigest(),
+        "translated_at": when,
+        "article": {"title": article.title, "date": article.date, "place": article.place},
+        "signature": signature.to_dict(),
+        "segments": [
+            {
+                "paragraph": r.segment.paragraph,
+                "index": r.segment.index,
+                "source": r.segment.text,
+                "draft": r.english,
+                "space_after": r.segment.space_after,
+                "origin": "machine",
+                "terms": list(r.terms),
+                "warnings": list(r.warnings),
+            }
+            for r in results
+        ],
+    }
+    # segments.json last: it is the record that the article is done.
+    atomic_write(folder / "segments.json", json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    return ArticleResult(
+        article.slug,
+        article.source.name,
+        status,
+        sentences=len(results),
+        terms_enforced=sum(t["status"] == "enforced" for r in results for t in r.terms),
+        terms_missing=sum(t["status"] == "missing" for r in results for t in r.terms),
+        message="your edited draft was kept; the new machine draft is draft.machine.en.md" if edited else "",
+    )
+
+
+def make_signature(engine: Engine, glossary: Glossary) -> Signature:
+    """The signature of drafts made by this engine and glossary."""
+    import ctranslate2
+
+    return Signature(
+        transflow=__version__,
+        model=engine.package.name,
+        model_version=engine.package.version,
+        model_sha256=engine.checksum(),
+        ctranslate2=ctranslate2.__version__,
+        beam_size=engine.options.beam_size,
+        glossary_sha256=glossary.sha256,
+        generated=engine.package.generated,
+    )
+
+
+def _groups(articles: list[Article], segmented: dict[str, list[Segment]]) -> list[list[Article]]:
+    groups: list[list[Article]] = [[]]
+    size = 0
+    for article in articles:
+        if groups[-1] and size + len(segmented[article.slug]) > GROUP_SENTENCES:
+            groups.append([])
+            size = 0
+        groups[-1].append(article)
+        size += len(segmented[article.slug])
+    return [g for g in groups if g]
+
+
+def run_translate(
+    project: Project,
+    files: Iterable[Path] | None = None,
+    force: bool = False,
+    options: EngineOptions | None = None,
+    engine_factory: Callable[[ModelPackage, EngineOptions], Engine] = Engine,
+    on_start: Callable[[int, ModelPackage], None] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> RunReport:
+    """Translate every new or changed article of the project (or just ``files``)."""
+    options = options or EngineOptions()
+    glossary = load_glossary(project.glossary)  # an invalid glossary stops before any work
+    report = RunReport()
+    pending = discover(project, files, glossary, force, report)
+    if not pending:
+        return report
+    package = find_model()  # before anything is written
+    try:
+        project.output.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(f"cannot write {project.output}: {e.strerror or e}") from e
+    segmented = {a.slug: segment_paragraphs(a.paragraphs) for a in pending}
+    engine = engine_factory(package, options)
+    report.model = package
+    if on_start:
+        on_start(sum(len(s) for s in segmented.values()), package)
+    signature = make_signature(engine, glossary)
+    for group in _groups(pending, segmented):
+        segments = [s for a in group for s in segmented[a.slug]]
+        results = translate_segments(engine, glossary, segments, progress)
+        start = 0
+        for article in group:
+            n = len(segmented[article.slug])
+            report.results.append(write_article(project, article, results[start : start + n], signature))
+            start += n
+    return report

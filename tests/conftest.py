@@ -1,0 +1,63 @@
+"""Shared fixtures: an isolated home, the generated test model, a project with the seed."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "sources" / "altena-2018-04-oecd-studie.txt"
+EVAL = ROOT.parent / "shared" / "eval"
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Never touch the user's home: HOME, XDG folders and argos packages point at a temp dir."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    for var, sub in (("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"), ("XDG_CACHE_HOME", "cache")):
+        monkeypatch.setenv(var, str(home / sub))
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(home / "packages"))
+    # The tiny model is too small to gain from threads; one keeps the suite fast on a busy machine.
+    monkeypatch.setenv("TRANSFLOW_THREADS", "1")
+    return home
+
+
+@pytest.fixture(scope="session")
+def tiny_model_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The generated tiny de→en package, built once per test session."""
+    from transflow.testing.make_model import make_model
+
+    return make_model(tmp_path_factory.mktemp("models") / "tiny.argosmodel", "tiny")
+
+
+@pytest.fixture
+def tiny_model(tiny_model_file: Path, isolated_home: Path):  # type: ignore[no-untyped-def]
+    """The tiny model, installed into this test's package folder."""
+    from transflow.engine import install_model
+
+    return install_model(tiny_model_file)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project folder with the seed article and the shipped glossary."""
+    (tmp_path / "sources").mkdir()
+    shutil.copy(SEED, tmp_path / "sources" / SEED.name)
+    shutil.copy(ROOT / "glossary.yml", tmp_path / "glossary.yml")
+    return tmp_path
+
+
+def run_cli(*args: str) -> tuple[int, str, str]:
+    """Run the CLI in-process the way the console script does; return (code, stdout, stderr)."""
+    import contextlib
+    import io
+
+    from transflow.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(args))
+    return code, out.getvalue(), err.getvalue()

@@ -1,0 +1,110 @@
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from transflow.engine import (
+    MAX_SOURCE_PIECES,
+    Engine,
+    EngineOptions,
+    decoding_cap,
+    find_model,
+    install_model,
+    installed_models,
+    packages_dir,
+)
+from transflow.errors import ModelError
+
+
+def test_generated_package_is_a_valid_argos_package(tiny_model_file: Path) -> None:
+    with zipfile.ZipFile(tiny_model_file) as archive:
+        names = archive.namelist()
+        meta = json.loads(archive.read("translate-de_en-generated-tiny/metadata.json"))
+    assert {
+        "translate-de_en-generated-tiny/sentencepiece.model",
+        "translate-de_en-generated-tiny/model/model.bin",
+    } <= set(names)
+    assert (meta["from_code"], meta["to_code"]) == ("de", "en")
+
+
+def test_argostranslate_itself_sees_the_installed_package(tiny_model) -> None:  # type: ignore[no-untyped-def]
+    import argostranslate.package
+
+    codes = [
+        (p.from_code, p.to_code) for p in argostranslate.package.get_installed_packages([packages_dir()])
+    ]
+    assert ("de", "en") in codes
+    assert packages_dir().is_relative_to(Path.home())  # the isolated temp home, not the real one
+
+
+def test_missing_model_says_how_to_install() -> None:
+    with pytest.raises(ModelError) as info:
+        find_model()
+    assert "transflow model install" in (info.value.hint or "")
+
+
+def test_not_a_zip_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.argosmodel"
+    bad.write_text("hello")
+    with pytest.raises(ModelError, match="not an argos model package"):
+        install_model(bad)
+    assert installed_models() == []
+
+
+def test_truncated_package_is_refused(tmp_path: Path, tiny_model_file: Path) -> None:
+    cut = tmp_path / "cut.argosmodel"
+    cut.write_bytes(tiny_model_file.read_bytes()[:-5000])
+    with pytest.raises(ModelError, match=r"corrupt|not an argos"):
+        install_model(cut)
+    assert installed_models() == []
+
+
+def test_wrong_language_pair_is_refused(tmp_path: Path, tiny_model_file: Path) -> None:
+    other = tmp_path / "fr.argosmodel"
+    with zipfile.ZipFile(tiny_model_file) as src, zipfile.ZipFile(other, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename.endswith("metadata.json"):
+                meta = json.loads(data)
+                meta["from_code"] = "fr"
+                data = json.dumps(meta).encode()
+            dst.writestr(item, data)
+    with pytest.raises(ModelError, match="fr→en"):
+        install_model(other)
+
+
+def test_batches_are_length_sorted_and_few(tiny_model) -> None:  # type: ignore[no-untyped-def]
+    engine = Engine(tiny_model, EngineOptions(beam_size=1, max_batch_tokens=64))
+    sentences = ["Kurz.", "Ein etwas längerer Satz über den Rat der Stadt.", "Mittel lang hier.", "Ja."] * 5
+    seen: list[list[int]] = []
+    real = engine._batches
+
+    def spy(jobs):  # type: ignore[no-untyped-def]
+        batches = real(jobs)
+        seen.extend([len(j.pieces) for j in b] for b in batches)
+        return batches
+
+    engine._batches = spy  # type: ignore[method-assign]
+    results = engine.translate(sentences)
+    assert len(results) == len(sentences)
+    flat = [n for batch in seen for n in batch]
+    assert flat == sorted(flat, reverse=True)
+    assert engine.calls == len(seen) < len(sentences)
+    # Same input, same output, wherever it sat in the batches.
+    assert results[0].text == results[4].text
+
+
+def test_output_is_capped_and_run_ons_are_chunked(tiny_model) -> None:  # type: ignore[no-untyped-def]
+    engine = Engine(tiny_model, EngineOptions(beam_size=1))
+    run_on = " ".join(["Wort"] * 600)
+    short, long = engine.translate(["Der Rat tagt.", run_on])
+    pieces, _ = engine.tokenize("Der Rat tagt.")
+    assert len(short.target_pieces) <= decoding_cap(len(pieces))
+    n = len(engine.tokenize(run_on)[0])
+    chunks = -(-n // MAX_SOURCE_PIECES)
+    assert chunks > 1
+    assert len(long.target_pieces) <= sum(
+        decoding_cap(min(MAX_SOURCE_PIECES, n - i)) for i in range(0, n, MAX_SOURCE_PIECES)
+    )
+    assert all(len(row) == n for row in long.attention)

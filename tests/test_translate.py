@@ -1,0 +1,152 @@
+import errno
+import json
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+from transflow.engine import GENERATED_NOTICE, Engine
+from transflow.errors import OutputError
+from transflow.project import Project, atomic_write
+from transflow.segmentation import segment_paragraphs
+from transflow.translate import run_translate
+
+SLUG = "altena-2018-04-oecd-studie"
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("network use at translate time")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+def test_translate_seed_writes_draft_and_segments(project: Path, tiny_model, no_network) -> None:  # type: ignore[no-untyped-def]
+    code, _out, err = run_cli("translate", "--project", str(project))
+    assert code == 0, err
+    folder = project / "output" / SLUG
+    record = json.loads((folder / "segments.json").read_text())
+    from transflow.articles import parse_article
+
+    article = parse_article(project / "sources" / f"{SLUG}.txt")
+    german = segment_paragraphs(article.paragraphs)
+    assert [s["source"] for s in record["segments"]] == [s.text for s in german]
+    assert all(s["draft"].strip() for s in record["segments"])
+    draft = (folder / "draft.en.md").read_text()
+    assert draft.startswith("---\n")
+    for key in (
+        "source_sha256:",
+        "model: translate-de_en-generated-tiny",
+        "model_version:",
+        "glossary_sha256:",
+        "translated_at:",
+    ):
+        assert key in draft
+    assert GENERATED_NOTICE in draft and GENERATED_NOTICE in err
+    assert len(draft.split("---\n", 2)[2].strip().split("\n\n")) == 1 + len(
+        article.paragraphs
+    )  # banner + paragraphs
+    assert not list(project.rglob("*.tmp"))
+
+
+def count_loads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    loads: list[int] = []
+    real = Engine._load
+
+    def counting(self):  # type: ignore[no-untyped-def]
+        if self._translator is None:
+            loads.append(1)
+        real(self)
+
+    monkeypatch.setattr(Engine, "_load", counting)
+    return loads
+
+
+def test_second_run_translates_nothing_and_loads_no_model(project: Path, tiny_model, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    loads = count_loads(monkeypatch)
+    first = run_translate(Project(project))
+    assert [r.status for r in first.results] == ["translated"] and loads == [1]
+    draft = (project / "output" / SLUG / "draft.en.md").read_bytes()
+    second = run_translate(Project(project))
+    assert [r.status for r in second.results] == ["unchanged"]
+    assert loads == [1] and second.model is None
+    assert (project / "output" / SLUG / "draft.en.md").read_bytes() == draft
+
+
+def test_changed_article_and_force_retranslate(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
+    run_translate(Project(project))
+    (project / "sources" / "zweiter.txt").write_text("Altena - Der Rat tagt am Mittwoch.\n")
+    report = run_translate(Project(project))
+    assert {r.slug: r.status for r in report.results} == {SLUG: "unchanged", "zweiter": "translated"}
+    source = project / "sources" / "zweiter.txt"
+    source.write_text("Altena - Der Rat tagt am Donnerstag.\n")
+    report = run_translate(Project(project))
+    assert {r.slug: r.status for r in report.results}["zweiter"] == "translated"
+    report = run_translate(Project(project), force=True)
+    assert {r.status for r in report.results} == {"translated"}
+
+
+def test_glossary_change_retranslates(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
+    run_translate(Project(project))
+    with open(project / "glossary.yml", "a") as handle:
+        handle.write("  - de: Studie\n    en: study\n")
+    assert [r.status for r in run_translate(Project(project)).results] == ["translated"]
+
+
+def test_single_file_argument(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
+    (project / "sources" / "zweiter.txt").write_text("Der Rat tagt.\n")
+    code, _, err = run_cli("translate", str(project / "sources" / "zweiter.txt"), "--project", str(project))
+    assert code == 0, err
+    assert (project / "output" / "zweiter" / "draft.en.md").exists()
+    assert not (project / "output" / SLUG).exists()
+
+
+def test_missing_model_is_one_line_exit_2_nothing_written(project: Path) -> None:
+    code, _out, err = run_cli("translate", "--project", str(project))
+    assert code == 2
+    assert err.splitlines()[0] == "error: no German→English model is installed"
+    assert "transflow model install" in err and "Traceback" not in err
+    assert not (project / "output" / SLUG).exists()
+
+
+def test_skipped_file_does_not_stop_the_batch(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
+    (project / "sources" / "leer.txt").write_text("   \n")
+    report = run_translate(Project(project))
+    assert {r.slug: r.status for r in report.results} == {"leer": "skipped", SLUG: "translated"}
+
+
+def test_editor_edit_is_never_overwritten(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
+    run_translate(Project(project))
+    draft = project / "output" / SLUG / "draft.en.md"
+    draft.write_text(draft.read_text() + "\nEditor's sentence.\n")
+    edited = draft.read_bytes()
+    report = run_translate(Project(project), force=True)
+    assert report.results[0].status == "kept-edit"
+    assert draft.read_bytes() == edited
+    assert (project / "output" / SLUG / "draft.machine.en.md").exists()
+
+
+def test_atomic_write_leaves_old_file_on_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "draft.en.md"
+    target.write_text("old")
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(OutputError, match="disk full"):
+        atomic_write(target, "new")
+    assert target.read_text() == "old"
+    assert list(tmp_path.iterdir()) == [target]
+
+
+def test_output_folder_that_is_a_file_is_a_clean_error(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
+    (project / "output").write_text("not a folder")
+    code, _, err = run_cli("translate", "--project", str(project))
+    assert code == 2
+    assert [line for line in err.splitlines() if line.startswith("error:")] == [err.splitlines()[0]]
+    assert err.startswith("error: cannot write") and "Traceback" not in err
