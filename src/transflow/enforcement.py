@@ -118,7 +118,11 @@ def find_terms(sentence: str, glossary: Glossary) -> list[TermMatch]:
                     continue
                 window = words[i : i + n]
                 gaps = [sentence[window[j][1] : window[j + 1][0]] for j in range(n - 1)]
-                if any(g.strip(" -") for g in gaps):
+                # Between words only spaces, hyphens, or the term's own punctuation ("F & E").
+                if any(
+                    g.strip(" -") and g.strip() != t.strip()
+                    for g, t in zip(gaps, variant_gaps(entry, n), strict=False)
+                ):
                     continue
                 if all(
                     same_word(w[2], t, entry.case_sensitive) for w, t in zip(window, variant, strict=True)
@@ -165,6 +169,38 @@ def find_terms(sentence: str, glossary: Glossary) -> list[TermMatch]:
                 add(i, i, entry, CLOSED, start, end)
                 break
     return sorted(found, key=lambda m: m.start)
+
+
+def variant_gaps(entry: GlossaryEntry, n: int) -> list[str]:
+    """The text between the words of the entry's German (``" & "`` in ``F & E``)."""
+    spans = [(m.start(), m.end()) for m in _WORD.finditer(entry.de)]
+    gaps = [entry.de[spans[j][1] : spans[j + 1][0]] for j in range(len(spans) - 1)]
+    return gaps if len(gaps) == n - 1 else [" "] * (n - 1)
+
+
+def locate_constraints(sentence: str, glossary: Glossary, matches: list[TermMatch]) -> list[TermMatch]:
+    """Sentence-level constraints: place entries the matcher did not find at their likeliest span.
+
+    Used where each sentence comes with its own required terms (WMT's terminology task):
+    a term is required even when its German in the annotation is not a form we can match.
+    """
+    import difflib
+
+    done = {m.entry for m in matches}
+    words = [(m.start(), m.end()) for m in _WORD.finditer(sentence)]
+    extra = []
+    for entry in glossary.entries:
+        if entry in done:
+            continue
+        n = max(1, len(_WORD.findall(entry.de)))
+        best, span = 0.0, (len(sentence), len(sentence))
+        for i in range(len(words)):
+            start, end = words[i][0], words[min(i + n, len(words)) - 1][1]
+            ratio = difflib.SequenceMatcher(None, sentence[start:end].casefold(), entry.de.casefold()).ratio()
+            if ratio > best:
+                best, span = ratio, (start, end)
+        extra.append(TermMatch(entry, span[0], span[1], sentence[span[0] : span[1]], "constraint"))
+    return sorted(matches + extra, key=lambda m: m.start)
 
 
 def rendering_present(english: str, rendering: str) -> bool:

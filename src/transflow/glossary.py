@@ -66,6 +66,8 @@ def _load_document(text: str, name: str) -> Any:
         mark = e.problem_mark or e.context_mark
         line = f"line {mark.line + 1}: " if mark is not None else ""
         problem = (e.problem or e.context or "invalid YAML").strip()
+        if e.context and e.context_mark is not None and e.problem_mark is not None:
+            problem += f" ({e.context.strip()} that starts on line {e.context_mark.line + 1})"
         raise GlossaryError([f"{line}{problem}"], name) from e
     except YAMLError as e:
         raise GlossaryError([f"invalid YAML: {e}"], name) from e

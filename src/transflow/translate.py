@@ -17,7 +17,14 @@ from typing import Any
 
 from transflow import __version__
 from transflow.articles import Article, parse_article
-from transflow.engine import GENERATED_NOTICE, Engine, EngineOptions, ModelPackage, find_model
+from transflow.engine import (
+    GENERATED_NOTICE,
+    Engine,
+    EngineOptions,
+    ModelPackage,
+    Translation,
+    find_model,
+)
 from transflow.errors import InputError, OutputError
 from transflow.glossary import Glossary, load_glossary
 from transflow.project import Project, atomic_write
@@ -130,6 +137,42 @@ def discover(
     return pending
 
 
+def enforce_glossary(
+    segment: Segment, translation: Translation, glossary: Glossary, constraints: bool = False
+) -> SegmentResult:
+    """Apply the glossary to one translated sentence and record what happened to each term.
+
+    With ``constraints`` every entry is required in this sentence, found in the German or not.
+    """
+    from transflow.enforcement import enforce_terms, find_terms, locate_constraints
+
+    matches = find_terms(segment.text, glossary) if glossary.entries else []
+    if constraints:
+        matches = locate_constraints(segment.text, glossary, matches)
+    english, statuses = enforce_terms(
+        segment.text,
+        translation.text,
+        matches,
+        translation.source_spans,
+        translation.target_pieces,
+        translation.attention,
+    )
+    terms = tuple(
+        {
+            "de": s.match.entry.de,
+            "surface": s.match.surface,
+            "en": s.match.entry.en,
+            "kind": s.match.kind,
+            "status": s.status,
+        }
+        for s in statuses
+    )
+    warnings = tuple(
+        f"term missing: {s.match.surface} → {s.match.entry.en}" for s in statuses if s.status == "missing"
+    )
+    return SegmentResult(segment, english, terms, warnings)
+
+
 def translate_segments(
     engine: Engine,
     glossary: Glossary,
@@ -137,30 +180,8 @@ def translate_segments(
     progress: Callable[[int], None] | None = None,
 ) -> list[SegmentResult]:
     """Translate sentences in one batched stream and enforce the glossary on each."""
-    from transflow.enforcement import enforce_terms, find_terms
-
     translations = engine.translate([s.text for s in segments], progress)
-    results = []
-    for segment, out in zip(segments, translations, strict=True):
-        matches = find_terms(segment.text, glossary) if glossary.entries else []
-        english, statuses = enforce_terms(
-            segment.text, out.text, matches, out.source_spans, out.target_pieces, out.attention
-        )
-        terms = tuple(
-            {
-                "de": s.match.entry.de,
-                "surface": s.match.surface,
-                "en": s.match.entry.en,
-                "kind": s.match.kind,
-                "status": s.status,
-            }
-            for s in statuses
-        )
-        warnings = tuple(
-            f"term missing: {s.match.surface} → {s.match.entry.en}" for s in statuses if s.status == "missing"
-        )
-        results.append(SegmentResult(segment, english, terms, warnings))
-    return results
+    return [enforce_glossary(s, t, glossary) for s, t in zip(segments, translations, strict=True)]
 
 
 def render_draft(article: Article, results: list[SegmentResult], signature: Signature, when: str) -> str:
