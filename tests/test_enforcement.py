@@ -1,13 +1,13 @@
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_cli
 
-from transflow.engine import Engine, EngineOptions
+from conftest import ROOT, run_cli
 from transflow.enforcement import enforce_terms, find_terms, same_word
+from transflow.engine import Engine, EngineOptions
 from transflow.glossary import Glossary, GlossaryEntry, load_glossary
-from transflow.translate import translate_segments
 from transflow.segmentation import segment_paragraphs
+from transflow.translate import translate_segments
 
 GLOSSARY = load_glossary(ROOT / "glossary.yml")
 

@@ -1,8 +1,8 @@
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_cli
 
+from conftest import ROOT, run_cli
 from transflow.errors import GlossaryError
 from transflow.glossary import add_term, load_glossary, remove_term, validate
 

@@ -167,7 +167,7 @@ def model_list() -> None:
         out.print(f"no models installed in {packages_dir()}")
     for p in packages:
         mark = "*" if p.path == chosen else " "
-        kind = f" [generated test model, {p.generated}]" if p.generated else ""
+        kind = f" (generated test model: {p.generated})" if p.generated else ""
         out.print(f"{mark} {p.label}  {p.from_code}→{p.to_code}{kind}")
 
 
@@ -291,8 +291,6 @@ def _crash_log(project_dir: Path) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return the exit code; errors become one `error:` line."""
-    import click
-
     try:
         app(args=argv, prog_name="transflow", standalone_mode=False)
         return 0
@@ -301,12 +299,12 @@ def main(argv: list[str] | None = None) -> int:
         if e.hint:
             print(f"hint: {e.hint}", file=sys.stderr)
         return e.exit_code
-    except click.exceptions.Exit as e:
+    except typer.Exit as e:
         return e.exit_code
-    except click.exceptions.Abort:
-        print(f"error: {Interrupted('interrupted').message}", file=sys.stderr)
+    except typer.Abort:
+        print("error: interrupted; finished articles are kept, run again to continue", file=sys.stderr)
         return Interrupted.exit_code
-    except click.ClickException as e:
+    except typer.TyperException as e:  # usage errors: bad option, missing argument
         print(f"error: {e.format_message()}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -1,0 +1,76 @@
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+import typer.main
+
+from conftest import run_cli
+from transflow.cli import app
+
+
+def all_commands() -> list[tuple[str, ...]]:
+    root = typer.main.get_command(app)
+    found: list[tuple[str, ...]] = [()]
+
+    def walk(command: Any, path: tuple[str, ...]) -> None:
+        if hasattr(command, "commands"):
+            for name, sub in command.commands.items():
+                found.append((*path, name))
+                walk(sub, (*path, name))
+
+    walk(root, ())
+    return found
+
+
+@pytest.mark.parametrize("path", all_commands(), ids=lambda p: " ".join(p) or "transflow")
+def test_every_command_explains_itself_with_an_example(path: tuple[str, ...]) -> None:
+    code, out, _ = run_cli(*path, "--help")
+    assert code == 0
+    assert "Example: transflow" in out, out
+    assert out.count("\n") > 3
+
+
+def test_expected_commands_exist() -> None:
+    names = {" ".join(p) for p in all_commands()}
+    expected = {
+        "translate",
+        "model install",
+        "model list",
+        "glossary list",
+        "glossary add",
+        "glossary remove",
+    }
+    assert expected | {"glossary lint", "glossary check"} <= names
+
+
+def test_cli_start_imports_no_heavy_library() -> None:
+    heavy = "('torch', 'stanza', 'spacy', 'ctranslate2', 'argostranslate', 'simplemma')"
+    code = f"import sys, transflow.cli; print(','.join(m for m in {heavy} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == ""
+
+
+def test_usage_error_is_one_line_exit_2() -> None:
+    code, _, err = run_cli("translate", "--beam-size", "zero")
+    assert code == 2
+    assert err.startswith("error:") and "Traceback" not in err
+
+
+def test_model_list_without_models(isolated_home) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = run_cli("model", "list")
+    assert code == 0 and "no models installed" in out
+
+
+def test_model_install_and_list(tiny_model_file) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = run_cli("model", "install", str(tiny_model_file))
+    assert code == 0, err
+    code, out, _ = run_cli("model", "list")
+    assert out.startswith("* translate-de_en-generated-tiny") and "generated test model" in out
+
+
+def test_model_install_bad_file_is_one_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "x.argosmodel"
+    bad.write_bytes(b"PK\x03\x04 broken")
+    code, _, err = run_cli("model", "install", str(bad))
+    assert code == 2 and err.startswith("error: x.argosmodel:") and "Traceback" not in err
