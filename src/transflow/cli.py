@@ -6,6 +6,7 @@ All work happens in library functions; each command calls one and formats its re
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 import traceback
@@ -289,8 +290,14 @@ def _crash_log(project_dir: Path) -> Path:
     return path
 
 
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return the exit code; errors become one `error:` line."""
+    # SIGTERM (a closed laptop lid, a killed job) stops like Ctrl-C: finished work is kept.
+    signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
         app(args=argv, prog_name="transflow", standalone_mode=False)
         return 0

@@ -93,7 +93,7 @@ def run_lock(project: Project, wait_seconds: float = 5.0) -> Iterator[None]:
     try:
         project.state.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise OutputError(f"cannot create {project.state}: {e.strerror or e}") from e
+        raise OutputError(f"cannot write {project.state}: {e.strerror or e}") from e
     lock = FileLock(str(project.state / "run.lock"))
     pid_file = project.state / "run.pid"
     deadline = time.monotonic() + wait_seconds

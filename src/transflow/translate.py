@@ -25,9 +25,9 @@ from transflow.engine import (
     Translation,
     find_model,
 )
-from transflow.errors import InputError, OutputError
+from transflow.errors import InputError
 from transflow.glossary import Glossary, load_glossary
-from transflow.project import Project, atomic_write
+from transflow.project import Project, atomic_write, run_lock
 from transflow.segmentation import Segment, segment_paragraphs
 
 GROUP_SENTENCES = 400  # sentences per engine stream; articles of a group are written together
@@ -315,10 +315,28 @@ def run_translate(
     if not pending:
         return report
     package = find_model()  # before anything is written
-    try:
-        project.output.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise OutputError(f"cannot write {project.output}: {e.strerror or e}") from e
+    with run_lock(project):
+        # Again under the lock: a run that just finished may have done some of them.
+        report = RunReport()
+        pending = discover(project, files, glossary, force, report)
+        if pending:
+            _translate_pending(
+                project, pending, glossary, package, options, engine_factory, report, on_start, progress
+            )
+    return report
+
+
+def _translate_pending(
+    project: Project,
+    pending: list[Article],
+    glossary: Glossary,
+    package: ModelPackage,
+    options: EngineOptions,
+    engine_factory: Callable[[ModelPackage, EngineOptions], Engine],
+    report: RunReport,
+    on_start: Callable[[int, ModelPackage], None] | None,
+    progress: Callable[[int], None] | None,
+) -> None:
     segmented = {a.slug: segment_paragraphs(a.paragraphs) for a in pending}
     engine = engine_factory(package, options)
     report.model = package
@@ -333,4 +351,3 @@ def run_translate(
             n = len(segmented[article.slug])
             report.results.append(write_article(project, article, results[start : start + n], signature))
             start += n
-    return report
