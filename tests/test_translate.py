@@ -55,14 +55,14 @@ def test_translate_seed_writes_draft_and_segments(project: Path, tiny_model, no_
 
 def count_loads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     loads: list[int] = []
-    real = Engine._load
+    real = Engine.load
 
     def counting(self):  # type: ignore[no-untyped-def]
         if self._translator is None:
             loads.append(1)
         real(self)
 
-    monkeypatch.setattr(Engine, "_load", counting)
+    monkeypatch.setattr(Engine, "load", counting)
     return loads
 
 

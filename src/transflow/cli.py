@@ -18,7 +18,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from transflow.errors import ChecksFailed, Interrupted, TransflowError
+from transflow.errors import ChecksFailed, InputError, Interrupted, TransflowError
 from transflow.project import Project
 
 app = typer.Typer(
@@ -128,6 +128,10 @@ def translate(
     out.print(f"{done} translated, {len(report.results) - done} not translated")
     if report.model is not None and report.model.generated:
         err.print(f"[bold red]WARNING: {GENERATED_NOTICE}[/]")
+    skipped = [r for r in report.results if r.status == "skipped"]
+    if skipped:
+        more = f" (and {len(skipped) - 1} more, see the table)" if len(skipped) > 1 else ""
+        raise InputError(skipped[0].message + more, hint="the other articles were translated")
 
 
 @model_app.command("install")
@@ -299,8 +303,11 @@ def main(argv: list[str] | None = None) -> int:
     # SIGTERM (a closed laptop lid, a killed job) stops like Ctrl-C: finished work is kept.
     signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
-        app(args=argv, prog_name="transflow", standalone_mode=False)
-        return 0
+        # Typer returns, rather than raises, the code of an Exit; Ctrl-C becomes Exit(130).
+        code = app(args=argv, prog_name="transflow", standalone_mode=False)
+        if code == Interrupted.exit_code:
+            raise KeyboardInterrupt
+        return code if isinstance(code, int) else 0
     except TransflowError as e:
         print(f"error: {e.message}", file=sys.stderr)
         if e.hint:

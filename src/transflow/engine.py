@@ -213,7 +213,7 @@ class Engine:
         self._tokenizer: Any = None
         self.calls = 0  # translate_batch calls, for tests and benchmarks
 
-    def _load(self) -> None:
+    def load(self) -> None:
         if self._translator is not None:
             return
         try:
@@ -248,7 +248,7 @@ class Engine:
 
     def tokenize(self, sentence: str) -> tuple[list[str], list[tuple[int, int]]]:
         """Sentencepiece pieces and their byte spans in the sentence."""
-        self._load()
+        self.load()
         proto = self._tokenizer.encode(sentence, return_type="proto")
         return [p.piece for p in proto.pieces], [(p.begin, p.end) for p in proto.pieces]
 
@@ -260,7 +260,7 @@ class Engine:
         """Translate all sentences in one length-sorted, token-batched stream."""
         if not sentences:
             return []
-        self._load()
+        self.load()
         tokenized = [self.tokenize(s) for s in sentences]
         jobs = [
             _Job(i, start, pieces[start : start + MAX_SOURCE_PIECES])

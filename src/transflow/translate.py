@@ -30,7 +30,11 @@ from transflow.glossary import Glossary, load_glossary
 from transflow.project import Project, atomic_write, run_lock
 from transflow.segmentation import Segment, segment_paragraphs
 
-GROUP_SENTENCES = 400  # sentences per engine stream; articles of a group are written together
+# Articles are translated in groups that are written as soon as they are done, so an
+# interrupted run keeps its work: about eight checkpoints a run, each big enough for
+# CTranslate2 to fill its batches.
+GROUP_MIN_SENTENCES = 96
+CHECKPOINTS = 8
 
 
 @dataclass(frozen=True)
@@ -287,10 +291,12 @@ def make_signature(engine: Engine, glossary: Glossary) -> Signature:
 
 
 def _groups(articles: list[Article], segmented: dict[str, list[Segment]]) -> list[list[Article]]:
+    total = sum(len(s) for s in segmented.values())
+    limit = max(GROUP_MIN_SENTENCES, -(-total // CHECKPOINTS))
     groups: list[list[Article]] = [[]]
     size = 0
     for article in articles:
-        if groups[-1] and size + len(segmented[article.slug]) > GROUP_SENTENCES:
+        if groups[-1] and size + len(segmented[article.slug]) > limit:
             groups.append([])
             size = 0
         groups[-1].append(article)
@@ -339,6 +345,7 @@ def _translate_pending(
 ) -> None:
     segmented = {a.slug: segment_paragraphs(a.paragraphs) for a in pending}
     engine = engine_factory(package, options)
+    engine.load()  # a broken model fails here, before the progress bar and any write
     report.model = package
     if on_start:
         on_start(sum(len(s) for s in segmented.values()), package)
