@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 GENERATED := output/.transflow/generated-tiny.argosmodel
 
-.PHONY: demo test lint venv clean
+.PHONY: demo test lint venv clean browser
 
 venv: $(VENV)/.installed
 
@@ -30,7 +30,13 @@ lint: venv
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
-test: lint
+# The browser test drives Debian's Chromium; install it where we may (CI runs as root).
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null \
+	  || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; } \
+	  || echo "note: chromium not installed; the browser test will be skipped"
+
+test: lint browser
 	$(BIN)/pytest
 
 clean:

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from transflow.engine import GENERATED_NOTICE, Engine
+from transflow import GENERATED_NOTICE
+from transflow.engine import Engine
 from transflow.errors import OutputError
 from transflow.project import Project, atomic_write
 from transflow.segmentation import segment_paragraphs
@@ -150,3 +151,51 @@ def test_output_folder_that_is_a_file_is_a_clean_error(project: Path, tiny_model
     assert code == 2
     assert [line for line in err.splitlines() if line.startswith("error:")] == [err.splitlines()[0]]
     assert err.startswith("error: cannot write") and "Traceback" not in err
+
+
+def test_one_changed_sentence_costs_one_sentence_of_engine_work(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
+    run_translate(Project(project))
+    source = project / "sources" / f"{SLUG}.txt"
+    source.write_text(source.read_text(encoding="utf-8").replace("Er konnte in Paris", "Er durfte in Paris"))
+    report = run_translate(Project(project))
+    assert [r.status for r in report.results] == ["translated"]
+    assert report.engine_sentences == 1
+    record = json.loads((project / "output" / SLUG / "segments.json").read_text())
+    origins = [s["origin"] for s in record["segments"]]
+    assert origins.count("machine") == 1 and origins.count("memory") == len(origins) - 1
+    assert (
+        json.loads((project / "output" / ".transflow" / "last-run.json").read_text())["engine_sentences"] == 1
+    )
+
+
+def test_all_articles_go_to_the_engine_in_length_sorted_batches(
+    project: Path, tiny_model, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    for i in range(5):
+        (project / "sources" / f"kurz-{i}.txt").write_text(
+            f"Der Rat tagt zum {i}. Mal. Ja. Die Stadt lädt alle ein.\n"
+        )
+    batches: list[list[int]] = []
+    real = Engine.load
+
+    def spy_load(self):  # type: ignore[no-untyped-def]
+        real(self)
+        if type(self._translator).__name__ == "Spy":
+            return
+        translate_batch = self._translator.translate_batch
+
+        class Spy:
+            def translate_batch(self, source, **kwargs):  # type: ignore[no-untyped-def]
+                batches.append([len(s) for s in source])
+                return translate_batch(source, **kwargs)
+
+        self._translator = Spy()
+
+    monkeypatch.setattr(Engine, "load", spy_load)
+    report = run_translate(Project(project))
+    assert len(report.translated) == 6
+    total = sum(len(b) for b in batches)
+    assert total == report.engine_sentences == 18 + 5 * 3
+    assert len(batches) < 6  # not one call per article, let alone per sentence
+    flat = [n for b in batches for n in b]
+    assert flat == sorted(flat, reverse=True)

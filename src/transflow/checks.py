@@ -1,13 +1,129 @@
-"""Checks on finished drafts: required glossary terms present in the English."""
+"""Quality checks: one small function per check, each with a severity; and the glossary check.
+
+Checks are registered explicitly with ``@check(severity)``; the first docstring line is the
+title editors see. A check that crashes is reported by name, never counted as a pass.
+"""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from transflow.errors import InputError
 from transflow.glossary import load_glossary
 from transflow.project import Project
+
+SEVERITIES = ("critical", "functional", "cosmetic")
+_NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
+_GERMAN = re.compile(
+    r"\b(der|die|das|und|nicht|ist|wurde|werden|mit|für|auf|dem|den|des|ein|eine|zu|im)\b", re.I
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem a check found in a sentence pair."""
+
+    check: str
+    severity: str
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+CheckFunction = Callable[[str, str], str | None]
+REGISTRY: dict[str, tuple[str, CheckFunction]] = {}
+
+
+def check(severity: str) -> Callable[[CheckFunction], CheckFunction]:
+    """Register a check: a function (German, English) → message or None."""
+    assert severity in SEVERITIES
+
+    def register(fn: CheckFunction) -> CheckFunction:
+        REGISTRY[fn.__name__.replace("_", "-")] = (severity, fn)
+        return fn
+
+    return register
+
+
+@check("critical")
+def untranslated(source: str, english: str) -> str | None:
+    """Sentence left untranslated."""
+    if not english.strip():
+        return "no English for this sentence"
+    if english.strip() == source.strip() and len(source.split()) > 2:
+        return "the English is the German text"
+    words = len(english.split())
+    if words >= 4 and len(_GERMAN.findall(english)) / words > 0.3:
+        return "the English looks German"
+    return None
+
+
+def _digits(text: str) -> list[str]:
+    return sorted(re.sub(r"\D", "", n) for n in _NUMBER.findall(text))
+
+
+@check("functional")
+def numbers(source: str, english: str) -> str | None:
+    """Numbers or dates differ between German and English."""
+    german, english_numbers = _digits(source), _digits(english)
+    if german == english_numbers:
+        return None
+    missing = sorted(set(german) - set(english_numbers))
+    extra = sorted(set(english_numbers) - set(german))
+    parts = ([f"missing {', '.join(missing)}"] if missing else []) + (
+        [f"extra {', '.join(extra)}"] if extra else []
+    )
+    return "; ".join(parts) or "numbers appear a different number of times"
+
+
+@check("cosmetic")
+def length_ratio(source: str, english: str) -> str | None:
+    """English suspiciously short or long."""
+    if len(source) < 20:
+        return None
+    ratio = len(english) / len(source)
+    if ratio < 0.5 or ratio > 2.0:
+        return f"English is {ratio:.1f}× the length of the German"
+    return None
+
+
+@check("functional")
+def repetition(source: str, english: str) -> str | None:
+    """Repeated words, as from an MT loop."""
+    words = [w.casefold() for w in re.findall(r"\w+", english)]
+    for n in (1, 2, 3):
+        for i in range(len(words) - 3 * n + 1):
+            gram = words[i : i + n]
+            looped = gram == words[i + n : i + 2 * n] == words[i + 2 * n : i + 3 * n]
+            if looped and not any(gram == [w.casefold() for w in g] for g in _repeats_in(source, n)):
+                return f"'{' '.join(gram)}' repeated"
+    return None
+
+
+def _repeats_in(text: str, n: int) -> list[list[str]]:
+    words = re.findall(r"\w+", text)
+    return [words[i : i + n] for i in range(len(words) - n + 1)]
+
+
+def run_checks(source: str, english: str) -> list[Finding]:
+    """Every registered check on one sentence pair; an untranslated sentence gets no others."""
+    findings = []
+    for name, (severity, fn) in REGISTRY.items():
+        try:
+            message = fn(source, english)
+        except Exception as e:
+            findings.append(Finding(name, "critical", f"check failed: {type(e).__name__}"))
+            continue
+        if message:
+            findings.append(Finding(name, severity, message))
+            if name == "untranslated":
+                break
+    return findings
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,8 @@ def translate(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
     from rich.table import Table
 
-    from transflow.engine import GENERATED_NOTICE, EngineOptions, ModelPackage
+    from transflow import GENERATED_NOTICE
+    from transflow.engine import EngineOptions, ModelPackage
     from transflow.translate import run_translate
 
     out, err = _console(), _console(stderr=True)
@@ -132,6 +133,32 @@ def translate(
     if skipped:
         more = f" (and {len(skipped) - 1} more, see the table)" if len(skipped) > 1 else ""
         raise InputError(skipped[0].message + more, hint="the other articles were translated")
+
+
+@app.command()
+def review(
+    slugs: Annotated[
+        list[str] | None, typer.Argument(help="Articles (default: all).", show_default=False)
+    ] = (None),
+    open_page: Annotated[bool, typer.Option("--open", help="Open the page in a browser.")] = False,
+    project: ProjectOption = Path("."),
+) -> None:
+    """Re-render review pages and print their paths (German and English side by side).
+
+    Example: transflow review altena-2018-04-oecd-studie --open
+    """
+    from transflow.review import write_index, write_review
+
+    proj = _project(project)
+    chosen = slugs or sorted(p.parent.name for p in proj.output.glob("*/segments.json"))
+    paths = [write_review(proj, slug) for slug in chosen]
+    index = write_index(proj)
+    for path in paths or [index]:
+        print(path)
+    if open_page:
+        import webbrowser
+
+        webbrowser.open((paths[0] if len(paths) == 1 else index).as_uri())
 
 
 @model_app.command("install")

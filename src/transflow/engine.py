@@ -19,7 +19,6 @@ from typing import Any
 from transflow.errors import ModelError
 
 GENERATED_KEY = "transflow_generated"  # same key as testing.make_model writes
-GENERATED_NOTICE = "generated test model: this English is not a translation"
 MAX_SOURCE_PIECES = 200  # longer "sentences" (run-ons) are cut into chunks of this size
 INSTALL_HINT = (
     "install one: transflow model install PATH.argosmodel (or `transflow model install` with internet access)"
@@ -211,7 +210,10 @@ class Engine:
         self.options = options or EngineOptions()
         self._translator: Any = None
         self._tokenizer: Any = None
-        self.calls = 0  # translate_batch calls, for tests and benchmarks
+        # Counters for the run summary, tests and benchmarks.
+        self.calls = 0  # translate_batch calls
+        self.sentences = 0  # sentences translated
+        self.target_pieces = 0  # pieces decoded
 
     def load(self) -> None:
         if self._translator is not None:
@@ -283,6 +285,10 @@ class Engine:
                 return_scores=False,
             )
             self.calls += 1
+            self.target_pieces += sum(
+                min(len(r.hypotheses[0]), decoding_cap(len(j.pieces)))
+                for j, r in zip(batch, results, strict=True)
+            )
             finished = 0
             for job, result in zip(batch, results, strict=True):
                 cap = decoding_cap(len(job.pieces))
@@ -293,6 +299,7 @@ class Engine:
                 finished += done_chunks[job.sentence] == chunks_of[job.sentence]
             if progress and finished:
                 progress(finished)
+        self.sentences += len(sentences)
         return [self._assemble(i, s, tokenized[i], outputs) for i, s in enumerate(sentences)]
 
     def _batches(self, jobs: list[_Job]) -> list[list[_Job]]:

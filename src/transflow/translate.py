@@ -15,10 +15,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from transflow import __version__
+from transflow import GENERATED_NOTICE, __version__
 from transflow.articles import Article, parse_article
 from transflow.engine import (
-    GENERATED_NOTICE,
     Engine,
     EngineOptions,
     ModelPackage,
@@ -28,6 +27,7 @@ from transflow.engine import (
 from transflow.errors import InputError
 from transflow.glossary import Glossary, load_glossary
 from transflow.project import Project, atomic_write, run_lock
+from transflow.review import write_index, write_review
 from transflow.segmentation import Segment, segment_paragraphs
 
 # Articles are translated in groups that are written as soon as they are done, so an
@@ -74,6 +74,8 @@ class RunReport:
     results: list[ArticleResult] = field(default_factory=list)
     model: ModelPackage | None = None
     warnings: list[str] = field(default_factory=list)
+    engine_sentences: int = 0  # sentences sent to the engine (memory hits are not)
+    engine_pieces: int = 0  # target pieces the engine produced
 
     @property
     def translated(self) -> list[ArticleResult]:
@@ -87,7 +89,8 @@ class SegmentResult:
     segment: Segment
     english: str
     terms: tuple[dict[str, Any], ...] = ()
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[dict[str, str], ...] = ()  # Finding dicts: check, severity, message
+    origin: str = "machine"  # machine: from the engine; memory: reused from the last draft
 
 
 def _file_sha(path: Path) -> str | None:
@@ -165,16 +168,24 @@ def enforce_glossary(
         {
             "de": s.match.entry.de,
             "surface": s.match.surface,
+            "start": s.match.start,
+            "end": s.match.end,
+            "note": s.match.entry.note,
+            "renderings": list(s.match.entry.renderings),
             "en": s.match.entry.en,
             "kind": s.match.kind,
             "status": s.status,
         }
         for s in statuses
     )
-    warnings = tuple(
-        f"term missing: {s.match.surface} → {s.match.entry.en}" for s in statuses if s.status == "missing"
-    )
-    return SegmentResult(segment, english, terms, warnings)
+    from transflow.checks import Finding, run_checks
+
+    findings = [
+        Finding("term-missing", "critical", f"term missing: {s.match.surface} → {s.match.entry.en}")
+        for s in statuses
+        if s.status == "missing"
+    ] + run_checks(segment.text, english)
+    return SegmentResult(segment, english, terms, tuple(f.to_dict() for f in findings))
 
 
 def translate_segments(
@@ -254,13 +265,14 @@ def write_article(
                 "source": r.segment.text,
                 "draft": r.english,
                 "space_after": r.segment.space_after,
-                "origin": "machine",
+                "origin": r.origin,
                 "terms": list(r.terms),
                 "warnings": list(r.warnings),
             }
             for r in results
         ],
     }
+    _keep_revision(folder, payload)
     # segments.json last: it is the record that the article is done.
     atomic_write(folder / "segments.json", json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     return ArticleResult(
@@ -272,6 +284,21 @@ def write_article(
         terms_missing=sum(t["status"] == "missing" for r in results for t in r.terms),
         message="your edited draft was kept; the new machine draft is draft.machine.en.md" if edited else "",
     )
+
+
+def _keep_revision(folder: Path, payload: dict[str, Any]) -> None:
+    """Every machine draft is kept under revisions/, numbered, for the review page's diff."""
+    revisions = folder / "revisions"
+    number = len(list(revisions.glob("*.json"))) + 1 if revisions.is_dir() else 1
+    snapshot = {
+        "revision": number,
+        "translated_at": payload["translated_at"],
+        "signature": payload["signature"],
+        "segments": [
+            {k: s[k] for k in ("paragraph", "index", "source", "draft")} for s in payload["segments"]
+        ],
+    }
+    atomic_write(revisions / f"{number:04d}.json", json.dumps(snapshot, ensure_ascii=False, indent=2) + "\n")
 
 
 def make_signature(engine: Engine, glossary: Glossary) -> Signature:
@@ -314,47 +341,74 @@ def run_translate(
     progress: Callable[[int], None] | None = None,
 ) -> RunReport:
     """Translate every new or changed article of the project (or just ``files``)."""
-    options = options or EngineOptions()
     glossary = load_glossary(project.glossary)  # an invalid glossary stops before any work
     report = RunReport()
-    pending = discover(project, files, glossary, force, report)
-    if not pending:
+    if not discover(project, files, glossary, force, report):
         return report
     package = find_model()  # before anything is written
     with run_lock(project):
         # Again under the lock: a run that just finished may have done some of them.
         report = RunReport()
         pending = discover(project, files, glossary, force, report)
-        if pending:
-            _translate_pending(
-                project, pending, glossary, package, options, engine_factory, report, on_start, progress
-            )
+        if not pending:
+            return report
+        engine = engine_factory(package, options or EngineOptions())
+        engine.load()  # a broken model fails here, before the progress bar and any write
+        report.model = package
+        signature = make_signature(engine, glossary)
+        segmented = {a.slug: segment_paragraphs(a.paragraphs) for a in pending}
+        reusable = {} if force else {a.slug: _reusable(project, a.slug, signature) for a in pending}
+        if on_start:
+            todo = sum(s.text not in reusable.get(slug, {}) for slug, segs in segmented.items() for s in segs)
+            on_start(todo, package)
+        for group in _groups(pending, segmented):
+            fresh = [s for a in group for s in segmented[a.slug] if s.text not in reusable.get(a.slug, {})]
+            translated = iter(translate_segments(engine, glossary, fresh, progress))
+            for article in group:
+                memory = reusable.get(article.slug, {})
+                results = [
+                    memory[s.text] if s.text in memory else next(translated) for s in segmented[article.slug]
+                ]
+                results = [
+                    r if r.segment == s else SegmentResult(s, r.english, r.terms, r.warnings, "memory")
+                    for r, s in zip(results, segmented[article.slug], strict=True)
+                ]
+                report.results.append(write_article(project, article, results, signature))
+                write_review(project, article.slug)
+        report.engine_sentences = engine.sentences
+        report.engine_pieces = engine.target_pieces
+        stats = {
+            "finished_at": datetime.now(UTC).isoformat(),
+            "articles": len(report.translated),
+            "engine_sentences": engine.sentences,
+            "engine_calls": engine.calls,
+            "target_pieces": engine.target_pieces,
+            "model": package.label,
+        }
+        atomic_write(project.state / "last-run.json", json.dumps(stats, indent=2) + "\n")
+        write_index(project)
     return report
 
 
-def _translate_pending(
-    project: Project,
-    pending: list[Article],
-    glossary: Glossary,
-    package: ModelPackage,
-    options: EngineOptions,
-    engine_factory: Callable[[ModelPackage, EngineOptions], Engine],
-    report: RunReport,
-    on_start: Callable[[int, ModelPackage], None] | None,
-    progress: Callable[[int], None] | None,
-) -> None:
-    segmented = {a.slug: segment_paragraphs(a.paragraphs) for a in pending}
-    engine = engine_factory(package, options)
-    engine.load()  # a broken model fails here, before the progress bar and any write
-    report.model = package
-    if on_start:
-        on_start(sum(len(s) for s in segmented.values()), package)
-    signature = make_signature(engine, glossary)
-    for group in _groups(pending, segmented):
-        segments = [s for a in group for s in segmented[a.slug]]
-        results = translate_segments(engine, glossary, segments, progress)
-        start = 0
-        for article in group:
-            n = len(segmented[article.slug])
-            report.results.append(write_article(project, article, results[start : start + n], signature))
-            start += n
+def _reusable(project: Project, slug: str, signature: Signature) -> dict[str, SegmentResult]:
+    """English of unchanged sentences from the article's last draft, made the same way.
+
+    A changed article then costs only its changed sentences; an edited draft's sentences
+    are not reused (the editor's version is kept as a whole).
+    """
+    state = _recorded_state(project, slug)
+    recorded = state.get("signature", {})
+    if any(
+        recorded.get(k) != getattr(signature, k) for k in ("model_sha256", "glossary_sha256", "beam_size")
+    ):
+        return {}
+    memory = {}
+    for seg in state.get("segments", []):
+        if seg.get("origin") in ("machine", "memory") and isinstance(seg.get("draft"), str):
+            segment = Segment(
+                seg.get("paragraph", 0), seg.get("index", 0), seg["source"], seg.get("space_after", "")
+            )
+            memory[seg["source"]] = SegmentResult(
+                segment, seg["draft"], tuple(seg.get("terms", [])), tuple(seg.get("warnings", [])), "memory"
+            )
+    return memory

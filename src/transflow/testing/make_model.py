@@ -19,11 +19,11 @@ from pathlib import Path
 
 import numpy as np
 
+from transflow import GENERATED_NOTICE
 from transflow.testing.corpus import ENGLISH, GERMAN
 
 # Marker in metadata.json: transflow warns loudly whenever a draft comes from such a model.
 GENERATED_KEY = "transflow_generated"
-GENERATED_NOTICE = "generated test model: this English is not a translation"
 
 
 @dataclass(frozen=True)
@@ -145,6 +145,19 @@ def build_ctranslate2_model(out_dir: Path, spm_bytes: bytes, size: ModelSize) ->
     spec.save(str(out_dir))
 
 
+def _add_spacy_pipeline(archive: zipfile.ZipFile, folder: Path, top: str) -> None:
+    """A blank German spaCy pipeline with a rule-based sentencizer, so that stock
+    argostranslate can run the package offline with ``ARGOS_CHUNK_TYPE=SPACY``."""
+    import spacy
+
+    nlp = spacy.blank("de")
+    nlp.add_pipe("sentencizer")
+    nlp.to_disk(folder)
+    for file in sorted(folder.rglob("*")):
+        if file.is_file():
+            archive.write(file, f"{top}/spacy/{file.relative_to(folder)}")
+
+
 def make_model(out_path: Path, size: str = "tiny") -> Path:
     """Write a generated de→en ``.argosmodel`` to ``out_path`` and return that path."""
     dims = SIZES[size]
@@ -173,6 +186,8 @@ def make_model(out_path: Path, size: str = "tiny") -> Path:
             archive.writestr(f"{top}/sentencepiece.model", spm_bytes)
             for file in sorted(model_dir.iterdir()):
                 archive.write(file, f"{top}/model/{file.name}")
+            if size == "base":
+                _add_spacy_pipeline(archive, Path(tmp) / "spacy", top)
         partial.replace(out_path)
     return out_path
 

@@ -1,0 +1,215 @@
+"""Throughput of `transflow translate` against raw CTranslate2 and stock argostranslate.
+
+    python bench/throughput.py [--model PATH.argosmodel] [--articles N] [--naive-articles K] --json
+
+In one run, on one machine and the same sentences:
+1. builds N articles in `sources/` shape (newstest2021 German, ~6 sentences each, one
+   sentence with glossary terms added to each) in a temp project;
+2. times `transflow translate` end to end in a cold process (model load included), then a
+   no-op run, then a run after one sentence of one article changed;
+3. times raw `ctranslate2.Translator.translate_batch` on exactly the sentences transflow sent
+   to the engine: length-sorted, cut into the same token batches, same beam size, threads
+   and per-batch length cap (the limit); model load not included;
+4. times stock `argostranslate.translate.translate(text, "de", "en")` per article (what a
+   user would write instead). With the generated model this is not comparable: argos
+   decodes to its own 256-token limit, so only K articles (default 2) are timed.
+
+The last line printed is one JSON object. Without --model the generated base model is used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from common import isolate_home, prepare_model  # type: ignore[import-not-found]
+
+ROOT = Path(__file__).resolve().parents[1]
+NEWS = ROOT.parent / "shared" / "eval" / "newstest2021" / "newstest2021.de-en.src.de"
+TERM_SENTENCES = [
+    "Die Kümmerer der Stadt unterstützen Zuwanderer im Alltag.",
+    "Der Bürgermeister dankte den Ehrenamtlern des Stellwerks.",
+    "Haupt- und Ehrenamt arbeiten bei der dezentralen Unterbringung zusammen.",
+    "Der Märkische Kreis fördert die Integrationsarbeit der Geflüchteten.",
+]
+PER_ARTICLE = 6
+
+
+def build_corpus(project: Path, articles: int) -> None:
+    """A temp project with N news articles and the shipped glossary."""
+    lines = [line.strip() for line in NEWS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    (project / "sources").mkdir(parents=True)
+    shutil.copy(ROOT / "glossary.yml", project / "glossary.yml")
+    for i in range(articles):
+        chunk = lines[i * PER_ARTICLE : (i + 1) * PER_ARTICLE]
+        chunk.insert(len(chunk) // 2, TERM_SENTENCES[i % len(TERM_SENTENCES)])
+        body = " ".join(chunk[:3]) + "\n\n" + " ".join(chunk[3:])
+        (project / "sources" / f"news-{i:03d}.txt").write_text(f"date 2021-0{1 + i % 9} Berlin - {body}\n")
+
+
+def run_transflow(project: Path, threads: int, beam: int) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KB) of one cold `transflow translate` process."""
+    command = [sys.executable, "-m", "transflow", "translate", "--project", str(project)]
+    command += ["--threads", str(threads), "--beam-size", str(beam)]
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"transflow translate failed: {proc.stderr.read().decode() if proc.stderr else ''}")
+    return seconds, usage.ru_maxrss
+
+
+def engine_sentences(project: Path) -> list[str]:
+    """The sentences transflow sent to the engine on the cold run (every segment)."""
+    out = []
+    for record in sorted((project / "output").glob("*/segments.json")):
+        out += [s["source"] for s in json.loads(record.read_text())["segments"]]
+    return out
+
+
+def run_raw(package: Any, sentences: list[str], threads: int, beam: int, batch_tokens: int) -> dict[str, Any]:
+    """Raw CTranslate2 on the same sentences with the same batches and caps."""
+    import ctranslate2
+    import sentencepiece
+
+    from transflow.engine import MAX_SOURCE_PIECES, decoding_cap
+
+    sp = sentencepiece.SentencePieceProcessor(model_file=str(next(package.path.glob("*.model"))))
+    translator = ctranslate2.Translator(str(package.path / "model"), device="cpu", intra_threads=threads)
+    pieces = []
+    for s in sentences:
+        tokens = sp.encode(s, out_type=str)
+        pieces += [
+            tokens[i : i + MAX_SOURCE_PIECES] for i in range(0, max(len(tokens), 1), MAX_SOURCE_PIECES)
+        ]
+    pieces.sort(key=len, reverse=True)
+    batches: list[list[list[str]]] = [[]]
+    for p in pieces:
+        width = max([len(x) for x in batches[-1]] + [len(p)])
+        if batches[-1] and width * (len(batches[-1]) + 1) > batch_tokens:
+            batches.append([])
+        batches[-1].append(p)
+    tokens = 0
+    started = time.perf_counter()
+    for batch in batches:
+        results = translator.translate_batch(
+            batch,
+            beam_size=beam,
+            max_batch_size=batch_tokens,
+            batch_type="tokens",
+            max_decoding_length=decoding_cap(max(len(b) for b in batch)),
+        )
+        tokens += sum(
+            min(len(r.hypotheses[0]), decoding_cap(len(b))) for b, r in zip(batch, results, strict=True)
+        )
+    seconds = time.perf_counter() - started
+    return condition(seconds, len(sentences), tokens)
+
+
+def run_naive(project: Path, articles: int) -> dict[str, Any]:
+    """Stock argostranslate, one translate() call per article, as a user would write it."""
+    os.environ["ARGOS_CHUNK_TYPE"] = "SPACY"
+    # argostranslate skips its spaCy download when this folder exists; the package ships its own.
+    (Path(os.environ["XDG_CACHE_HOME"]) / "argos-translate" / "spacy" / "senter" / "model").mkdir(
+        parents=True
+    )
+    from transflow.articles import parse_article
+
+    texts = [
+        "\n\n".join(parse_article(p).paragraphs)
+        for p in sorted((project / "sources").glob("*.txt"))[:articles]
+    ]
+    import argostranslate.translate
+
+    argostranslate.translate.translate("Aufwärmen.", "de", "en")  # load outside the timing
+    started = time.perf_counter()
+    outputs = [argostranslate.translate.translate(t, "de", "en") for t in texts]
+    seconds = time.perf_counter() - started
+    from transflow.segmentation import segment_paragraphs
+
+    sentences = sum(len(segment_paragraphs(t.split("\n\n"))) for t in texts)
+    return condition(seconds, sentences, sum(len(o.split()) for o in outputs)) | {"articles": len(texts)}
+
+
+def condition(seconds: float, sentences: int, tokens: int) -> dict[str, Any]:
+    """One measured condition."""
+    return {
+        "seconds": round(seconds, 2),
+        "sentences": sentences,
+        "sentences_per_s": round(sentences / seconds, 3),
+        "target_tokens_per_s": round(tokens / seconds, 1),
+    }
+
+
+def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
+    """All conditions, one JSON report."""
+    package = prepare_model(args.model, "base")
+    threads = args.threads or os.cpu_count() or 1
+    project = tmp / "project"
+    build_corpus(project, args.articles)
+
+    cold_seconds, peak_kb = run_transflow(project, threads, args.beam_size)
+    stats = json.loads((project / "output" / ".transflow" / "last-run.json").read_text())
+    noop_seconds, _ = run_transflow(project, threads, args.beam_size)
+    first = sorted((project / "sources").glob("*.txt"))[0]
+    first.write_text(first.read_text().replace(" - ", " - Neu: ", 1))
+    change_seconds, _ = run_transflow(project, threads, args.beam_size)
+    change_stats = json.loads((project / "output" / ".transflow" / "last-run.json").read_text())
+
+    sentences = engine_sentences(project)
+    transflow = condition(cold_seconds, stats["engine_sentences"], stats["target_pieces"])
+    raw = run_raw(package, sentences, threads, args.beam_size, 2048)
+    naive_articles = (
+        args.naive_articles if args.naive_articles >= 0 else (2 if package.generated else args.articles)
+    )
+    naive = run_naive(project, naive_articles) if naive_articles else None
+    report: dict[str, Any] = {
+        "model": f"generated-{package.generated}" if package.generated else package.name,
+        "sentences": len(sentences),
+        "articles": args.articles,
+        "threads": threads,
+        "beam_size": args.beam_size,
+        "transflow": transflow,
+        "raw": raw,
+        "naive": naive,
+        "ratio_raw": round(transflow["sentences_per_s"] / raw["sentences_per_s"], 3),
+        "ratio_naive": round(transflow["sentences_per_s"] / naive["sentences_per_s"], 3) if naive else None,
+        "naive_comparable": bool(naive) and not package.generated,
+        "noop_seconds": round(noop_seconds, 3),
+        "one_change_seconds": round(change_seconds, 2),
+        "one_change_engine_sentences": change_stats["engine_sentences"],
+        "peak_rss_mb": round(peak_kb / 1024, 1),
+    }
+    return report
+
+
+def main() -> None:
+    """Command line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, help="a real .argosmodel (default: generated base model)")
+    parser.add_argument("--articles", type=int, default=50)
+    parser.add_argument("--naive-articles", type=int, default=-1, help="articles for stock argos (-1: auto)")
+    parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument("--beam-size", type=int, default=4)
+    parser.add_argument("--json", action="store_true", help="print one JSON object (the default output)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        isolate_home(Path(tmp))
+        report = run(args, Path(tmp))
+    print(json.dumps(report))
+    sys.stdout.flush()
+    os._exit(0)  # skip CTranslate2's slow teardown
+
+
+if __name__ == "__main__":
+    main()

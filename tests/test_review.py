@@ -1,0 +1,227 @@
+"""Review pages: structure, escaping, diffs, the index, and a real browser over file://."""
+
+from __future__ import annotations
+
+import html.parser
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import ROOT, run_cli
+from transflow.project import Project
+from transflow.review import build_review_page, word_diff, write_index, write_review
+
+SLUG = "altena-2018-04-oecd-studie"
+
+
+class Elements(html.parser.HTMLParser):
+    """Collects tags with their attributes, and the page's text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parse(path: Path) -> Elements:
+    parser = Elements()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def classes(tag: dict[str, str | None]) -> list[str]:
+    return (tag.get("class") or "").split()
+
+
+@pytest.fixture
+def seed_pages(project: Path, tiny_model) -> Path:  # type: ignore[no-untyped-def]
+    assert run_cli("translate", "--project", str(project))[0] == 0
+    return project
+
+
+def test_seed_page_pairs_every_sentence_with_terms_and_provenance(seed_pages: Path) -> None:
+    record = json.loads((seed_pages / "output" / SLUG / "segments.json").read_text())
+    page = parse(seed_pages / "output" / SLUG / "review.html")
+    rows = [a for t, a in page.tags if t == "div" and "row" in classes(a)]
+    assert len(rows) == len(record["segments"]) == 18
+    marks = [a for t, a in page.tags if t == "mark"]
+    enforced = [t for s in record["segments"] for t in s["terms"] if t["status"] in ("kept", "enforced")]
+    term_ids = [a["data-term"] for a in marks]
+    paired = {i for i in term_ids if term_ids.count(i) == 2}
+    assert len(paired) == len(enforced) > 10  # German and English mark of each rendered term
+    assert any("Altena's volunteer mentors" in (a.get("title") or "") for a in marks)
+    text = "".join(page.text)
+    assert "Frisch zurück aus Frankreich" in text and "translate-de_en-generated-tiny" in text
+    assert "generated test model: this English is not a translation" in text
+    badges = [a for t, a in page.tags if "badge" in classes(a)]
+    assert len(badges) == sum(len(s["warnings"]) for s in record["segments"])
+
+
+def test_index_lists_articles_newest_first(seed_pages: Path) -> None:
+    (seed_pages / "sources" / "neu.md").write_text(
+        "---\ndate: 2024-05\ntitle: Neues aus dem Rat\n---\nDer Rat tagt.\n"
+    )
+    assert run_cli("translate", "--project", str(seed_pages))[0] == 0
+    page = parse(seed_pages / "output" / "index.html")
+    links = [a["href"] for t, a in page.tags if t == "a" and (a.get("href") or "").endswith("review.html")]
+    assert links == ["neu/review.html", f"{SLUG}/review.html"]
+    assert "Neues aus dem Rat" in "".join(page.text)
+
+
+def test_changed_sentence_shows_a_word_diff(seed_pages: Path) -> None:
+    source = seed_pages / "sources" / f"{SLUG}.txt"
+    source.write_text(source.read_text().replace("Er konnte in Paris", "Er durfte in Paris"))
+    assert run_cli("translate", "--project", str(seed_pages))[0] == 0
+    page = build_review_page(Project(seed_pages), SLUG)
+    diffs = [r for rows in page.paragraphs for r in rows if r.diff]
+    assert [r.number for r in diffs] == [2]
+    assert page.previous_revision == 1 and page.status == "changed since last draft"
+
+
+def test_word_diff_marks_insertions_and_deletions() -> None:
+    pieces = word_diff("The council meets on Monday.", "The town council meets on Tuesday.")
+    assert [(p.kind, p.text) for p in pieces if p.kind != "equal"] == [
+        ("insert", "town "),
+        ("delete", "Monday."),
+        ("insert", "Tuesday."),
+    ]
+    assert "".join(p.text for p in pieces if p.kind != "delete") == "The town council meets on Tuesday."
+
+
+HOSTILE = ['<script>alert("x")</script>', '"><img src=x onerror=alert(1)>', "{{ 7*7 }}", "{% raw %}"]
+
+
+def test_source_and_glossary_text_cannot_inject_markup(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
+    body = " ".join(f"Der Kümmerer sagt {h} heute." for h in HOSTILE)
+    (project / "sources" / "boese.txt").write_text(f"Altena - {body}\n")
+    glossary = project / "glossary.yml"
+    glossary.write_text(
+        glossary.read_text().replace(
+            "note: Altena's volunteer mentors who accompany newcomers in everyday life.",
+            """note: '"><script>alert(2)</script> {{ 7*7 }}'""",
+        )
+    )
+    assert run_cli("translate", "--project", str(project))[0] == 0
+    for path in (project / "output" / "boese" / "review.html", project / "output" / "index.html"):
+        raw = path.read_text()
+        page = parse(path)
+        ours = ["script"] if path.name == "review.html" else []  # the term-pairing script only
+        assert [t for t, _ in page.tags if t in ("img", "script")] == ours
+        assert (
+            raw.count("<script>") == len(ours)
+            and "alert" not in raw.split("<script>")[-1].split("</main>")[-1]
+        )
+        assert "&lt;script&gt;" in raw
+        assert "49" not in "".join(page.text)
+        if path.name == "review.html":
+            text = "".join(page.text)
+            for hostile in HOSTILE:
+                assert hostile in text
+            assert any(
+                '"><script>alert(2)</script>' in (a.get("title") or "") for t, a in page.tags if t == "mark"
+            )
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(german=st.text(min_size=1, max_size=120), english=st.text(max_size=120))
+def test_any_text_renders_escaped(
+    tmp_path_factory: pytest.TempPathFactory, german: str, english: str
+) -> None:
+    root = tmp_path_factory.mktemp("fuzz")
+    folder = root / "output" / "x"
+    folder.mkdir(parents=True)
+    record = {
+        "source": "x.txt",
+        "segments": [
+            {"paragraph": 0, "index": 0, "source": german, "draft": english, "terms": [], "warnings": []}
+        ],
+    }
+    (folder / "segments.json").write_text(json.dumps(record))
+    page = parse(write_review(Project(root), "x"))
+    assert [t for t, _ in page.tags if t == "script"] == ["script"]
+    assert (
+        german.strip() in "".join(page.text).replace("\r\n", "\n").replace("\r", "\n") or not german.strip()
+    )
+    parse(write_index(Project(root)))
+
+
+CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+
+
+@pytest.mark.skipif(
+    not (CHROMIUM and DRIVER) and not os.environ.get("CI"),
+    reason="Debian packages chromium and chromium-driver are not installed (make test installs them)",
+)
+def test_pages_work_in_headless_chromium(seed_pages: Path) -> None:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    source = seed_pages / "sources" / f"{SLUG}.txt"
+    source.write_text(source.read_text().replace("Er konnte in Paris", "Er durfte in Paris"))
+    assert run_cli("translate", "--project", str(seed_pages))[0] == 0
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM or "/usr/bin/chromium"
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1280,1600",
+        f"--user-data-dir={seed_pages / 'chrome'}",
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(DRIVER or "/usr/bin/chromedriver"), options=options)
+    try:
+        review = seed_pages / "output" / SLUG / "review.html"
+        driver.get(review.as_uri())
+        german = driver.find_element(By.CSS_SELECTOR, ".de mark.term:not(.flagged)")
+        partner = driver.find_element(
+            By.CSS_SELECTOR, f'.en mark.term[data-term="{german.get_attribute("data-term")}"]'
+        )
+        assert "linked" not in (partner.get_attribute("class") or "")
+        ActionChains(driver).move_to_element(german).perform()
+        assert "linked" in (partner.get_attribute("class") or "")
+        partner.send_keys("")  # keyboard focus on the English side lights up the German one
+        driver.execute_script("arguments[0].focus()", partner)
+        assert "linked" in (german.get_attribute("class") or "")
+        badges = driver.find_elements(By.CSS_SELECTOR, ".badge")
+        assert badges and all(b.is_displayed() for b in badges[:3])
+        diff = driver.find_element(By.CSS_SELECTOR, ".diff")
+        assert diff.is_displayed() and driver.find_elements(By.CSS_SELECTOR, ".diff ins")
+        shots = ROOT / "output" / "screenshots"
+        shots.mkdir(parents=True, exist_ok=True)
+        driver.save_screenshot(str(shots / "review.png"))
+        driver.find_element(By.CSS_SELECTOR, "label[for=show-diff]").click()
+        assert not diff.is_displayed()
+        driver.get((seed_pages / "output" / "index.html").as_uri())
+        assert driver.find_element(By.LINK_TEXT, driver.find_element(By.CSS_SELECTOR, "td a").text)
+        driver.set_window_size(1000, 500)
+        driver.save_screenshot(str(shots / "index.png"))
+        driver.set_window_size(390, 1400)
+        driver.get(review.as_uri())
+        driver.save_screenshot(str(shots / "review-phone.png"))
+        errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+        assert errors == []
+    finally:
+        driver.quit()
