@@ -24,12 +24,12 @@ SLUG = "altena-2018-04-oecd-studie"
 
 
 def snapshot(project: Path) -> dict[str, bytes]:
-    """Every article file under output/ (not private state or the index, a listing), by path."""
+    """Drafts (editors' files) and kept revisions under output/, by path."""
     out = project / "output"
     return {
         str(p.relative_to(out)): p.read_bytes()
         for p in sorted(out.rglob("*"))
-        if p.is_file() and ".transflow" not in p.parts and p != out / "index.html"
+        if p.is_file() and (p.name == "draft.en.md" or p.parent.name == "revisions")
     }
 
 

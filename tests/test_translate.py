@@ -120,15 +120,19 @@ def test_skipped_file_does_not_stop_the_batch(project: Path, tiny_model) -> None
     assert {r.slug: r.status for r in report.results} == {"leer": "skipped", SLUG: "translated"}
 
 
-def test_editor_edit_is_never_overwritten(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
+def test_editor_edit_is_never_lost(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
     run_translate(Project(project))
     draft = project / "output" / SLUG / "draft.en.md"
     draft.write_text(draft.read_text() + "\nEditor's sentence.\n")
     edited = draft.read_bytes()
     report = run_translate(Project(project), force=True)
-    assert report.results[0].status == "kept-edit"
-    assert draft.read_bytes() == edited
-    assert (project / "output" / SLUG / "draft.machine.en.md").exists()
+    assert report.edited_sentences == 1
+    assert "Editor's sentence." in draft.read_text()  # carried into the new draft
+    kept = list((project / "output" / SLUG / "revisions").glob("*.edited.en.md"))
+    assert [k.read_bytes() for k in kept] == [edited]
+    record = json.loads((project / "output" / SLUG / "segments.json").read_text())
+    assert [s["origin"] for s in record["segments"]].count("editor") == 1
+    assert record["segments"][-1]["draft"].endswith("Editor's sentence.")
 
 
 def test_atomic_write_leaves_old_file_on_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

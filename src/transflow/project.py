@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from transflow.errors import ConfigError, LockedError, OutputError
 
@@ -118,3 +119,24 @@ def run_lock(project: Project, wait_seconds: float = 5.0) -> Iterator[None]:
         with contextlib.suppress(OSError):
             pid_file.unlink()
         lock.release()
+
+
+def read_record(project: Project, slug: str) -> dict[str, Any]:
+    """An article's ``segments.json`` (what the last run wrote), or ``{}`` if there is none."""
+    import json
+
+    try:
+        data = json.loads((project.article_dir(slug) / "segments.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def file_sha256(path: Path) -> str | None:
+    """sha256 of a file's bytes, or None if it cannot be read."""
+    import hashlib
+
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None

@@ -42,6 +42,7 @@ class SentenceRow:
     badges: list[dict[str, str]]
     diff: list[Piece] | None
     origin: str
+    diff_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -211,7 +212,11 @@ def build_review_page(project: Project, slug: str) -> ReviewPage:
         flagged = {i for t, i in zip(terms, ids, strict=True) if t.get("status") == "flagged"}
         english = seg.get("draft", "")
         badges = [w for w in seg.get("warnings", []) if isinstance(w, dict)]
-        old = by_source.get(seg["source"], by_place.get((seg.get("paragraph"), seg.get("index"))))
+        if seg.get("origin") == "editor" and seg.get("machine") is not None:
+            old, label = seg["machine"], "editor's changes to the machine draft"
+        else:
+            old = by_source.get(seg["source"], by_place.get((seg.get("paragraph"), seg.get("index"))))
+            label = f"changes since revision {previous['revision']}" if previous else ""
         row = SentenceRow(
             number=number,
             german=_marked(seg["source"], german_spans, flagged),
@@ -219,6 +224,7 @@ def build_review_page(project: Project, slug: str) -> ReviewPage:
             badges=badges,
             diff=word_diff(old, english) if old is not None and old != english else None,
             origin=seg.get("origin", "machine"),
+            diff_label=label,
         )
         paragraphs.setdefault(int(seg.get("paragraph", 0)), []).append(row)
         counts["sentences"] += 1

@@ -17,6 +17,8 @@ from typing import Any
 
 from transflow import GENERATED_NOTICE, __version__
 from transflow.articles import Article, parse_article
+from transflow.editing import BANNER, Sentence, compose_body, sync_edits
+from transflow.enforcement import TermMatch
 from transflow.engine import (
     Engine,
     EngineOptions,
@@ -26,7 +28,8 @@ from transflow.engine import (
 )
 from transflow.errors import InputError
 from transflow.glossary import Glossary, load_glossary
-from transflow.project import Project, atomic_write, run_lock
+from transflow.memory import Memory
+from transflow.project import Project, atomic_write, file_sha256, read_record, run_lock
 from transflow.review import write_index, write_review
 from transflow.segmentation import Segment, segment_paragraphs
 
@@ -60,7 +63,7 @@ class ArticleResult:
 
     slug: str
     source: str
-    status: str  # translated | unchanged | skipped | kept-edit
+    status: str  # translated | unchanged | skipped
     sentences: int = 0
     terms_enforced: int = 0
     terms_missing: int = 0
@@ -74,12 +77,13 @@ class RunReport:
     results: list[ArticleResult] = field(default_factory=list)
     model: ModelPackage | None = None
     warnings: list[str] = field(default_factory=list)
+    edited_sentences: int = 0  # editors' changes collected from drafts
     engine_sentences: int = 0  # sentences sent to the engine (memory hits are not)
     engine_pieces: int = 0  # target pieces the engine produced
 
     @property
     def translated(self) -> list[ArticleResult]:
-        return [r for r in self.results if r.status in ("translated", "kept-edit")]
+        return [r for r in self.results if r.status == "translated"]
 
 
 @dataclass(frozen=True)
@@ -90,22 +94,8 @@ class SegmentResult:
     english: str
     terms: tuple[dict[str, Any], ...] = ()
     warnings: tuple[dict[str, str], ...] = ()  # Finding dicts: check, severity, message
-    origin: str = "machine"  # machine: from the engine; memory: reused from the last draft
-
-
-def _file_sha(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
-def _recorded_state(project: Project, slug: str) -> dict[str, Any]:
-    try:
-        data = json.loads((project.article_dir(slug) / "segments.json").read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}
+    origin: str = "machine"  # machine (engine) | memory (last draft) | editor | approved
+    machine: str | None = None  # the engine's English, where a person's replaced it
 
 
 def discover(
@@ -132,7 +122,7 @@ def discover(
             )
         seen[article.slug] = path
         report.warnings.extend(article.warnings)
-        state = _recorded_state(project, article.slug)
+        state = read_record(project, article.slug)
         unchanged = (
             state.get("source_sha256") == article.source_hash
             and state.get("signature", {}).get("glossary_sha256") == glossary.sha256
@@ -164,20 +154,7 @@ def enforce_glossary(
         translation.target_pieces,
         translation.attention,
     )
-    terms = tuple(
-        {
-            "de": s.match.entry.de,
-            "surface": s.match.surface,
-            "start": s.match.start,
-            "end": s.match.end,
-            "note": s.match.entry.note,
-            "renderings": list(s.match.entry.renderings),
-            "en": s.match.entry.en,
-            "kind": s.match.kind,
-            "status": s.status,
-        }
-        for s in statuses
-    )
+    terms = tuple(_term_record(s.match, s.status) for s in statuses)
     from transflow.checks import Finding, run_checks
 
     findings = [
@@ -186,6 +163,21 @@ def enforce_glossary(
         if s.status == "missing"
     ] + run_checks(segment.text, english)
     return SegmentResult(segment, english, terms, tuple(f.to_dict() for f in findings))
+
+
+def _term_record(match: TermMatch, status: str) -> dict[str, Any]:
+    entry = match.entry
+    return {
+        "de": entry.de,
+        "surface": match.surface,
+        "start": match.start,
+        "end": match.end,
+        "note": entry.note,
+        "renderings": list(entry.renderings),
+        "en": entry.en,
+        "kind": match.kind,
+        "status": status,
+    }
 
 
 def translate_segments(
@@ -220,13 +212,8 @@ def render_draft(article: Article, results: list[SegmentResult], signature: Sign
     yaml.width = 4096
     buffer = io.StringIO()
     yaml.dump(meta, buffer)
-    paragraphs: dict[int, list[str]] = {}
-    for r in results:
-        parts = paragraphs.setdefault(r.segment.paragraph, [])
-        parts.append(r.english + (r.segment.space_after or " "))
-    body = "\n\n".join("".join(parts).strip() for _, parts in sorted(paragraphs.items()))
-    banner = f"> **{GENERATED_NOTICE}**\n\n" if signature.generated else ""
-    return f"---\n{buffer.getvalue()}---\n\n{banner}{body}\n"
+    body, _ = compose_body([Sentence(r.segment.paragraph, r.english, r.segment.space_after) for r in results])
+    return f"---\n{buffer.getvalue()}---\n\n{BANNER if signature.generated else ''}{body}\n"
 
 
 def write_article(
@@ -235,26 +222,21 @@ def write_article(
     results: list[SegmentResult],
     signature: Signature,
 ) -> ArticleResult:
-    """Write draft.en.md and segments.json atomically; never overwrite an editor's edit."""
+    """Write draft.en.md and segments.json atomically; an editor's text is never lost."""
     folder = project.article_dir(article.slug)
     when = datetime.now(UTC).replace(microsecond=0).isoformat()
     draft = render_draft(article, results, signature, when)
-    state = _recorded_state(project, article.slug)
     draft_path = folder / "draft.en.md"
-    current = _file_sha(draft_path)
-    edited = current is not None and state.get("draft_sha256") not in (None, current)
-    status = "translated"
-    if edited:
-        # The editor's file wins; the new machine draft goes beside it for comparison.
-        atomic_write(folder / "draft.machine.en.md", draft)
-        status = "kept-edit"
-    else:
-        atomic_write(draft_path, draft)
+    current = file_sha256(draft_path)
+    if current is not None and current != read_record(project, article.slug).get("draft_sha256"):
+        # Edited after this run collected the edits: keep that file as a revision.
+        atomic_write(folder / "revisions" / f"{when.replace(':', '')}.edited.en.md", draft_path.read_bytes())
+    atomic_write(draft_path, draft)
     payload = {
         "slug": article.slug,
         "source": article.source.name,
         "source_sha256": article.source_hash,
-        "draft_sha256": current if edited else hashlib.sha256(draft.encode("utf-8")).hexdigest(),
+        "draft_sha256": hashlib.sha256(draft.encode("utf-8")).hexdigest(),
         "translated_at": when,
         "article": {"title": article.title, "date": article.date, "place": article.place},
         "signature": signature.to_dict(),
@@ -266,6 +248,7 @@ def write_article(
                 "draft": r.english,
                 "space_after": r.segment.space_after,
                 "origin": r.origin,
+                **({"machine": r.machine} if r.machine is not None and r.machine != r.english else {}),
                 "terms": list(r.terms),
                 "warnings": list(r.warnings),
             }
@@ -278,12 +261,17 @@ def write_article(
     return ArticleResult(
         article.slug,
         article.source.name,
-        status,
+        "translated",
         sentences=len(results),
         terms_enforced=sum(t["status"] == "enforced" for r in results for t in r.terms),
         terms_missing=sum(t["status"] == "missing" for r in results for t in r.terms),
-        message="your edited draft was kept; the new machine draft is draft.machine.en.md" if edited else "",
+        message=_reuse_note(results),
     )
+
+
+def _reuse_note(results: list[SegmentResult]) -> str:
+    kept = sum(r.origin in ("editor", "approved") for r in results)
+    return f"{kept} sentence(s) of editors' English kept" if kept else ""
 
 
 def _keep_revision(folder: Path, payload: dict[str, Any]) -> None:
@@ -340,54 +328,135 @@ def run_translate(
     on_start: Callable[[int, ModelPackage], None] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> RunReport:
-    """Translate every new or changed article of the project (or just ``files``)."""
+    """Translate every new or changed article of the project (or just ``files``).
+
+    Editors' changes to drafts are collected first, so they are kept and reused.
+    """
     glossary = load_glossary(project.glossary)  # an invalid glossary stops before any work
     report = RunReport()
-    if not discover(project, files, glossary, force, report):
+    pending = discover(project, files, glossary, force, report)
+    if not pending and not edited_articles(project):
         return report
-    package = find_model()  # before anything is written
+    package = find_model() if pending else None  # before anything is written
     with run_lock(project):
-        # Again under the lock: a run that just finished may have done some of them.
-        report = RunReport()
-        pending = discover(project, files, glossary, force, report)
-        if not pending:
-            return report
-        engine = engine_factory(package, options or EngineOptions())
-        engine.load()  # a broken model fails here, before the progress bar and any write
-        report.model = package
-        signature = make_signature(engine, glossary)
-        segmented = {a.slug: segment_paragraphs(a.paragraphs) for a in pending}
-        reusable = {} if force else {a.slug: _reusable(project, a.slug, signature) for a in pending}
-        if on_start:
-            todo = sum(s.text not in reusable.get(slug, {}) for slug, segs in segmented.items() for s in segs)
-            on_start(todo, package)
-        for group in _groups(pending, segmented):
-            fresh = [s for a in group for s in segmented[a.slug] if s.text not in reusable.get(a.slug, {})]
-            translated = iter(translate_segments(engine, glossary, fresh, progress))
-            for article in group:
-                memory = reusable.get(article.slug, {})
-                results = [
-                    memory[s.text] if s.text in memory else next(translated) for s in segmented[article.slug]
-                ]
-                results = [
-                    r if r.segment == s else SegmentResult(s, r.english, r.terms, r.warnings, "memory")
-                    for r, s in zip(results, segmented[article.slug], strict=True)
-                ]
-                report.results.append(write_article(project, article, results, signature))
-                write_review(project, article.slug)
-        report.engine_sentences = engine.sentences
-        report.engine_pieces = engine.target_pieces
-        stats = {
-            "finished_at": datetime.now(UTC).isoformat(),
-            "articles": len(report.translated),
-            "engine_sentences": engine.sentences,
-            "engine_calls": engine.calls,
-            "target_pieces": engine.target_pieces,
-            "model": package.label,
-        }
-        atomic_write(project.state / "last-run.json", json.dumps(stats, indent=2) + "\n")
-        write_index(project)
+        memory = Memory.of(project)
+        try:
+            edits = 0
+            for slug in edited_articles(project):
+                edits += sync_edits(project, slug, memory)
+                write_review(project, slug)
+            # Again under the lock: a run that just finished may have done some of them.
+            report = RunReport(edited_sentences=edits)
+            pending = discover(project, files, glossary, force, report)
+            if pending:
+                _translate(
+                    project,
+                    pending,
+                    glossary,
+                    package or find_model(),
+                    options,
+                    engine_factory,
+                    memory,
+                    force,
+                    report,
+                    on_start,
+                    progress,
+                )
+            write_index(project)
+        finally:
+            memory.close()
     return report
+
+
+def edited_articles(project: Project) -> list[str]:
+    """Slugs whose draft.en.md differs from the draft transflow wrote (an editor changed it)."""
+    edited = []
+    for record_path in sorted(project.output.glob("*/segments.json")):
+        slug = record_path.parent.name
+        current = file_sha256(record_path.parent / "draft.en.md")
+        if current is not None and current != read_record(project, slug).get("draft_sha256"):
+            edited.append(slug)
+    return edited
+
+
+def _translate(
+    project: Project,
+    pending: list[Article],
+    glossary: Glossary,
+    package: ModelPackage,
+    options: EngineOptions | None,
+    engine_factory: Callable[[ModelPackage, EngineOptions], Engine],
+    memory: Memory,
+    force: bool,
+    report: RunReport,
+    on_start: Callable[[int, ModelPackage], None] | None,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """Reuse what editors and earlier runs made; send only the rest to the engine, in groups."""
+    engine = engine_factory(package, options or EngineOptions())
+    engine.load()  # a broken model fails here, before the progress bar and any write
+    report.model = package
+    signature = make_signature(engine, glossary)
+    segmented = {a.slug: segment_paragraphs(a.paragraphs) for a in pending}
+    reviewed = memory.lookup(s.text for segs in segmented.values() for s in segs)
+    reusable: dict[str, dict[str, SegmentResult]] = {}
+    for article in pending:
+        known = {} if force else _reusable(project, article.slug, signature)
+        for segment in segmented[article.slug]:
+            unit = reviewed.get(segment.text)
+            if unit is not None:
+                known[segment.text] = reviewed_result(segment, unit.target, glossary, unit.origin)
+        reusable[article.slug] = known
+    if on_start:
+        on_start(sum(s.text not in reusable[slug] for slug, segs in segmented.items() for s in segs), package)
+    for group in _groups(pending, segmented):
+        fresh = [s for a in group for s in segmented[a.slug] if s.text not in reusable[a.slug]]
+        translated = iter(translate_segments(engine, glossary, fresh, progress))
+        for article in group:
+            known = reusable[article.slug]
+            results = [
+                _placed(known[s.text], s) if s.text in known else next(translated)
+                for s in segmented[article.slug]
+            ]
+            report.results.append(write_article(project, article, results, signature))
+            write_review(project, article.slug)
+    report.engine_sentences = engine.sentences
+    report.engine_pieces = engine.target_pieces
+    stats = {
+        "finished_at": datetime.now(UTC).isoformat(),
+        "articles": len(report.translated),
+        "engine_sentences": engine.sentences,
+        "engine_calls": engine.calls,
+        "target_pieces": engine.target_pieces,
+        "reused_sentences": sum(len(segs) for segs in segmented.values()) - engine.sentences,
+        "model": package.label,
+    }
+    atomic_write(project.state / "last-run.json", json.dumps(stats, indent=2) + "\n")
+
+
+def _placed(result: SegmentResult, segment: Segment) -> SegmentResult:
+    """A reused result at the segment's current place in the article."""
+    origin = "memory" if result.origin == "machine" else result.origin
+    return SegmentResult(segment, result.english, result.terms, result.warnings, origin, result.machine)
+
+
+def reviewed_result(segment: Segment, english: str, glossary: Glossary, origin: str) -> SegmentResult:
+    """A sentence whose English a person wrote: terms are checked, never changed."""
+    from transflow.checks import Finding, run_checks
+    from transflow.enforcement import find_terms, satisfied
+
+    terms, findings = [], []
+    for match in find_terms(segment.text, glossary):
+        status = (
+            "flagged" if not match.required else ("kept" if satisfied(english, match.entry) else "missing")
+        )
+        terms.append(_term_record(match, status))
+        if status == "missing":
+            findings.append(
+                Finding("term-missing", "critical", f"term missing: {match.surface} → {match.entry.en}")
+            )
+    findings += run_checks(segment.text, english)
+    return SegmentResult(segment, english, tuple(terms), tuple(f.to_dict() for f in findings), origin)
 
 
 def _reusable(project: Project, slug: str, signature: Signature) -> dict[str, SegmentResult]:
@@ -396,7 +465,7 @@ def _reusable(project: Project, slug: str, signature: Signature) -> dict[str, Se
     A changed article then costs only its changed sentences; an edited draft's sentences
     are not reused (the editor's version is kept as a whole).
     """
-    state = _recorded_state(project, slug)
+    state = read_record(project, slug)
     recorded = state.get("signature", {})
     if any(
         recorded.get(k) != getattr(signature, k) for k in ("model_sha256", "glossary_sha256", "beam_size")

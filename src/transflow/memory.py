@@ -1,0 +1,142 @@
+"""Translation memory: every edited or approved sentence pair, in SQLite under output/.transflow/.
+
+Editors' and approved English is reused for the same German in any article; the schema
+changes only by named migrations, recorded in the database; one transaction per article.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from transflow.errors import OutputError
+from transflow.project import Project
+
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "0001_units",
+        """
+        CREATE TABLE units (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            target TEXT NOT NULL,
+            article TEXT NOT NULL,
+            origin TEXT NOT NULL CHECK (origin IN ('machine', 'editor', 'approved')),
+            created_at TEXT NOT NULL,
+            signature TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX units_source ON units (source);
+        """,
+    ),
+]
+# Which English wins for the same German: approved, then an editor's, newest first.
+_RANK = "CASE origin WHEN 'approved' THEN 0 WHEN 'editor' THEN 1 ELSE 2 END"
+
+
+@dataclass(frozen=True)
+class MemoryUnit:
+    """One sentence pair and who or what made it."""
+
+    source: str
+    target: str
+    article: str
+    origin: str
+    created_at: str = ""
+
+
+class Memory:
+    """The project's translation memory (``output/.transflow/memory.sqlite``)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, timeout=10)
+        except (OSError, sqlite3.Error) as e:
+            raise OutputError(f"cannot open the translation memory {path}: {e}") from e
+        self._migrate()
+
+    @classmethod
+    def of(cls, project: Project) -> Memory:
+        return cls(project.state / "memory.sqlite")
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _migrate(self) -> None:
+        with self._db:
+            self._db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+            done = {row[0] for row in self._db.execute("SELECT name FROM migrations")}
+        for name, sql in MIGRATIONS:
+            if name in done:
+                continue
+            with self._db:
+                for statement in filter(str.strip, sql.split(";")):
+                    self._db.execute(statement)
+                self._db.execute("INSERT INTO migrations VALUES (?, ?)", (name, _now()))
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        try:
+            with self._db:
+                yield self._db
+        except sqlite3.Error as e:
+            raise OutputError(f"cannot write the translation memory: {e}") from e
+
+    def store(self, article: str, units: Iterable[tuple[str, str]], origin: str, signature: str = "") -> int:
+        """Record pairs for one article in one transaction; identical pairs are not repeated."""
+        stamp, count = _now(), 0
+        with self._transaction() as db:
+            for source, target in units:
+                if not source.strip() or not target.strip():
+                    continue
+                exists = db.execute(
+                    "SELECT 1 FROM units WHERE source = ? AND target = ? AND origin = ? AND article = ?",
+                    (source, target, origin, article),
+                ).fetchone()
+                if not exists:
+                    db.execute(
+                        "INSERT INTO units (source, target, article, origin, created_at, signature)"
+                        " VALUES (?, ?, ?, ?, ?, ?)",
+                        (source, target, article, origin, stamp, signature),
+                    )
+                    count += 1
+        return count
+
+    def lookup(
+        self, sources: Iterable[str], origins: tuple[str, ...] = ("approved", "editor")
+    ) -> dict[str, MemoryUnit]:
+        """Best unit for each German sentence found: approved, then editor, newest first."""
+        found: dict[str, MemoryUnit] = {}
+        marks = ",".join("?" * len(origins))
+        for source in set(sources):
+            row = self._db.execute(
+                f"SELECT source, target, article, origin, created_at FROM units"
+                f" WHERE source = ? AND origin IN ({marks}) ORDER BY {_RANK}, id DESC LIMIT 1",
+                (source, *origins),
+            ).fetchone()
+            if row:
+                found[source] = MemoryUnit(*row)
+        return found
+
+    def units(self) -> list[MemoryUnit]:
+        """Every unit, oldest first."""
+        rows = self._db.execute("SELECT source, target, article, origin, created_at FROM units ORDER BY id")
+        return [MemoryUnit(*row) for row in rows]
+
+    def stats(self) -> dict[str, int]:
+        """Counts: units by origin, distinct German sentences, articles."""
+        counts = {"machine": 0, "editor": 0, "approved": 0}
+        for origin, n in self._db.execute("SELECT origin, COUNT(*) FROM units GROUP BY origin"):
+            counts[origin] = n
+        counts["sentences"] = self._db.execute("SELECT COUNT(DISTINCT source) FROM units").fetchone()[0]
+        counts["articles"] = self._db.execute("SELECT COUNT(DISTINCT article) FROM units").fetchone()[0]
+        return counts
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
