@@ -154,9 +154,10 @@ def test_any_text_renders_escaped(
     (folder / "segments.json").write_text(json.dumps(record))
     page = parse(write_review(Project(root), "x"))
     assert [t for t, _ in page.tags if t == "script"] == ["script"]
-    assert (
-        german.strip() in "".join(page.text).replace("\r\n", "\n").replace("\r", "\n") or not german.strip()
-    )
+    def lines(text: str) -> str:
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+
+    assert lines(german.strip()) in lines("".join(page.text))
     parse(write_index(Project(root)))
 
 

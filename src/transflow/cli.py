@@ -36,8 +36,20 @@ glossary_app = typer.Typer(
     help="Maintain and check glossary.yml.\n\nExample: transflow glossary add Rathaus 'town hall'",
     no_args_is_help=True,
 )
+memory_app = typer.Typer(
+    help="The translation memory.\n\nExample: transflow memory stats", no_args_is_help=True
+)
+export_app = typer.Typer(
+    help="Export for CAT tools.\n\nExample: transflow export xliff altena", no_args_is_help=True
+)
+import_app = typer.Typer(
+    help="Import from CAT tools.\n\nExample: transflow import xliff altena.xlf", no_args_is_help=True
+)
 app.add_typer(model_app, name="model")
 app.add_typer(glossary_app, name="glossary")
+app.add_typer(memory_app, name="memory")
+app.add_typer(export_app, name="export")
+app.add_typer(import_app, name="import")
 
 ProjectOption = Annotated[
     Path,
@@ -305,6 +317,168 @@ def glossary_check(
     if missing:
         raise ChecksFailed(f"{len(missing)} required term(s) missing")
     out.print("all glossary terms present")
+
+
+@app.command()
+def approve(
+    slug: Annotated[str, typer.Argument(help="The article to approve.")],
+    force: Annotated[bool, typer.Option("--force", help="Approve even with required terms missing.")] = False,
+    project: ProjectOption = Path("."),
+) -> None:
+    """Approve an article's current English for publishing.
+
+    Example: transflow approve altena-2018-04-oecd-studie
+    """
+    from transflow.publish import approve as approve_article
+
+    done = approve_article(_project(project), slug, force)
+    note = f" despite {done.missing_terms} missing term(s)" if done.forced else ""
+    _console().print(f"approved {done.slug} ({done.sentences} sentences){note}")
+
+
+@app.command()
+def status(project: ProjectOption = Path(".")) -> None:
+    """Show every article with its state, warnings and missing terms.
+
+    Example: transflow status
+    """
+    from rich.table import Table
+
+    from transflow.review import index_rows
+
+    table = Table()
+    for column in ("article", "date", "status", "warnings", "missing terms"):
+        table.add_column(column)
+    for row in index_rows(_project(project)):
+        table.add_row(row.slug, row.date, row.status, str(row.warnings), str(row.missing))
+    _console().print(table)
+
+
+@app.command()
+def publish(
+    with_german: Annotated[
+        bool, typer.Option("--with-german", help="Link each page to its German original.")
+    ] = False,
+    project: ProjectOption = Path("."),
+) -> None:
+    """Publish approved articles as English pages with an index and an Atom feed in output/site/.
+
+    Example: transflow publish --with-german
+    """
+    from transflow.publish import publish as publish_site
+
+    report = publish_site(_project(project), with_german)
+    out = _console()
+    for slug, reason in report.skipped:
+        out.print(f"skipped {slug}: {reason}")
+    out.print(f"published {len(report.published)} article(s) to {report.site}")
+
+
+@memory_app.command("stats")
+def memory_stats(project: ProjectOption = Path(".")) -> None:
+    """Count the sentence pairs in the translation memory.
+
+    Example: transflow memory stats
+    """
+    from transflow.memory import Memory
+
+    memory = Memory.of(_project(project))
+    try:
+        counts = memory.stats()
+    finally:
+        memory.close()
+    for key, value in counts.items():
+        print(f"{key}: {value}")
+
+
+@memory_app.command("export")
+def memory_export(
+    fmt: Annotated[str, typer.Argument(metavar="tmx", help="Format: tmx.")],
+    out: Annotated[Path, typer.Option("--output", "-o", help="File to write.")] = Path("memory.tmx"),
+    project: ProjectOption = Path("."),
+) -> None:
+    """Export the translation memory as TMX.
+
+    Example: transflow memory export tmx -o memory.tmx
+    """
+    from transflow.interchange import export_tmx
+
+    _format(fmt, "tmx")
+    path, count = export_tmx(_project(project), out)
+    print(f"wrote {count} unit(s) to {path}")
+
+
+@glossary_app.command("export")
+def glossary_export(
+    fmt: Annotated[str, typer.Argument(metavar="tbx", help="Format: tbx.")],
+    out: Annotated[Path, typer.Option("--output", "-o", help="File to write.")] = Path("glossary.tbx"),
+    project: ProjectOption = Path("."),
+) -> None:
+    """Export the glossary as TBX.
+
+    Example: transflow glossary export tbx -o glossary.tbx
+    """
+    from transflow.interchange import export_tbx
+
+    _format(fmt, "tbx")
+    print(export_tbx(_project(project), out))
+
+
+@glossary_app.command("import")
+def glossary_import(
+    fmt: Annotated[str, typer.Argument(metavar="tbx", help="Format: tbx.")],
+    path: Annotated[Path, typer.Argument(help="The TBX file.")],
+    project: ProjectOption = Path("."),
+) -> None:
+    """Add the terms of a TBX file that glossary.yml lacks.
+
+    Example: transflow glossary import tbx terms.tbx
+    """
+    from transflow.interchange import import_tbx
+
+    _format(fmt, "tbx")
+    added = import_tbx(_project(project), path)
+    print(f"added {len(added)} term(s)" + (f": {', '.join(added)}" if added else ""))
+
+
+@export_app.command("xliff")
+def export_xliff(
+    slug: Annotated[str, typer.Argument(help="The article.")],
+    out: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File (default output/SLUG/SLUG.xlf).")
+    ] = None,
+    project: ProjectOption = Path("."),
+) -> None:
+    """Export an article as XLIFF for a CAT tool.
+
+    Example: transflow export xliff altena-2018-04-oecd-studie
+    """
+    from transflow.interchange import export_xliff as export
+
+    print(export(_project(project), slug, out))
+
+
+@import_app.command("xliff")
+def import_xliff(
+    path: Annotated[Path, typer.Argument(help="The XLIFF file a translator returned.")],
+    slug: Annotated[str | None, typer.Option(help="The article (default: the file name).")] = None,
+    project: ProjectOption = Path("."),
+) -> None:
+    """Take a translated XLIFF back into the article's draft.
+
+    Example: transflow import xliff altena-2018-04-oecd-studie.xlf
+    """
+    from transflow.interchange import import_xliff as take
+
+    done, changed = take(_project(project), path, slug)
+    print(f"{done}: {changed} sentence(s) changed")
+
+
+def _format(given: str, expected: str) -> None:
+    if given.lower() != expected:
+        from transflow.errors import ConfigError
+
+        raise ConfigError(f"unknown format '{given}'; use {expected}")
 
 
 def _crash_log(project_dir: Path) -> Path:

@@ -278,6 +278,14 @@ class IndexRow:
 
 def write_index(project: Project) -> Path:
     """Render ``output/index.html``: every article, newest first."""
+    html = _environment().get_template("index.html").render(rows=index_rows(project))
+    path = project.output / "index.html"
+    atomic_write(path, html)
+    return path
+
+
+def index_rows(project: Project) -> list[IndexRow]:
+    """Every translated article, newest first."""
     rows = []
     for record_path in sorted(project.output.glob("*/segments.json")):
         try:
@@ -297,7 +305,4 @@ def write_index(project: Project) -> Path:
             )
         )
     rows.sort(key=lambda r: (r.date, r.translated_at, r.slug), reverse=True)
-    html = _environment().get_template("index.html").render(rows=rows)
-    path = project.output / "index.html"
-    atomic_write(path, html)
-    return path
+    return rows

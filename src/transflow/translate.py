@@ -6,6 +6,7 @@ files. Articles are written in groups, so an interrupted run keeps what it finis
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import json
@@ -402,10 +403,15 @@ def _translate(
     reusable: dict[str, dict[str, SegmentResult]] = {}
     for article in pending:
         known = {} if force else _reusable(project, article.slug, signature)
+        # The engine's English that a person's replaced, so the review page can show their change.
+        machine = {
+            s["source"]: s.get("machine") for s in read_record(project, article.slug).get("segments", [])
+        }
         for segment in segmented[article.slug]:
             unit = reviewed.get(segment.text)
             if unit is not None:
-                known[segment.text] = reviewed_result(segment, unit.target, glossary, unit.origin)
+                result = reviewed_result(segment, unit.target, glossary, unit.origin)
+                known[segment.text] = dataclasses.replace(result, machine=machine.get(segment.text))
         reusable[article.slug] = known
     if on_start:
         on_start(sum(s.text not in reusable[slug] for slug, segs in segmented.items() for s in segs), package)
