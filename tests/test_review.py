@@ -154,6 +154,7 @@ def test_any_text_renders_escaped(
     (folder / "segments.json").write_text(json.dumps(record))
     page = parse(write_review(Project(root), "x"))
     assert [t for t, _ in page.tags if t == "script"] == ["script"]
+
     def lines(text: str) -> str:
         return text.replace("\r\n", "\n").replace("\r", "\n")
 
