@@ -1,5 +1,6 @@
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -74,3 +75,9 @@ def test_model_install_bad_file_is_one_line(tmp_path) -> None:  # type: ignore[n
     bad.write_bytes(b"PK\x03\x04 broken")
     code, _, err = run_cli("model", "install", str(bad))
     assert code == 2 and err.startswith("error: x.argosmodel:") and "Traceback" not in err
+
+
+def test_readme_mentions_every_command() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    missing = [" ".join(p) for p in all_commands() if p and f"transflow {' '.join(p)}" not in readme]
+    assert missing == []

@@ -155,7 +155,7 @@ def _revisions(folder: Path) -> list[dict[str, Any]]:
 
 
 def article_status(folder: Path, record: dict[str, Any]) -> str:
-    """new / changed since last review / edited / approved, from the files on disk."""
+    """new / changed since last draft / edited / approved / changed since approval, from the files."""
     try:
         draft = (folder / "draft.en.md").read_bytes()
     except OSError:
@@ -170,6 +170,8 @@ def article_status(folder: Path, record: dict[str, Any]) -> str:
         except (OSError, ValueError):
             pass
         return "changed since approval"
+    if any(seg.get("origin") == "editor" for seg in record.get("segments", [])):
+        return "edited"
     return "new" if len(_revisions(folder)) <= 1 else "changed since last draft"
 
 
