@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import os
+import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+
+def print_report(run: Callable[[Path], dict[str, Any]]) -> None:
+    """Run a benchmark in an isolated temp home and print its report as one JSON line."""
+    with tempfile.TemporaryDirectory() as tmp:
+        isolate_home(Path(tmp))
+        report = run(Path(tmp))
+    print(json.dumps(report))
+    sys.stdout.flush()
+    os._exit(0)  # skip CTranslate2's slow teardown
 
 
 def isolate_home(tmp: Path) -> None:

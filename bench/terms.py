@@ -13,14 +13,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from common import isolate_home, prepare_model  # type: ignore[import-not-found]
+from common import prepare_model, print_report  # type: ignore[import-not-found]
 
 
 def read_terms(path: Path) -> list[list[tuple[str, str]]]:
@@ -128,12 +125,7 @@ def main() -> None:
     parser.add_argument("--beam-size", type=int, default=4)
     parser.add_argument("--json", action="store_true", help="print one JSON object (the default output)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        isolate_home(Path(tmp))
-        report = run(args)
-    print(json.dumps(report))
-    sys.stdout.flush()
-    os._exit(0)  # skip CTranslate2's slow teardown
+    print_report(lambda tmp: run(args))
 
 
 if __name__ == "__main__":

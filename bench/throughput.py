@@ -25,12 +25,11 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from common import isolate_home, prepare_model  # type: ignore[import-not-found]
+from common import prepare_model, print_report  # type: ignore[import-not-found]
 
 ROOT = Path(__file__).resolve().parents[1]
 NEWS = ROOT.parent / "shared" / "eval" / "newstest2021" / "newstest2021.de-en.src.de"
@@ -153,7 +152,7 @@ def condition(seconds: float, sentences: int, tokens: int) -> dict[str, Any]:
 
 def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     """All conditions, one JSON report."""
-    package = prepare_model(args.model, "base")
+    package = prepare_model(args.model, args.size)
     threads = args.threads or os.cpu_count() or 1
     project = tmp / "project"
     build_corpus(project, args.articles)
@@ -172,7 +171,8 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     naive_articles = (
         args.naive_articles if args.naive_articles >= 0 else (2 if package.generated else args.articles)
     )
-    naive = run_naive(project, naive_articles) if naive_articles else None
+    runnable = not package.generated or (package.path / "spacy").is_dir()  # tiny ships no splitter
+    naive = run_naive(project, naive_articles) if naive_articles and runnable else None
     report: dict[str, Any] = {
         "model": f"generated-{package.generated}" if package.generated else package.name,
         "sentences": len(sentences),
@@ -197,18 +197,14 @@ def main() -> None:
     """Command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, help="a real .argosmodel (default: generated base model)")
+    parser.add_argument("--size", choices=["tiny", "base"], default="base", help="generated model size")
     parser.add_argument("--articles", type=int, default=50)
     parser.add_argument("--naive-articles", type=int, default=-1, help="articles for stock argos (-1: auto)")
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--beam-size", type=int, default=4)
     parser.add_argument("--json", action="store_true", help="print one JSON object (the default output)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        isolate_home(Path(tmp))
-        report = run(args, Path(tmp))
-    print(json.dumps(report))
-    sys.stdout.flush()
-    os._exit(0)  # skip CTranslate2's slow teardown
+    print_report(lambda tmp: run(args, tmp))
 
 
 if __name__ == "__main__":
