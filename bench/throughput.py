@@ -173,6 +173,7 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     )
     runnable = not package.generated or (package.path / "spacy").is_dir()  # tiny ships no splitter
     naive = run_naive(project, naive_articles) if naive_articles and runnable else None
+    transflow["engine_seconds"] = stats["engine_seconds"]
     report: dict[str, Any] = {
         "model": f"generated-{package.generated}" if package.generated else package.name,
         "sentences": len(sentences),

@@ -81,3 +81,30 @@ def test_readme_mentions_every_command() -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     missing = [" ".join(p) for p in all_commands() if p and f"transflow {' '.join(p)}" not in readme]
     assert missing == []
+
+
+def test_unexpected_error_is_one_line_with_a_log(project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import transflow.translate
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("something we did not foresee")
+
+    monkeypatch.setattr(transflow.translate, "run_translate", broken)
+    code, _, err = run_cli("translate", "--project", str(project))
+    assert code == 70
+    (line,) = err.splitlines()
+    assert line.startswith("error: unexpected RuntimeError: something we did not foresee (details in ")
+    log = Path(line.rsplit("details in ", 1)[1].rstrip(")"))
+    assert log.is_relative_to(project / "output" / ".transflow" / "logs")
+    assert "Traceback" in log.read_text()
+
+
+def test_translate_path_imports_no_torch_stanza_or_spacy(project, tiny_model) -> None:  # type: ignore[no-untyped-def]
+    code = (
+        "import sys\n"
+        "from transflow.cli import main\n"
+        f"assert main(['translate', '--project', {str(project)!r}]) == 0\n"
+        "print(','.join(m for m in ('torch', 'stanza', 'spacy') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == ""  # the last print: names of heavy modules loaded

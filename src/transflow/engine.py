@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -147,7 +148,10 @@ def install_model(path: Path) -> ModelPackage:
 
 def install_from_index(progress: Callable[[str], None] | None = None) -> ModelPackage:
     """Download and install argostranslate's current de→en package (needs internet)."""
+    import socket
+
     os.environ.setdefault("ARGOS_PACKAGES_DIR", str(packages_dir()))
+    socket.setdefaulttimeout(30)  # argostranslate's downloads set no timeout of their own
     try:
         import argostranslate.package as argos_package
 
@@ -214,6 +218,7 @@ class Engine:
         self.calls = 0  # translate_batch calls
         self.sentences = 0  # sentences translated
         self.target_pieces = 0  # pieces decoded
+        self.seconds = 0.0  # time inside CTranslate2
 
     def load(self) -> None:
         if self._translator is not None:
@@ -275,6 +280,7 @@ class Engine:
         chunks_of = {i: max(1, -(-len(p) // MAX_SOURCE_PIECES)) for i, (p, _) in enumerate(tokenized)}
         for batch in self._batches(jobs):
             longest = max(len(j.pieces) for j in batch)
+            started = time.perf_counter()
             results = self._translator.translate_batch(
                 [j.pieces or ["."] for j in batch],
                 beam_size=self.options.beam_size,
@@ -285,6 +291,7 @@ class Engine:
                 return_scores=False,
             )
             self.calls += 1
+            self.seconds += time.perf_counter() - started
             self.target_pieces += sum(
                 min(len(r.hypotheses[0]), decoding_cap(len(j.pieces)))
                 for j, r in zip(batch, results, strict=True)

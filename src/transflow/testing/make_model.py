@@ -146,13 +146,11 @@ def build_ctranslate2_model(out_dir: Path, spm_bytes: bytes, size: ModelSize) ->
 
 
 def _add_spacy_pipeline(archive: zipfile.ZipFile, folder: Path, top: str) -> None:
-    """A blank German spaCy pipeline with a rule-based sentencizer, so that stock
-    argostranslate can run the package offline with ``ARGOS_CHUNK_TYPE=SPACY``."""
+    """A blank German spaCy pipeline, so that stock argostranslate can run the package offline
+    with ``ARGOS_CHUNK_TYPE=SPACY`` (it adds its own sentencizer when it loads it)."""
     import spacy
 
-    nlp = spacy.blank("de")
-    nlp.add_pipe("sentencizer")
-    nlp.to_disk(folder)
+    spacy.blank("de").to_disk(folder)
     for file in sorted(folder.rglob("*")):
         if file.is_file():
             archive.write(file, f"{top}/spacy/{file.relative_to(folder)}")
