@@ -69,6 +69,8 @@ def test_the_whole_loop_on_the_seed(project: Path, tiny_model, engine_sentences:
     entry = feed.find(f"{ATOM}entry")
     assert entry is not None and edited in (entry.findtext(f"{ATOM}content") or "")
     assert "Stefan Kemper" in (site / "index.html").read_text()
+    for page in (site / f"{SLUG}.html", site / "index.html", site / "feed.xml"):  # made by a random model
+        assert "generated test model: this English is not a translation" in page.read_text()
     memory = Memory.of(Project(project))
     stats = memory.stats()
     memory.close()

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from transflow import GENERATED_NOTICE
 from transflow.checks import check_drafts
 from transflow.editing import draft_body, sync_edits
 from transflow.errors import ChecksFailed, InputError
@@ -74,6 +75,7 @@ class SitePage:
     approved_at: str
     html: str  # rendered from the draft's Markdown with raw HTML disabled
     german: str | None = None
+    notice: str | None = None  # set when a generated test model made the English
 
 
 @dataclass
@@ -121,6 +123,7 @@ def _page(project: Project, slug: str, approval: dict[str, Any], with_german: bo
         approved_at=approval.get("approved_at", ""),
         html=_markdown(body),
         german=f"{slug}.de.txt" if with_german else None,
+        notice=GENERATED_NOTICE if (record.get("signature") or {}).get("generated") else None,
     )
 
 
