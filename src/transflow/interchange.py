@@ -12,6 +12,11 @@ from transflow.memory import Memory
 from transflow.project import Project, atomic_write, read_record, run_lock
 
 
+def _readable(path: Path) -> None:
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+
+
 def _unit_id(paragraph: int, index: int) -> str:
     return f"p{paragraph}-s{index}"
 
@@ -37,6 +42,7 @@ def import_xliff(project: Project, path: Path, slug: str | None = None) -> tuple
     """Take a translator's XLIFF back: changed targets become editors' English. Returns (slug, changed)."""
     from translate.storage import xliff
 
+    _readable(path)
     try:
         store = xliff.xlifffile.parsefile(str(path))
     except Exception as e:
@@ -90,6 +96,7 @@ def import_tbx(project: Project, path: Path) -> list[str]:
     """Add the TBX file's terms that the glossary lacks; return the German terms added."""
     from translate.storage import tbx
 
+    _readable(path)
     try:
         store = tbx.tbxfile.parsefile(str(path))
     except Exception as e:
