@@ -108,3 +108,50 @@ def test_output_is_capped_and_run_ons_are_chunked(tiny_model) -> None:  # type: 
         decoding_cap(min(MAX_SOURCE_PIECES, n - i)) for i in range(0, n, MAX_SOURCE_PIECES)
     )
     assert all(len(row) == n for row in long.attention)
+
+
+@pytest.fixture
+def local_index(tiny_model_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """An argos-style index and package served on 127.0.0.1 (tests use no other network)."""
+    import functools
+    import http.server
+    import shutil
+    import threading
+
+    shutil.copy(tiny_model_file, tmp_path / "de_en.argosmodel")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    index = [
+        {
+            "from_code": "de",
+            "to_code": "en",
+            "package_version": "0.0.1",
+            "links": [f"{base}/de_en.argosmodel"],
+        }
+    ]
+    (tmp_path / "index.json").write_text(json.dumps(index))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv("ARGOS_PACKAGE_INDEX", base + "/")
+    yield base
+    server.shutdown()
+
+
+def test_install_from_the_index(local_index: str) -> None:
+    from conftest import run_cli
+
+    code, out, err = run_cli("model", "install")
+    assert code == 0, err
+    assert "installed translate-de_en-generated-tiny" in out
+    assert find_model().name == "translate-de_en-generated-tiny"
+
+
+def test_unreachable_index_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import run_cli
+
+    monkeypatch.setenv("ARGOS_PACKAGE_INDEX", "http://127.0.0.1:9/")  # the discard port: nothing listens
+    code, _, err = run_cli("model", "install")
+    assert code == 2
+    assert err.splitlines()[0].startswith("error: cannot reach the argos model index (")
+    assert len(err.splitlines()) == 2 and "Traceback" not in err

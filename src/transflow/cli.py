@@ -186,7 +186,25 @@ def model_install(
     from transflow.engine import install_from_index, install_model
 
     out = _console()
-    package = install_model(path) if path else install_from_index(lambda m: out.print(m))
+    if path:
+        package = install_model(path)
+    else:
+        from rich.progress import DownloadColumn, Progress, TransferSpeedColumn
+
+        columns = (*Progress.get_default_columns(), DownloadColumn(), TransferSpeedColumn())
+        bar = Progress(*columns, console=_console(True), transient=True)
+        task = bar.add_task("downloading de→en model", total=None)
+
+        def show(done: int, total: int) -> None:
+            if not bar.live.is_started:  # only once the index answered: no bar on failure
+                bar.start()
+            bar.update(task, completed=done, total=total or None)
+
+        try:
+            package = install_from_index(show)
+        finally:
+            if bar.live.is_started:
+                bar.stop()
     out.print(f"installed {package.label} in {package.path}")
 
 

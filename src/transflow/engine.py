@@ -146,31 +146,54 @@ def install_model(path: Path) -> ModelPackage:
     return package
 
 
-def install_from_index(progress: Callable[[str], None] | None = None) -> ModelPackage:
-    """Download and install argostranslate's current de→en package (needs internet)."""
-    import socket
+INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
 
-    os.environ.setdefault("ARGOS_PACKAGES_DIR", str(packages_dir()))
-    socket.setdefaulttimeout(30)  # argostranslate's downloads set no timeout of their own
+
+def install_from_index(
+    progress: Callable[[int, int], None] | None = None, timeout: float = 30
+) -> ModelPackage:
+    """Download and install the argos index's current de→en package (needs internet).
+
+    transflow fetches the index and the package itself, with a timeout and progress, rather
+    than through argostranslate, whose downloads retry without end when offline.
+    """
+    import tempfile
+    import urllib.request
+
+    url = os.environ.get("ARGOS_PACKAGE_INDEX", "").rstrip("/")
+    url = f"{url}/index.json" if url else INDEX_URL
     try:
-        import argostranslate.package as argos_package
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            index = json.loads(response.read())
+    except (OSError, ValueError) as e:
+        raise ModelError(f"cannot reach the argos model index ({_reason(e)})", hint=INSTALL_HINT) from e
+    entries = [
+        e for e in index if isinstance(e, dict) and e.get("from_code") == "de" and e.get("to_code") == "en"
+    ]
+    if not entries or not entries[0].get("links"):
+        raise ModelError("the argos model index lists no German→English package", hint=INSTALL_HINT)
+    entry = max(entries, key=lambda e: str(e.get("package_version", "")))
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / "translate-de_en.argosmodel"
+        try:
+            with (
+                urllib.request.urlopen(entry["links"][0], timeout=timeout) as response,
+                open(target, "wb") as out,
+            ):
+                total, done = int(response.headers.get("Content-Length") or 0), 0
+                for block in iter(lambda: response.read(1 << 16), b""):
+                    out.write(block)
+                    done += len(block)
+                    if progress:
+                        progress(done, total)
+        except OSError as e:
+            raise ModelError(f"download of the de→en package failed ({_reason(e)})", hint=INSTALL_HINT) from e
+        return install_model(target)
 
-        if progress:
-            progress("fetching the argos package index")
-        argos_package.update_package_index()
-        available = [
-            p for p in argos_package.get_available_packages() if p.from_code == "de" and p.to_code == "en"
-        ]
-        if not available:
-            raise ModelError("the argos index lists no German→English package")
-        if progress:
-            progress(f"downloading {available[0]}")
-        downloaded = Path(available[0].download())
-    except ModelError:
-        raise
-    except Exception as e:
-        raise ModelError(f"cannot reach the argos model index ({type(e).__name__})", hint=INSTALL_HINT) from e
-    return install_model(downloaded)
+
+def _reason(error: Exception) -> str:
+    reason = getattr(error, "reason", None) or getattr(error, "strerror", None) or error
+    return str(reason)[:100]
 
 
 @dataclass(frozen=True)
