@@ -84,6 +84,7 @@ def translate(
     Example: transflow translate            (all new or changed articles)
     Example: transflow translate sources/altena.txt --force
     """
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
     from rich.table import Table
 
@@ -105,7 +106,7 @@ def translate(
     task = progress.add_task("translate", total=0)
 
     def on_start(total: int, package: ModelPackage) -> None:
-        if getattr(package, "generated", None):
+        if package.generated:
             err.print(f"[bold red]WARNING: {GENERATED_NOTICE}[/] ({package.label})")
         progress.update(task, total=total)
         progress.start()
@@ -123,7 +124,7 @@ def translate(
         if progress.live.is_started:
             progress.stop()
     for warning in report.warnings:
-        err.print(f"warning: {warning}")
+        err.print(f"warning: {warning}", markup=False)
     table = Table(title=f"model: {report.model.label}" if report.model else None)
     for column in ("article", "status", "sentences", "enforced", "missing", "note"):
         table.add_column(column)
@@ -134,9 +135,13 @@ def translate(
             str(r.sentences or ""),
             str(r.terms_enforced or ""),
             str(r.terms_missing or ""),
-            r.message,
+            escape(r.message),  # file names may hold [brackets]
         )
     out.print(table)
+    if report.edited_sentences:
+        out.print(
+            f"{report.edited_sentences} sentence(s) of editors' corrections kept in the translation memory"
+        )
     done = len(report.translated)
     out.print(f"{done} translated, {len(report.results) - done} not translated")
     if report.model is not None and report.model.generated:
@@ -239,6 +244,7 @@ def glossary_list(project: ProjectOption = Path(".")) -> None:
 
     Example: transflow glossary list
     """
+    from rich.markup import escape
     from rich.table import Table
 
     from transflow.glossary import load_glossary
@@ -249,7 +255,7 @@ def glossary_list(project: ProjectOption = Path(".")) -> None:
         table.add_column(column)
     for e in glossary.entries:
         english = e.en if e.translate else f"{e.en} (not translated)"
-        table.add_row(e.de, english, e.en_plural or "", e.note or "")
+        table.add_row(*(escape(cell) for cell in (e.de, english, e.en_plural or "", e.note or "")))
     _console().print(table)
 
 
@@ -331,7 +337,7 @@ def glossary_check(
     missing = check_drafts(proj, slugs or None)
     out = _console()
     for item in missing:
-        out.print(f"{item.slug}: '{item.surface}' needs '{item.english}' in: {item.sentence}")
+        out.print(f"{item.slug}: '{item.surface}' needs '{item.english}' in: {item.sentence}", markup=False)
     if missing:
         raise ChecksFailed(f"{len(missing)} required term(s) missing")
     out.print("all glossary terms present")
@@ -360,6 +366,7 @@ def status(project: ProjectOption = Path(".")) -> None:
 
     Example: transflow status
     """
+    from rich.markup import escape
     from rich.table import Table
 
     from transflow.review import index_rows
@@ -368,7 +375,7 @@ def status(project: ProjectOption = Path(".")) -> None:
     for column in ("article", "date", "status", "warnings", "missing terms"):
         table.add_column(column)
     for row in index_rows(_project(project)):
-        table.add_row(row.slug, row.date, row.status, str(row.warnings), str(row.missing))
+        table.add_row(row.slug, escape(row.date), row.status, str(row.warnings), str(row.missing))
     _console().print(table)
 
 
