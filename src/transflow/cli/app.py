@@ -1,0 +1,126 @@
+"""The Typer apps, the options every command shares, and the mapping of errors to exit codes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+import traceback
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from transflow.errors import Interrupted, TransflowError
+from transflow.project import Project
+
+app = typer.Typer(
+    help="Translate German municipal news into English drafts editors can trust.\n\n"
+    "Example: transflow translate",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+model_app = typer.Typer(
+    help="Install and list translation models.\n\nExample: transflow model list", no_args_is_help=True
+)
+glossary_app = typer.Typer(
+    help="Maintain and check glossary.yml.\n\nExample: transflow glossary add Rathaus 'town hall'",
+    no_args_is_help=True,
+)
+memory_app = typer.Typer(
+    help="The translation memory.\n\nExample: transflow memory stats", no_args_is_help=True
+)
+export_app = typer.Typer(
+    help="Export for CAT tools.\n\nExample: transflow export xliff altena", no_args_is_help=True
+)
+import_app = typer.Typer(
+    help="Import from CAT tools.\n\nExample: transflow import xliff altena.xlf", no_args_is_help=True
+)
+app.add_typer(model_app, name="model")
+app.add_typer(glossary_app, name="glossary")
+app.add_typer(memory_app, name="memory")
+app.add_typer(export_app, name="export")
+app.add_typer(import_app, name="import")
+
+ProjectOption = Annotated[
+    Path,
+    typer.Option(
+        "--project", "-C", help="Project folder (holds sources/ and glossary.yml).", show_default="."
+    ),
+]
+
+
+def project_at(path: Path | None) -> Project:
+    """The project in ``path`` (default: the current folder)."""
+    return Project((path or Path.cwd()).resolve())
+
+
+def console(stderr: bool = False) -> Console:
+    """A rich console for our output: no automatic highlighting of numbers and paths."""
+    return Console(stderr=stderr, highlight=False)
+
+
+def _crash_log(project_dir: Path) -> Path:
+    """Write the traceback of an unexpected error where the user can send it to us."""
+    folder = project_dir / "output" / ".transflow" / "logs"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        import tempfile
+
+        folder = Path(tempfile.gettempdir())
+    path = folder / f"crash-{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
+    path.write_text(traceback.format_exc(), encoding="utf-8")
+    return path
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI and return the exit code; errors become one `error:` line."""
+    # SIGTERM (a closed laptop lid, a killed job) stops like Ctrl-C: finished work is kept.
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        # Typer returns, rather than raises, the code of an Exit; Ctrl-C becomes Exit(130).
+        code = app(args=argv, prog_name="transflow", standalone_mode=False)
+        if code == Interrupted.exit_code:
+            raise KeyboardInterrupt
+        return code if isinstance(code, int) else 0
+    except TransflowError as e:
+        print(f"error: {e.message}", file=sys.stderr)
+        if e.hint:
+            print(f"hint: {e.hint}", file=sys.stderr)
+        return e.exit_code
+    except typer.Exit as e:
+        return e.exit_code
+    except typer.Abort:
+        print("error: interrupted; finished articles are kept, run again to continue", file=sys.stderr)
+        return Interrupted.exit_code
+    except typer.TyperException as e:  # usage errors: bad option, missing argument
+        print(f"error: {e.format_message()}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("error: interrupted; finished articles are kept, run again to continue", file=sys.stderr)
+        return Interrupted.exit_code
+    except Exception as e:
+        args = argv if argv is not None else sys.argv[1:]
+        where = Path(args[args.index("--project") + 1]) if "--project" in args[:-1] else Path.cwd()
+        log = _crash_log(where)
+        print(f"error: unexpected {type(e).__name__}: {e} (details in {log})", file=sys.stderr)
+        return 70
+
+
+def run() -> None:
+    """Console-script entry point."""
+    started = time.monotonic()
+    code = main()
+    if os.environ.get("TRANSFLOW_TIMING"):
+        print(f"[{time.monotonic() - started:.2f}s]", file=sys.stderr)
+    sys.exit(code)

@@ -1,0 +1,294 @@
+"""Managing commands: models, the glossary, the translation memory, CAT-tool interchange."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from transflow.cli.app import (
+    ProjectOption,
+    console,
+    export_app,
+    glossary_app,
+    import_app,
+    memory_app,
+    model_app,
+    project_at,
+)
+from transflow.errors import ChecksFailed
+
+
+@model_app.command("install")
+def model_install(
+    path: Annotated[
+        Path | None, typer.Argument(help="A .argosmodel file; leave out to use the argos index (internet).")
+    ] = None,
+) -> None:
+    """Install a German→English model package.
+
+    Example: transflow model install translate-de_en-1_0.argosmodel
+    """
+    from transflow.engine import install_from_index, install_model
+
+    out = console()
+    if path:
+        package = install_model(path)
+    else:
+        from rich.progress import DownloadColumn, Progress, TransferSpeedColumn
+
+        columns = (*Progress.get_default_columns(), DownloadColumn(), TransferSpeedColumn())
+        bar = Progress(*columns, console=console(True), transient=True)
+        task = bar.add_task("downloading de→en model", total=None)
+
+        def show(done: int, total: int) -> None:
+            if not bar.live.is_started:  # only once the index answered: no bar on failure
+                bar.start()
+            bar.update(task, completed=done, total=total or None)
+
+        try:
+            package = install_from_index(show)
+        finally:
+            if bar.live.is_started:
+                bar.stop()
+    out.print(f"installed {package.label} in {package.path}")
+
+
+@model_app.command("list")
+def model_list() -> None:
+    """List installed model packages; the one translate uses is marked *.
+
+    Example: transflow model list
+    """
+    from transflow.engine import installed_models, packages_dir
+    from transflow.errors import ModelError
+
+    out = console()
+    try:
+        from transflow.engine import find_model
+
+        chosen = find_model().path
+    except ModelError:
+        chosen = None
+    packages = installed_models()
+    if not packages:
+        out.print(f"no models installed in {packages_dir()}")
+    for p in packages:
+        mark = "*" if p.path == chosen else " "
+        kind = f" (generated test model: {p.generated})" if p.generated else ""
+        out.print(f"{mark} {p.label}  {p.from_code}→{p.to_code}{kind}")
+
+
+@glossary_app.command("list")
+def glossary_list(project: ProjectOption = Path(".")) -> None:
+    """Show every glossary term and its required English.
+
+    Example: transflow glossary list
+    """
+    from rich.markup import escape
+    from rich.table import Table
+
+    from transflow.glossary import load_glossary
+
+    glossary = load_glossary(project_at(project).glossary)
+    table = Table()
+    for column in ("German", "English", "plural", "note"):
+        table.add_column(column)
+    for e in glossary.entries:
+        english = e.en if e.translate else f"{e.en} (not translated)"
+        table.add_row(*(escape(cell) for cell in (e.de, english, e.en_plural or "", e.note or "")))
+    console().print(table)
+
+
+def _edit_glossary(project: Path, edit: Callable[[str], str]) -> None:
+    from transflow.project import atomic_write
+
+    path = project_at(project).glossary
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    atomic_write(path, edit(text))
+
+
+@glossary_app.command("add")
+def glossary_add(
+    german: Annotated[str, typer.Argument(help="German term (base form).")],
+    english: Annotated[str | None, typer.Argument(help="Required English rendering.")] = None,
+    note: Annotated[str | None, typer.Option(help="A note for editors.")] = None,
+    no_translate: Annotated[bool, typer.Option("--no-translate", help="A name that stays German.")] = False,
+    project: ProjectOption = Path("."),
+) -> None:
+    """Add a term to glossary.yml, keeping its comments and layout.
+
+    Example: transflow glossary add Rathaus "town hall" --note "the building"
+    Example: transflow glossary add Stellwerk --no-translate
+    """
+    from transflow.glossary import add_term
+
+    _edit_glossary(project, lambda text: add_term(text, german, english, note, not no_translate))
+    console().print(f"added {german}")
+
+
+@glossary_app.command("remove")
+def glossary_remove(
+    german: Annotated[str, typer.Argument(help="German term to remove.")],
+    project: ProjectOption = Path("."),
+) -> None:
+    """Remove a term from glossary.yml.
+
+    Example: transflow glossary remove Rathaus
+    """
+    from transflow.glossary import remove_term
+
+    _edit_glossary(project, lambda text: remove_term(text, german))
+    console().print(f"removed {german}")
+
+
+@glossary_app.command("lint")
+def glossary_lint(project: ProjectOption = Path(".")) -> None:
+    """Check glossary.yml and print every problem with its line number.
+
+    Example: transflow glossary lint
+    """
+    from transflow.errors import GlossaryError
+    from transflow.glossary import load_glossary
+
+    path = project_at(project).glossary
+    try:
+        glossary = load_glossary(path)
+    except GlossaryError as e:
+        for problem in e.problems:
+            print(f"{path.name}: {problem}", file=sys.stderr)
+        raise ChecksFailed(f"{len(e.problems)} problem(s) in {path.name}") from e
+    console().print(f"{path.name}: {len(glossary.entries)} terms, no problems")
+
+
+@glossary_app.command("check")
+def glossary_check(
+    slugs: Annotated[
+        list[str] | None, typer.Argument(help="Articles to check (default: all).", show_default=False)
+    ] = None,
+    project: ProjectOption = Path("."),
+) -> None:
+    """List glossary terms whose rendering is missing from drafts; exit 1 if any.
+
+    Example: transflow glossary check altena-2018-04-oecd-studie
+    """
+    from transflow.checks import check_drafts
+
+    proj = project_at(project)
+    missing = check_drafts(proj, slugs or None)
+    out = console()
+    for item in missing:
+        out.print(f"{item.slug}: '{item.surface}' needs '{item.english}' in: {item.sentence}", markup=False)
+    if missing:
+        raise ChecksFailed(f"{len(missing)} required term(s) missing")
+    out.print("all glossary terms present")
+
+
+@memory_app.command("stats")
+def memory_stats(project: ProjectOption = Path(".")) -> None:
+    """Count the sentence pairs in the translation memory.
+
+    Example: transflow memory stats
+    """
+    from transflow.memory import Memory
+
+    memory = Memory.of(project_at(project))
+    try:
+        counts = memory.stats()
+    finally:
+        memory.close()
+    for key, value in counts.items():
+        print(f"{key}: {value}")
+
+
+@memory_app.command("export")
+def memory_export(
+    fmt: Annotated[str, typer.Argument(metavar="tmx", help="Format: tmx.")],
+    out: Annotated[Path, typer.Option("--output", "-o", help="File to write.")] = Path("memory.tmx"),
+    project: ProjectOption = Path("."),
+) -> None:
+    """Export the translation memory as TMX.
+
+    Example: transflow memory export tmx -o memory.tmx
+    """
+    from transflow.interchange import export_tmx
+
+    _format(fmt, "tmx")
+    path, count = export_tmx(project_at(project), out)
+    print(f"wrote {count} unit(s) to {path}")
+
+
+@glossary_app.command("export")
+def glossary_export(
+    fmt: Annotated[str, typer.Argument(metavar="tbx", help="Format: tbx.")],
+    out: Annotated[Path, typer.Option("--output", "-o", help="File to write.")] = Path("glossary.tbx"),
+    project: ProjectOption = Path("."),
+) -> None:
+    """Export the glossary as TBX.
+
+    Example: transflow glossary export tbx -o glossary.tbx
+    """
+    from transflow.interchange import export_tbx
+
+    _format(fmt, "tbx")
+    print(export_tbx(project_at(project), out))
+
+
+@glossary_app.command("import")
+def glossary_import(
+    fmt: Annotated[str, typer.Argument(metavar="tbx", help="Format: tbx.")],
+    path: Annotated[Path, typer.Argument(help="The TBX file.")],
+    project: ProjectOption = Path("."),
+) -> None:
+    """Add the terms of a TBX file that glossary.yml lacks.
+
+    Example: transflow glossary import tbx terms.tbx
+    """
+    from transflow.interchange import import_tbx
+
+    _format(fmt, "tbx")
+    added = import_tbx(project_at(project), path)
+    print(f"added {len(added)} term(s)" + (f": {', '.join(added)}" if added else ""))
+
+
+@export_app.command("xliff")
+def export_xliff(
+    slug: Annotated[str, typer.Argument(help="The article.")],
+    out: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File (default output/SLUG/SLUG.xlf).")
+    ] = None,
+    project: ProjectOption = Path("."),
+) -> None:
+    """Export an article as XLIFF for a CAT tool.
+
+    Example: transflow export xliff altena-2018-04-oecd-studie
+    """
+    from transflow.interchange import export_xliff as export
+
+    print(export(project_at(project), slug, out))
+
+
+@import_app.command("xliff")
+def import_xliff(
+    path: Annotated[Path, typer.Argument(help="The XLIFF file a translator returned.")],
+    slug: Annotated[str | None, typer.Option(help="The article (default: the file name).")] = None,
+    project: ProjectOption = Path("."),
+) -> None:
+    """Take a translated XLIFF back into the article's draft.
+
+    Example: transflow import xliff altena-2018-04-oecd-studie.xlf
+    """
+    from transflow.interchange import import_xliff as take
+
+    done, changed = take(project_at(project), path, slug)
+    print(f"{done}: {changed} sentence(s) changed")
+
+
+def _format(given: str, expected: str) -> None:
+    if given.lower() != expected:
+        from transflow.errors import ConfigError
+
+        raise ConfigError(f"unknown format '{given}'; use {expected}")
