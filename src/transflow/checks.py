@@ -136,16 +136,9 @@ class MissingTerm:
     english: str
 
 
-def _draft_body(text: str) -> str:
-    if text.startswith("---\n"):
-        end = text.find("\n---\n", 4)
-        if end != -1:
-            return text[end + 5 :]
-    return text
-
-
 def check_drafts(project: Project, slugs: list[str] | None = None) -> list[MissingTerm]:
     """Every required term missing from the current drafts (editor edits included)."""
+    from transflow.editing import draft_body, draft_sha256
     from transflow.enforcement import find_terms, satisfied
 
     glossary = load_glossary(project.glossary)
@@ -160,18 +153,12 @@ def check_drafts(project: Project, slugs: list[str] | None = None) -> list[Missi
             draft = (folder / "draft.en.md").read_text(encoding="utf-8")
         except (OSError, ValueError) as e:
             raise InputError(f"no draft for '{folder.name}'", hint="run `transflow translate` first") from e
-        body = _draft_body(draft)
+        body = draft_body(draft)
         # An editor may have rewritten sentences freely: then the whole draft is the scope.
-        edited = record.get("draft_sha256") != _sha(draft)
+        edited = record.get("draft_sha256") != draft_sha256(draft)
         for segment in record.get("segments", []):
             english = body if edited else segment.get("draft", "")
             for match in find_terms(segment.get("source", ""), glossary):
                 if match.required and not satisfied(english, match.entry):
                     missing.append(MissingTerm(folder.name, segment["source"], match.surface, match.entry.en))
     return missing
-
-
-def _sha(text: str) -> str:
-    import hashlib
-
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -6,7 +6,6 @@ the run collected the edits is kept under revisions/ before it is replaced).
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 from dataclasses import asdict, dataclass
@@ -16,7 +15,7 @@ from typing import Any
 
 from transflow import GENERATED_NOTICE
 from transflow.articles import Article
-from transflow.editing import BANNER, Sentence, compose_body
+from transflow.editing import BANNER, Sentence, compose_body, draft_sha256
 from transflow.project import Project, atomic_write, file_sha256, read_record
 from transflow.segmentation import Segment
 
@@ -108,7 +107,7 @@ def write_article(
         "slug": article.slug,
         "source": article.source.name,
         "source_sha256": article.source_hash,
-        "draft_sha256": hashlib.sha256(draft.encode("utf-8")).hexdigest(),
+        "draft_sha256": draft_sha256(draft),
         "translated_at": when,
         "article": {"title": article.title, "date": article.date, "place": article.place},
         "signature": signature.to_dict(),
