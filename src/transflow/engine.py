@@ -12,6 +12,7 @@ import json
 import os
 import time
 import zipfile
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -300,7 +301,7 @@ class Engine:
         jobs.sort(key=lambda j: (-len(j.pieces), j.sentence, j.offset))
         outputs: dict[tuple[int, int], tuple[list[str], list[list[float]]]] = {}
         done_chunks: dict[int, int] = {}
-        chunks_of = {i: max(1, -(-len(p) // MAX_SOURCE_PIECES)) for i, (p, _) in enumerate(tokenized)}
+        chunks_of = Counter(j.sentence for j in jobs)
         for batch in self._batches(jobs):
             longest = max(len(j.pieces) for j in batch)
             started = time.perf_counter()
@@ -315,15 +316,12 @@ class Engine:
             )
             self.calls += 1
             self.seconds += time.perf_counter() - started
-            self.target_pieces += sum(
-                min(len(r.hypotheses[0]), decoding_cap(len(j.pieces)))
-                for j, r in zip(batch, results, strict=True)
-            )
             finished = 0
             for job, result in zip(batch, results, strict=True):
                 cap = decoding_cap(len(job.pieces))
                 pieces = list(result.hypotheses[0][:cap])
-                attention = [list(row) for row in (result.attention[0] if result.attention else [])][:cap]
+                attention = [list(row) for row in (result.attention[0][:cap] if result.attention else [])]
+                self.target_pieces += len(pieces)
                 outputs[(job.sentence, job.offset)] = (pieces, attention)
                 done_chunks[job.sentence] = done_chunks.get(job.sentence, 0) + 1
                 finished += done_chunks[job.sentence] == chunks_of[job.sentence]
