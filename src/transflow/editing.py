@@ -20,7 +20,8 @@ from transflow import GENERATED_NOTICE
 from transflow.memory import Memory
 from transflow.project import Project, atomic_write, file_sha256, read_record
 
-_TOKEN = re.compile(r"\S+\s*|\s+")
+# A word with the whitespace after it: diffs over these keep the text exactly.
+WORD_TOKEN = re.compile(r"\S+\s*|\s+")
 BANNER = f"> **{GENERATED_NOTICE}**\n\n"
 
 
@@ -64,7 +65,7 @@ def realign(machine_body: str, starts: list[int], edited_body: str) -> list[str]
     """Cut ``edited_body`` where the machine sentences started; one English per sentence."""
     if not starts:
         return []
-    old, new = _TOKEN.findall(machine_body), _TOKEN.findall(edited_body)
+    old, new = WORD_TOKEN.findall(machine_body), WORD_TOKEN.findall(edited_body)
     offsets, at = [], 0
     for token in old:
         offsets.append(at)

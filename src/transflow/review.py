@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from transflow import GENERATED_NOTICE
+from transflow.editing import WORD_TOKEN
 from transflow.errors import InputError
 from transflow.project import Project, atomic_write
-
-_TOKEN = re.compile(r"\S+\s*|\s+")
 
 
 @dataclass(frozen=True)
@@ -131,7 +130,7 @@ def _term_note(term: dict[str, Any]) -> str:
 
 def word_diff(old: str, new: str) -> list[Piece]:
     """Word-level diff of two English texts (difflib), as equal/insert/delete pieces."""
-    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    a, b = WORD_TOKEN.findall(old), WORD_TOKEN.findall(new)
     pieces = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal":

@@ -51,7 +51,6 @@ class RunReport:
     warnings: list[str] = field(default_factory=list)
     edited_sentences: int = 0  # editors' changes collected from drafts
     engine_sentences: int = 0  # sentences sent to the engine (memory hits are not)
-    engine_pieces: int = 0  # target pieces the engine produced
 
     @property
     def translated(self) -> list[ArticleResult]:
@@ -114,15 +113,22 @@ def enforce_glossary(
         translation.target_pieces,
         translation.attention,
     )
-    terms = tuple(_term_record(s.match, s.status) for s in statuses)
+    return _checked(segment, english, [(s.match, s.status) for s in statuses], "machine")
+
+
+def _checked(
+    segment: Segment, english: str, statuses: list[tuple[TermMatch, str]], origin: str
+) -> SegmentResult:
+    """The result for one sentence: its terms' statuses and every QA finding."""
     from transflow.checks import Finding, run_checks
 
     findings = [
-        Finding("term-missing", "critical", f"term missing: {s.match.surface} → {s.match.entry.en}")
-        for s in statuses
-        if s.status == "missing"
+        Finding("term-missing", "critical", f"term missing: {match.surface} → {match.entry.en}")
+        for match, status in statuses
+        if status == "missing"
     ] + run_checks(segment.text, english)
-    return SegmentResult(segment, english, terms, tuple(f.to_dict() for f in findings))
+    terms = tuple(_term_record(match, status) for match, status in statuses)
+    return SegmentResult(segment, english, terms, tuple(f.to_dict() for f in findings), origin)
 
 
 def _term_record(match: TermMatch, status: str) -> dict[str, Any]:
@@ -263,11 +269,10 @@ def _translate(
     reviewed = memory.lookup(s.text for segs in segmented.values() for s in segs)
     reusable: dict[str, dict[str, SegmentResult]] = {}
     for article in pending:
-        known = {} if force else _reusable(project, article.slug, signature)
+        record = read_record(project, article.slug)
+        known = {} if force else _reusable(record, signature)
         # The engine's English that a person's replaced, so the review page can show their change.
-        machine = {
-            s["source"]: s.get("machine") for s in read_record(project, article.slug).get("segments", [])
-        }
+        machine = {s["source"]: s.get("machine") for s in record.get("segments", [])}
         for segment in segmented[article.slug]:
             unit = reviewed.get(segment.text)
             if unit is not None:
@@ -288,7 +293,6 @@ def _translate(
             report.results.append(write_article(project, article, results, signature))
             write_review(project, article.slug)
     report.engine_sentences = engine.sentences
-    report.engine_pieces = engine.target_pieces
     stats = {
         "finished_at": datetime.now(UTC).isoformat(),
         "articles": len(report.translated),
@@ -305,35 +309,26 @@ def _translate(
 def _placed(result: SegmentResult, segment: Segment) -> SegmentResult:
     """A reused result at the segment's current place in the article."""
     origin = "memory" if result.origin == "machine" else result.origin
-    return SegmentResult(segment, result.english, result.terms, result.warnings, origin, result.machine)
+    return dataclasses.replace(result, segment=segment, origin=origin)
 
 
 def reviewed_result(segment: Segment, english: str, glossary: Glossary, origin: str) -> SegmentResult:
     """A sentence whose English a person wrote: terms are checked, never changed."""
-    from transflow.checks import Finding, run_checks
     from transflow.enforcement import find_terms, satisfied
 
-    terms, findings = [], []
-    for match in find_terms(segment.text, glossary):
-        status = (
-            "flagged" if not match.required else ("kept" if satisfied(english, match.entry) else "missing")
-        )
-        terms.append(_term_record(match, status))
-        if status == "missing":
-            findings.append(
-                Finding("term-missing", "critical", f"term missing: {match.surface} → {match.entry.en}")
-            )
-    findings += run_checks(segment.text, english)
-    return SegmentResult(segment, english, tuple(terms), tuple(f.to_dict() for f in findings), origin)
+    statuses = [
+        (m, "flagged" if not m.required else ("kept" if satisfied(english, m.entry) else "missing"))
+        for m in find_terms(segment.text, glossary)
+    ]
+    return _checked(segment, english, statuses, origin)
 
 
-def _reusable(project: Project, slug: str, signature: Signature) -> dict[str, SegmentResult]:
+def _reusable(state: dict[str, Any], signature: Signature) -> dict[str, SegmentResult]:
     """English of unchanged sentences from the article's last draft, made the same way.
 
-    A changed article then costs only its changed sentences; an edited draft's sentences
-    are not reused (the editor's version is kept as a whole).
+    A changed article then costs only its changed sentences. Editors' sentences are not
+    taken from here but from the translation memory, which prefers them.
     """
-    state = read_record(project, slug)
     recorded = state.get("signature", {})
     if any(
         recorded.get(k) != getattr(signature, k) for k in ("model_sha256", "glossary_sha256", "beam_size")
