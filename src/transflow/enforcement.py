@@ -111,18 +111,16 @@ def find_terms(sentence: str, glossary: Glossary) -> list[TermMatch]:
     entries = sorted(glossary.entries, key=lambda e: -len(_WORD.findall(e.de)))
     for entry in entries:
         variants = [_WORD.findall(entry.de)] + [_WORD.findall(f) for f in entry.forms]
+        own_gaps = [variant_gaps(entry, len(v)) for v in variants]
         for i in range(len(words)):
-            for variant in variants:
+            for variant, allowed in zip(variants, own_gaps, strict=True):
                 n = len(variant)
                 if not n or i + n > len(words):
                     continue
                 window = words[i : i + n]
                 gaps = [sentence[window[j][1] : window[j + 1][0]] for j in range(n - 1)]
                 # Between words only spaces, hyphens, or the term's own punctuation ("F & E").
-                if any(
-                    g.strip(" -") and g.strip() != t.strip()
-                    for g, t in zip(gaps, variant_gaps(entry, n), strict=False)
-                ):
+                if any(g.strip(" -") and g.strip() != t.strip() for g, t in zip(gaps, allowed, strict=False)):
                     continue
                 if all(
                     same_word(w[2], t, entry.case_sensitive) for w, t in zip(window, variant, strict=True)
