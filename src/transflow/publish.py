@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +15,7 @@ from transflow.editing import draft_body, sync_edits
 from transflow.errors import ChecksFailed, InputError
 from transflow.memory import Memory
 from transflow.project import Project, atomic_write, file_sha256, read_record, run_lock
-from transflow.review import article_status, write_index, write_review
+from transflow.review import article_status, jinja_environment, write_index, write_review
 
 
 @dataclass(frozen=True)
@@ -87,30 +86,16 @@ class PublishReport:
     site: Path | None = None
 
 
-def _environment(project: Project) -> Any:
-    """Strict jinja environment; a project's own ``templates/`` folder overrides ours."""
-    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
-
-    return Environment(
-        loader=ChoiceLoader(
-            [FileSystemLoader(str(project.root / "templates")), PackageLoader("transflow", "templates")]
-        ),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 def _markdown(text: str) -> str:
     from markdown_it import MarkdownIt
 
     return str(MarkdownIt("commonmark", {"html": False}).render(text))
 
 
-def _page(project: Project, slug: str, approval: dict[str, Any], with_german: bool) -> SitePage:
+def _page(
+    project: Project, slug: str, record: dict[str, Any], approval: dict[str, Any], with_german: bool
+) -> SitePage:
     folder = project.article_dir(slug)
-    record = read_record(project, slug)
     body = draft_body((folder / "draft.en.md").read_text(encoding="utf-8"))
     article = record.get("article") or {}
     first = body.split("\n", 1)[0].lstrip("#> ").strip()
@@ -133,6 +118,7 @@ def publish(project: Project, with_german: bool = False) -> PublishReport:
 
     report = PublishReport()
     pages: list[SitePage] = []
+    sources: dict[str, Path] = {}
     with run_lock(project):
         for record_path in sorted(project.output.glob("*/segments.json")):
             folder = record_path.parent
@@ -144,23 +130,21 @@ def publish(project: Project, with_german: bool = False) -> PublishReport:
             except (OSError, ValueError):
                 report.skipped.append((slug, "not approved"))
                 continue
-            current = file_sha256(folder / "draft.en.md")
-            if status != "approved" or approval.get("draft_sha256") != current:
+            if status != "approved":  # the draft changed after approval
                 report.skipped.append((slug, "changed since approval: approve it again"))
                 continue
             if approval.get("source_sha256") != record.get("source_sha256"):
                 report.skipped.append((slug, "German source changed since approval"))
                 continue
-            pages.append(_page(project, slug, approval, with_german))
+            pages.append(_page(project, slug, record, approval, with_german))
+            sources[slug] = project.sources / str(record.get("source", ""))
         site = project.output / "site"
-        env = _environment(project)
+        env = jinja_environment(project.root / "templates")
         for page in pages:
             html = env.get_template("site_article.html").render(page=page, body=Markup(page.html))
             atomic_write(site / f"{page.slug}.html", html)
-            if page.german:
-                source = project.sources / str(read_record(project, page.slug).get("source", ""))
-                if source.is_file():
-                    shutil.copyfile(source, site / page.german)
+            if page.german and sources[page.slug].is_file():
+                atomic_write(site / page.german, sources[page.slug].read_bytes())
             report.published.append(page.slug)
         pages.sort(key=lambda p: (p.date, p.approved_at), reverse=True)
         atomic_write(site / "index.html", env.get_template("site_index.html").render(pages=pages))

@@ -64,12 +64,16 @@ class ReviewPage:
     rows: list[SentenceRow] = field(default_factory=list)
 
 
-def _environment() -> Any:
-    """The one jinja environment: autoescape on, undefined names are errors."""
-    from jinja2 import Environment, PackageLoader, StrictUndefined
+def jinja_environment(overrides: Path | None = None) -> Any:
+    """The one jinja environment: autoescape on, undefined names are errors.
 
+    Templates in ``overrides`` (a project's own folder) win over transflow's.
+    """
+    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
+
+    ours = PackageLoader("transflow", "templates")
     return Environment(
-        loader=PackageLoader("transflow", "templates"),
+        loader=ChoiceLoader([FileSystemLoader(str(overrides)), ours]) if overrides else ours,
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -258,7 +262,7 @@ def build_review_page(project: Project, slug: str) -> ReviewPage:
 def write_review(project: Project, slug: str) -> Path:
     """Render ``output/<slug>/review.html``; return its path."""
     page = build_review_page(project, slug)
-    html = _environment().get_template("review.html").render(page=page)
+    html = jinja_environment().get_template("review.html").render(page=page)
     path = project.article_dir(slug) / "review.html"
     atomic_write(path, html)
     return path
@@ -279,7 +283,7 @@ class IndexRow:
 
 def write_index(project: Project) -> Path:
     """Render ``output/index.html``: every article, newest first."""
-    html = _environment().get_template("index.html").render(rows=index_rows(project))
+    html = jinja_environment().get_template("index.html").render(rows=index_rows(project))
     path = project.output / "index.html"
     atomic_write(path, html)
     return path
