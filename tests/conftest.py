@@ -61,3 +61,12 @@ def run_cli(*args: str) -> tuple[int, str, str]:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(list(args))
     return code, out.getvalue(), err.getvalue()
+
+
+def record_of(project: Path, slug: str):  # type: ignore[no-untyped-def]
+    """The typed record of an article (what the last run wrote)."""
+    from transflow.record import load_record
+
+    record = load_record(project / "output" / slug)
+    assert record is not None, f"no record for {slug}"
+    return record

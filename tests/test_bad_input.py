@@ -15,10 +15,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import run_cli
+from conftest import record_of, run_cli
 from transflow.articles import MAX_SOURCE_BYTES
 from transflow.enforcement import find_terms
 from transflow.glossary import load_glossary
+from transflow.record import Sentence
 
 SLUG = "altena-2018-04-oecd-studie"
 
@@ -46,8 +47,8 @@ def assert_clean(project: Path) -> None:
     assert not list(project.rglob("*.tmp")), list(project.rglob("*.tmp"))
 
 
-def segments(project: Path, slug: str) -> list[dict]:  # type: ignore[type-arg]
-    return json.loads((project / "output" / slug / "segments.json").read_text(encoding="utf-8"))["segments"]
+def segments(project: Path, slug: str) -> list[Sentence]:
+    return list(record_of(project, slug).sentences)
 
 
 GOOD_INPUTS = {
@@ -80,7 +81,7 @@ def test_odd_but_valid_inputs_become_correct_drafts(translated: Path) -> None:
     assert code == 0, err
     assert "word.txt: not UTF-8 (line 1, byte 5); read as Windows-1252" in err
     for slug, expected in EXPECTED_SOURCE.items():
-        assert [s["source"] for s in segments(translated, slug)] == expected, slug
+        assert [s.source for s in segments(translated, slug)] == expected, slug
         draft = (translated / "output" / slug / "draft.en.md").read_text(encoding="utf-8")
         import unicodedata
 
@@ -192,7 +193,7 @@ def test_run_on_sentence_is_chunked_not_a_hang(project: Path, tiny_model) -> Non
     assert code == 0, err
     assert time.monotonic() - started < 120
     (segment,) = segments(project, "lang")
-    assert segment["draft"]
+    assert segment.english
 
 
 def write_corpus(project: Path, n: int) -> None:
@@ -244,10 +245,10 @@ def test_sigint_keeps_finished_articles_and_the_rerun_resumes(project: Path, tin
     assert len(done) == 61
     for slug, stamp in first.items():  # translated once: the rerun left them alone
         assert done[slug]["translated_at"] == stamp
-    rest = sum(len(d["segments"]) for slug, d in done.items() if slug not in first)
+    rest = sum(len(d["sentences"]) for slug, d in done.items() if slug not in first)
     stats = json.loads((project / "output" / ".transflow" / "last-run.json").read_text())
     assert stats["articles"] == 61 - len(first) and stats["engine_sentences"] == rest
-    assert all(len(d["segments"]) >= 1 for d in done.values())
+    assert all(len(d["sentences"]) >= 1 for d in done.values())
 
 
 def test_two_runs_at_once_one_waits_or_fails_cleanly(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import record_of, run_cli
 from transflow.engine import Engine
 from transflow.memory import Memory
 from transflow.project import Project
+from transflow.record import Sentence
 from transflow.review import build_review_page
 
 SLUG = "altena-2018-04-oecd-studie"
@@ -32,8 +32,8 @@ def engine_sentences(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return counts
 
 
-def segments(project: Path) -> list[dict]:  # type: ignore[type-arg]
-    return json.loads((project / "output" / SLUG / "segments.json").read_text())["segments"]
+def segments(project: Path) -> list[Sentence]:
+    return list(record_of(project, SLUG).sentences)
 
 
 def test_the_whole_loop_on_the_seed(project: Path, tiny_model, engine_sentences: list[int]) -> None:  # type: ignore[no-untyped-def]
@@ -42,7 +42,7 @@ def test_the_whole_loop_on_the_seed(project: Path, tiny_model, engine_sentences:
     assert engine_sentences == [18]
     draft = project / "output" / SLUG / "draft.en.md"
     # The editor rewrites the first sentence (keeping the glossary's term).
-    first = segments(project)[0]["draft"]
+    first = segments(project)[0].english
     edited = "Stefan Kemper, deputy to the head of administration, is fresh back from France."
     draft.write_text(draft.read_text().replace(first, edited))
     # The press office changes one German sentence.
@@ -53,8 +53,8 @@ def test_the_whole_loop_on_the_seed(project: Path, tiny_model, engine_sentences:
     assert engine_sentences == [18, 1]  # only the changed sentence was translated again
     assert edited in draft.read_text()  # the editor's sentence survived
     record = segments(project)
-    assert record[0]["origin"] == "editor" and record[0]["draft"] == edited
-    assert [s["origin"] for s in record].count("machine") == 1
+    assert record[0].origin == "editor" and record[0].english == edited
+    assert [s.origin for s in record].count("machine") == 17
     page = build_review_page(Project(project), SLUG)
     rows = {r.number: r for rows in page.paragraphs for r in rows}
     assert rows[1].diff and rows[1].diff_label == "editor's changes to the machine draft"
@@ -99,7 +99,9 @@ def test_publish_skips_unapproved_and_changed_articles(project: Path, tiny_model
     draft.write_text(draft.read_text() + "\nLate change.\n")
     code, out, _ = run_cli("publish", "--project", p)
     assert code == 0
-    assert f"skipped {SLUG}: not approved" in out and "skipped zwei: changed since approval" in out
+    assert (
+        f"skipped {SLUG}: not approved" in out and "skipped zwei: its English changed since approval" in out
+    )
     assert not (project / "output" / "site" / "zwei.html").exists()
     feed = ET.parse(project / "output" / "site" / "feed.xml").getroot()
     assert feed.findall(f"{ATOM}entry") == []
@@ -125,15 +127,15 @@ def test_xliff_round_trip_keeps_all_text(project: Path, tiny_model) -> None:  # 
     code, out, _ = run_cli("export", "xliff", SLUG, "--project", p)
     path = Path(out.strip())
     store = xliff.xlifffile.parsefile(str(path))
-    assert [u.source for u in store.units] == [s["source"] for s in segments(project)]
-    assert [u.target for u in store.units] == [s["draft"] for s in segments(project)]
+    assert [u.source for u in store.units] == [s.source for s in segments(project)]
+    assert [u.target for u in store.units] == [s.english for s in segments(project)]
     store.units[2].settarget("„Interesting“, says Kemper <and> & co.")
     path.write_bytes(bytes(store))
     code, out, err = run_cli("import", "xliff", str(path), "--project", p)
     assert code == 0, err
     assert "1 sentence(s) changed" in out
     record = segments(project)
-    assert record[2]["draft"] == "„Interesting“, says Kemper <and> & co." and record[2]["origin"] == "editor"
+    assert record[2].english == "„Interesting“, says Kemper <and> & co." and record[2].origin == "imported"
     assert "„Interesting“, says Kemper <and> & co." in (project / "output" / SLUG / "draft.en.md").read_text()
 
 
@@ -166,9 +168,7 @@ def test_tmx_export_holds_every_unit(project: Path, tiny_model, tmp_path: Path) 
     code, printed, _ = run_cli("memory", "export", "tmx", "-o", str(out), "--project", p)
     assert code == 0 and "wrote 18 unit(s)" in printed
     store = tmx.tmxfile.parsefile(str(out))
-    assert [(u.source, u.target) for u in store.units] == [
-        (s["source"], s["draft"]) for s in segments(project)
-    ]
+    assert [(u.source, u.target) for u in store.units] == [(s.source, s.english) for s in segments(project)]
     code, printed, _ = run_cli("memory", "stats", "--project", p)
     assert "approved: 18" in printed
 

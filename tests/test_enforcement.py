@@ -114,9 +114,9 @@ def test_random_model_still_gets_every_term(tiny_model) -> None:  # type: ignore
     engine = Engine(tiny_model, EngineOptions(beam_size=2))
     results = translate_segments(engine, GLOSSARY, segment_paragraphs(sentences))
     for result in results:
-        assert result.terms, result.segment.text
-        assert all(t["status"] in ("kept", "enforced") for t in result.terms), result.terms
-        assert not result.warnings
+        assert result.terms, result.source
+        assert all(t.status in ("kept", "enforced") for t in result.terms), result.terms
+        assert not result.findings, result.findings
 
 
 def test_seed_glossary_check_passes_and_fails_when_a_term_is_removed(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, record_of, run_cli
 from transflow.project import Project
 from transflow.review import build_review_page, word_diff, write_index, write_review
 
@@ -51,12 +51,12 @@ def seed_pages(project: Path, tiny_model) -> Path:  # type: ignore[no-untyped-de
 
 
 def test_seed_page_pairs_every_sentence_with_terms_and_provenance(seed_pages: Path) -> None:
-    record = json.loads((seed_pages / "output" / SLUG / "segments.json").read_text())
+    record = record_of(seed_pages, SLUG)
     page = parse(seed_pages / "output" / SLUG / "review.html")
     rows = [a for t, a in page.tags if t == "div" and "row" in classes(a)]
-    assert len(rows) == len(record["segments"]) == 18
+    assert len(rows) == len(record.sentences) == 18
     marks = [a for t, a in page.tags if t == "mark"]
-    enforced = [t for s in record["segments"] for t in s["terms"] if t["status"] in ("kept", "enforced")]
+    enforced = [t for s in record.sentences for t in s.terms if t.status in ("kept", "enforced")]
     term_ids = [a["data-term"] for a in marks]
     paired = {i for i in term_ids if term_ids.count(i) == 2}
     assert len(paired) == len(enforced) > 10  # German and English mark of each rendered term
@@ -65,7 +65,7 @@ def test_seed_page_pairs_every_sentence_with_terms_and_provenance(seed_pages: Pa
     assert "Frisch zurück aus Frankreich" in text and "translate-de_en-generated-tiny" in text
     assert "generated test model: this English is not a translation" in text
     badges = [a for t, a in page.tags if "badge" in classes(a)]
-    assert len(badges) == sum(len(s["warnings"]) for s in record["segments"])
+    assert len(badges) == sum(len(s.findings) for s in record.sentences)
 
 
 def test_index_lists_articles_newest_first(seed_pages: Path) -> None:
@@ -86,7 +86,7 @@ def test_changed_sentence_shows_a_word_diff(seed_pages: Path) -> None:
     page = build_review_page(Project(seed_pages), SLUG)
     diffs = [r for rows in page.paragraphs for r in rows if r.diff]
     assert [r.number for r in diffs] == [2]
-    assert page.previous_revision == 1 and page.status == "changed since last draft"
+    assert page.previous_revision == 1 and page.status == "drafted"  # the diff shows the change
 
 
 def test_word_diff_marks_insertions_and_deletions() -> None:
@@ -146,12 +146,14 @@ def test_any_text_renders_escaped(
     folder = root / "output" / "x"
     folder.mkdir(parents=True)
     record = {
+        "slug": "x",
         "source": "x.txt",
         "segments": [
             {"paragraph": 0, "index": 0, "source": german, "draft": english, "terms": [], "warnings": []}
         ],
     }
-    (folder / "segments.json").write_text(json.dumps(record))
+    (folder / "segments.json").write_text(json.dumps(record))  # a version-1 record
+    (folder / "draft.en.md").write_text(english)
     page = parse(write_review(Project(root), "x"))
     assert [t for t, _ in page.tags if t == "script"] == ["script"]
 

@@ -1,4 +1,4 @@
-"""Quality checks: one small function per check, each with a severity; and the glossary check.
+"""Quality checks: one small function per check, each with a severity.
 
 Checks are registered explicitly with ``@check(severity)``; the first docstring line is the
 title editors see. A check that crashes is reported by name, never counted as a pass.
@@ -6,15 +6,10 @@ title editors see. A check that crashes is reported by name, never counted as a 
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
-
-from transflow.errors import InputError
-from transflow.glossary import load_glossary
-from transflow.project import Project
 
 SEVERITIES = ("critical", "functional", "cosmetic")
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
@@ -124,41 +119,3 @@ def run_checks(source: str, english: str) -> list[Finding]:
             if name == "untranslated":
                 break
     return findings
-
-
-@dataclass(frozen=True)
-class MissingTerm:
-    """A glossary term found in a German sentence whose English lacks its rendering."""
-
-    slug: str
-    sentence: str
-    surface: str
-    english: str
-
-
-def check_drafts(project: Project, slugs: list[str] | None = None) -> list[MissingTerm]:
-    """Every required term missing from the current drafts (editor edits included)."""
-    from transflow.editing import draft_body, draft_sha256
-    from transflow.enforcement import find_terms, satisfied
-
-    glossary = load_glossary(project.glossary)
-    if slugs is None:
-        folders = sorted(p.parent for p in project.output.glob("*/segments.json"))
-    else:
-        folders = [project.article_dir(s) for s in slugs]
-    missing: list[MissingTerm] = []
-    for folder in folders:
-        try:
-            record = json.loads((folder / "segments.json").read_text(encoding="utf-8"))
-            draft = (folder / "draft.en.md").read_text(encoding="utf-8")
-        except (OSError, ValueError) as e:
-            raise InputError(f"no draft for '{folder.name}'", hint="run `transflow translate` first") from e
-        body = draft_body(draft)
-        # An editor may have rewritten sentences freely: then the whole draft is the scope.
-        edited = record.get("draft_sha256") != draft_sha256(draft)
-        for segment in record.get("segments", []):
-            english = body if edited else segment.get("draft", "")
-            for match in find_terms(segment.get("source", ""), glossary):
-                if match.required and not satisfied(english, match.entry):
-                    missing.append(MissingTerm(folder.name, segment["source"], match.surface, match.entry.en))
-    return missing

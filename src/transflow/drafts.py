@@ -1,81 +1,102 @@
-"""What a run writes for each article: draft.en.md, segments.json, revisions/.
+"""draft.en.md, the editor's file: one ``Draft`` type parses it, renders it, says whether it was edited.
 
-Every file is written atomically; an editor's text is never lost (a draft edited after
-the run collected the edits is kept under revisions/ before it is replaced).
+The body is the concatenation of every sentence's English and the text after it. A sentence's
+"after" is the German layout (a space inside a paragraph, a blank line between paragraphs)
+unless an editor changed it: then the editor's own text is kept, so merged or split
+paragraphs, deleted sentences and added text survive every later run exactly.
 """
 
 from __future__ import annotations
 
+import contextlib
+import difflib
+import hashlib
 import io
-import json
-from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+import itertools
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from transflow import GENERATED_NOTICE
-from transflow.articles import Article
-from transflow.editing import BANNER, Sentence, compose_body, draft_sha256
-from transflow.project import Project, atomic_write, file_sha256, read_record
-from transflow.segmentation import Segment
+from transflow.project import atomic_write
+from transflow.record import RECORD_FILE, ArticleRecord, Sentence, record_json
+
+DRAFT_FILE = "draft.en.md"
+# A word with the whitespace after it: diffs over these keep the text exactly.
+WORD_TOKEN = re.compile(r"\S+\s*|\s+")
+BANNER = f"> **{GENERATED_NOTICE}**\n\n"
+_REVISION = re.compile(r"^(\d{4,})\.")
 
 
 @dataclass(frozen=True)
-class Signature:
-    """What made a draft: recorded in its front matter and in segments.json."""
+class Draft:
+    """The parts of a draft file: its front matter (as written) and its English body."""
 
-    transflow: str
-    model: str
-    model_version: str
-    model_sha256: str
-    ctranslate2: str
-    beam_size: int
-    glossary_sha256: str
-    generated: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+    front_matter: str
+    body: str
 
 
-@dataclass
-class ArticleResult:
-    """The outcome of one article in a run."""
-
-    slug: str
-    source: str
-    status: str  # translated | unchanged | skipped
-    sentences: int = 0
-    terms_enforced: int = 0
-    terms_missing: int = 0
-    message: str = ""
-
-
-@dataclass(frozen=True)
-class SegmentResult:
-    """One sentence: German, English, and what glossary enforcement found."""
-
-    segment: Segment
-    english: str
-    terms: tuple[dict[str, Any], ...] = ()
-    warnings: tuple[dict[str, str], ...] = ()  # Finding dicts: check, severity, message
-    origin: str = "machine"  # machine (engine) | memory (last draft) | editor | approved
-    machine: str | None = None  # the engine's English, where a person's replaced it
+def parse_draft(text: str) -> Draft:
+    """Split a draft file; a BOM, CRLF line ends and the generated-model banner are not English."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    front = ""
+    if text.startswith("---\n"):
+        end = text.find("\n---\n", 3)
+        if end == -1 and text.endswith("\n---"):
+            end = len(text) - 4
+        if end != -1:
+            front, text = text[4 : end + 1], text[end + 5 :]
+    text = text.lstrip("\n")
+    if text.startswith(BANNER.strip()):
+        text = text[len(BANNER.strip()) :]
+    return Draft(front, text.strip())
 
 
-def render_draft(article: Article, results: list[SegmentResult], signature: Signature, when: str) -> str:
-    """The editor's file: YAML front matter with the signature, then English paragraphs."""
+def default_after(sentences: Sequence[Sentence], k: int) -> str:
+    """The text after sentence ``k`` in a draft nobody edited: the German paragraph layout."""
+    if k + 1 >= len(sentences):
+        return ""
+    if sentences[k + 1].paragraph != sentences[k].paragraph:
+        return "\n\n"
+    return sentences[k].space_after or " "
+
+
+def compose_body(sentences: Sequence[Sentence]) -> tuple[str, list[int]]:
+    """The English body and each sentence's start offset in it."""
+    parts: list[str] = []
+    starts: list[int] = []
+    at = 0
+    for k, sentence in enumerate(sentences):
+        starts.append(at)
+        after = sentence.after if sentence.after is not None else default_after(sentences, k)
+        chunk = sentence.english + after
+        parts.append(chunk)
+        at += len(chunk)
+    return "".join(parts), starts
+
+
+def body_of(record: ArticleRecord) -> str:
+    """The English body of the record's draft, as written to draft.en.md."""
+    return compose_body(record.sentences)[0].strip()
+
+
+def render_draft(record: ArticleRecord) -> str:
+    """The whole editor's file: YAML front matter with the signature, then the English."""
     from ruamel.yaml import YAML
 
     meta: dict[str, Any] = {
-        k: v for k, v in (("title", article.title), ("date", article.date), ("place", article.place)) if v
+        k: v for k, v in (("title", record.title), ("date", record.date), ("place", record.place)) if v
     }
     meta.update(
-        source=article.source.name,
-        source_sha256=article.source_hash,
-        translated_at=when,
-        **{k: v for k, v in signature.to_dict().items() if k != "generated"},
+        source=record.source,
+        source_sha256=record.source_sha256,
+        translated_at=record.translated_at,
+        **{k: v for k, v in record.signature.to_dict().items() if k != "generated"},
     )
-    if signature.generated:
+    if record.signature.generated:
         meta["notice"] = GENERATED_NOTICE
     yaml = YAML(typ="safe")
     yaml.default_flow_style = False
@@ -83,78 +104,177 @@ def render_draft(article: Article, results: list[SegmentResult], signature: Sign
     yaml.width = 4096
     buffer = io.StringIO()
     yaml.dump(meta, buffer)
-    body, _ = compose_body([Sentence(r.segment.paragraph, r.english, r.segment.space_after) for r in results])
-    return f"---\n{buffer.getvalue()}---\n\n{BANNER if signature.generated else ''}{body}\n"
+    banner = BANNER if record.signature.generated else ""
+    return f"---\n{buffer.getvalue()}---\n\n{banner}{body_of(record)}\n"
 
 
-def write_article(
-    project: Project,
-    article: Article,
-    results: list[SegmentResult],
-    signature: Signature,
-) -> ArticleResult:
-    """Write draft.en.md and segments.json atomically; an editor's text is never lost."""
-    folder = project.article_dir(article.slug)
-    when = datetime.now(UTC).replace(microsecond=0).isoformat()
-    draft = render_draft(article, results, signature, when)
-    draft_path = folder / "draft.en.md"
-    current = file_sha256(draft_path)
-    if current is not None and current != read_record(project, article.slug).get("draft_sha256"):
-        # Edited after this run collected the edits: keep that file as a revision.
-        atomic_write(folder / "revisions" / f"{when.replace(':', '')}.edited.en.md", draft_path.read_bytes())
-    atomic_write(draft_path, draft)
-    payload = {
-        "slug": article.slug,
-        "source": article.source.name,
-        "source_sha256": article.source_hash,
-        "draft_sha256": draft_sha256(draft),
-        "translated_at": when,
-        "article": {"title": article.title, "date": article.date, "place": article.place},
-        "signature": signature.to_dict(),
-        "segments": [
-            {
-                "paragraph": r.segment.paragraph,
-                "index": r.segment.index,
-                "source": r.segment.text,
-                "draft": r.english,
-                "space_after": r.segment.space_after,
-                "origin": r.origin,
-                **({"machine": r.machine} if r.machine is not None and r.machine != r.english else {}),
-                "terms": list(r.terms),
-                "warnings": list(r.warnings),
-            }
-            for r in results
-        ],
-    }
-    _keep_revision(folder, payload)
-    # segments.json last: it is the record that the article is done.
-    atomic_write(folder / "segments.json", json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
-    return ArticleResult(
-        article.slug,
-        article.source.name,
-        "translated",
-        sentences=len(results),
-        terms_enforced=sum(t["status"] == "enforced" for r in results for t in r.terms),
-        terms_missing=sum(t["status"] == "missing" for r in results for t in r.terms),
-        message=_reuse_note(results),
-    )
+def draft_sha256(text: str | bytes) -> str:
+    """The hash that tells whether a draft file is still the one transflow wrote or read."""
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    return hashlib.sha256(raw).hexdigest()
 
 
-def _reuse_note(results: list[SegmentResult]) -> str:
-    kept = sum(r.origin in ("editor", "approved") for r in results)
-    return f"{kept} sentence(s) of editors' English kept" if kept else ""
+def read_draft(folder: Path) -> tuple[Draft, str] | None:
+    """The draft in ``folder`` and its hash, or None if there is none or it is unreadable."""
+    try:
+        raw = (folder / DRAFT_FILE).read_bytes()
+    except OSError:
+        return None
+    text = raw.decode("utf-8", errors="replace")
+    return parse_draft(text), draft_sha256(raw)
 
 
-def _keep_revision(folder: Path, payload: dict[str, Any]) -> None:
-    """Every machine draft is kept under revisions/, numbered, for the review page's diff."""
+def is_edited(folder: Path, record: ArticleRecord) -> bool:
+    """Was draft.en.md changed since transflow last wrote or read it?"""
+    found = read_draft(folder)
+    return found is not None and found[1] != record.draft_sha256
+
+
+def realign(machine_body: str, starts: list[int], edited_body: str) -> list[str]:
+    """Cut ``edited_body`` where the old sentences started: each sentence's English and the text after it.
+
+    ``"".join`` of the pieces gives the edited body back exactly. Sentences whose text is
+    still there, once, in order, keep it exactly (anchors); the text between two anchors is
+    shared among the sentences between them by a word-level diff (difflib), so every edited
+    character lands in exactly one piece. Anchors keep a repetitive text (machine English
+    often repeats words) from shifting words between sentences.
+    """
+    if not starts:
+        return []
+    bounds = [*starts, len(machine_body)]
+    chunks = [machine_body[a:b] for a, b in itertools.pairwise(bounds)]
+    pieces: list[str | None] = [None] * len(chunks)
+    at, anchored = 0, []
+    for k, chunk in enumerate(chunks):
+        if not chunk.strip():
+            continue
+        found = edited_body.find(chunk, at)
+        if found == -1 or edited_body.find(chunk, found + 1) != -1:
+            continue
+        pieces[k] = chunk
+        anchored.append((k, found, found + len(chunk)))
+        at = found + len(chunk)
+    # The gaps: old sentences between two anchors, and the edited text between them.
+    edges = [(-1, 0, 0), *anchored, (len(chunks), len(edited_body), len(edited_body))]
+    for (k1, _, end1), (k2, start2, _) in itertools.pairwise(edges):
+        region = edited_body[end1:start2]
+        inside = list(range(k1 + 1, k2))
+        if not inside:
+            if region and k1 >= 0:
+                pieces[k1] = (pieces[k1] or "") + region  # added after a sentence: it is that sentence's
+            elif region:
+                pieces[k2] = region + (pieces[k2] or "")
+            continue
+        old = "".join(chunks[k] for k in inside)
+        local = [sum(len(chunks[j]) for j in inside[:i]) for i in range(len(inside))]
+        for k, piece in zip(inside, _diff_cut(old, local, region), strict=True):
+            pieces[k] = piece
+    return [p or "" for p in pieces]
+
+
+def _diff_cut(machine_body: str, starts: list[int], edited_body: str) -> list[str]:
+    """The word-diff cut of one gap between anchors."""
+    old, new = WORD_TOKEN.findall(machine_body), WORD_TOKEN.findall(edited_body)
+    offsets, at = [], 0
+    for token in old:
+        offsets.append(at)
+        at += len(token)
+    token_starts = [_token_index(offsets, s) for s in starts]
+    # Words are compared without their whitespace: a merged paragraph is the same words.
+    words_old, words_new = [t.strip() for t in old], [t.strip() for t in new]
+    opcodes = difflib.SequenceMatcher(None, words_old, words_new, autojunk=False).get_opcodes()
+    cuts = [0] + [_map(i, opcodes, len(new)) for i in token_starts[1:]] + [len(new)]
+    cuts = [max(cuts[: k + 1]) for k in range(len(cuts))]  # keep them in order
+    return ["".join(new[a:b]) for a, b in itertools.pairwise(cuts)]
+
+
+def _token_index(offsets: list[int], char: int) -> int:
+    import bisect
+
+    return bisect.bisect_left(offsets, char)
+
+
+def _map(i: int, opcodes: Sequence[tuple[str, int, int, int, int]], end: int) -> int:
+    for op, i1, i2, j1, j2 in opcodes:
+        if i1 <= i < i2:
+            if op == "equal":
+                return j1 + (i - i1)
+            return j1 + round((i - i1) * (j2 - j1) / (i2 - i1))
+        if i == i1 == i2:  # an insertion before this token: the new words go to the earlier sentence
+            return j2
+    return end
+
+
+# ---- revisions -----------------------------------------------------------------------------------
+
+
+def next_revision(folder: Path) -> int:
+    """The next free revision number in ``folder/revisions`` (numbers are never reused)."""
     revisions = folder / "revisions"
-    number = len(list(revisions.glob("*.json"))) + 1 if revisions.is_dir() else 1
+    numbers = [0]
+    if revisions.is_dir():
+        for path in revisions.iterdir():
+            match = _REVISION.match(path.name)
+            if match:
+                numbers.append(int(match.group(1)))
+    return max(numbers) + 1
+
+
+def keep_revision(folder: Path, suffix: str, data: str | bytes) -> Path:
+    """Write a new revision file ``NNNN<suffix>``; an existing revision is never overwritten."""
+    revisions = folder / "revisions"
+    number = next_revision(folder)
+    while True:
+        path = revisions / f"{number:04d}{suffix}"
+        try:
+            revisions.mkdir(parents=True, exist_ok=True)
+            # Claim the name first: two writers can never pick the same file.
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+        except FileExistsError:
+            number += 1
+            continue
+        except OSError:
+            pass  # atomic_write reports it with the path
+        try:
+            atomic_write(path, data)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                if path.stat().st_size == 0:
+                    path.unlink()  # only our empty claim: nothing half-written is left
+            raise
+        return path
+
+
+def write_article(folder: Path, record: ArticleRecord, previous: ArticleRecord | None) -> ArticleRecord:
+    """Write draft.en.md, a revision and the record, atomically; return the record as written.
+
+    A draft edited after ``previous`` was read (an editor saving during the run) is kept as a
+    revision before it is replaced: an editor's text is never lost.
+    """
+    import json
+    from dataclasses import replace
+
+    draft = render_draft(record)
+    found = read_draft(folder)
+    if found is not None and (previous is None or found[1] != previous.draft_sha256):
+        keep_revision(folder, ".edited.en.md", (folder / DRAFT_FILE).read_bytes())
+    atomic_write(folder / DRAFT_FILE, draft)
+    record = replace(record, draft_sha256=draft_sha256(draft))
     snapshot = {
-        "revision": number,
-        "translated_at": payload["translated_at"],
-        "signature": payload["signature"],
-        "segments": [
-            {k: s[k] for k in ("paragraph", "index", "source", "draft")} for s in payload["segments"]
+        "revision": next_revision(folder),
+        "translated_at": record.translated_at,
+        "signature": record.signature.to_dict(),
+        "sentences": [
+            {"paragraph": s.paragraph, "index": s.index, "source": s.source, "english": s.english}
+            for s in record.sentences
         ],
     }
-    atomic_write(revisions / f"{number:04d}.json", json.dumps(snapshot, ensure_ascii=False, indent=2) + "\n")
+    keep_revision(folder, ".json", json.dumps(snapshot, ensure_ascii=False, indent=2) + "\n")
+    # The record last: it is what says the article is done.
+    atomic_write(folder / RECORD_FILE, record_json(record))
+    return record
+
+
+def write_record(folder: Path, record: ArticleRecord) -> None:
+    """Write only the record (after edits were taken in: the draft file is the editor's)."""
+    atomic_write(folder / RECORD_FILE, record_json(record))

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from transflow.editing import BANNER, Sentence, compose_body, sync_edits
+from transflow.assessment import assess
 from transflow.errors import InputError
 from transflow.glossary import add_term, load_glossary, validate
 from transflow.memory import Memory
-from transflow.project import Project, atomic_write, read_record, run_lock
+from transflow.project import Project, atomic_write, run_lock
+from transflow.record import MACHINE, Sentence
 
 
 def _readable(path: Path) -> None:
@@ -17,30 +20,61 @@ def _readable(path: Path) -> None:
         raise InputError(f"{path}: no such file")
 
 
-def _unit_id(paragraph: int, index: int) -> str:
-    return f"p{paragraph}-s{index}"
+def _unit_id(sentence: Sentence) -> str:
+    return f"p{sentence.paragraph}-s{sentence.index}"
 
 
 def export_xliff(project: Project, slug: str, path: Path | None = None) -> Path:
-    """Write the article's sentences as XLIFF 1.1/1.2 (German source, current English target)."""
+    """Write the article's sentences as XLIFF 1.2: German source, current English, state from the record."""
     from translate.storage import xliff
 
-    record = read_record(project, slug)
-    if not record:
+    from transflow.workflow import article_state
+
+    state = article_state(project, slug)
+    if state.record is None:
         raise InputError(f"no translated article '{slug}'", hint="run `transflow translate` first")
     store: Any = xliff.xlifffile(sourcelanguage="de", targetlanguage="en")
-    for segment in record["segments"]:
-        unit = store.addsourceunit(segment["source"])
-        unit.settarget(segment["draft"])
-        unit.setid(_unit_id(segment["paragraph"], segment["index"]))
+    for sentence in state.record.sentences:
+        unit = store.addsourceunit(sentence.source)
+        unit.settarget(sentence.english)
+        unit.setid(_unit_id(sentence))
+        unit.markapproved(state.approved)
+        # XLIFF 1.2 target states: what a CAT tool shows as the segment's status.
+        if state.approved:
+            target_state = "final"
+        elif sentence.origin == MACHINE or sentence.conflict:
+            target_state = "needs-review-translation"
+        else:
+            target_state = "translated"
+        unit.xmlelement.find(unit.namespaced("target")).set("state", target_state)
+        for term in sentence.terms:
+            unit.addnote(f"term {term.status}: {term.de} → {term.en}", origin="transflow")
+        for finding in sentence.findings:
+            unit.addnote(f"{finding.severity} {finding.check}: {finding.message}", origin="transflow")
+    if state.record.sentences:
+        store.setfilename(store.getfilenode("NoName"), state.record.source)
     out = path or project.article_dir(slug) / f"{slug}.xlf"
     atomic_write(out, bytes(store))
     return out
 
 
-def import_xliff(project: Project, path: Path, slug: str | None = None) -> tuple[str, int]:
-    """Take a translator's XLIFF back: changed targets become editors' English. Returns (slug, changed)."""
+@dataclass(frozen=True)
+class XliffImport:
+    """What an XLIFF import took and what it refused."""
+
+    slug: str
+    changed: int
+    refused: int  # units whose German no longer matches the article
+
+
+def import_xliff(project: Project, path: Path, slug: str | None = None) -> XliffImport:
+    """Take a translator's XLIFF back: changed targets become imported English (current German only)."""
     from translate.storage import xliff
+
+    from transflow.drafts import is_edited, write_article
+    from transflow.editing import sync_edits
+    from transflow.glossary import load_glossary
+    from transflow.record import IMPORTED, RecordDamaged, load_record, now
 
     _readable(path)
     try:
@@ -48,34 +82,61 @@ def import_xliff(project: Project, path: Path, slug: str | None = None) -> tuple
     except Exception as e:
         raise InputError(f"{path.name}: not a valid XLIFF file ({type(e).__name__})") from e
     slug = slug or path.stem
-    record = read_record(project, slug)
-    if not record:
-        raise InputError(f"{path.name}: no translated article '{slug}'", hint="name it with --slug SLUG")
-    targets = {u.getid().split("\x04")[-1]: u.target for u in store.units if u.target is not None}
-    segments = record["segments"]
-    ids = [_unit_id(s["paragraph"], s["index"]) for s in segments]
-    if not set(targets) <= set(ids):
-        raise InputError(f"{path.name}: its units do not belong to '{slug}' (was the article re-translated?)")
-    english = [str(targets.get(i, s["draft"])) for i, s in zip(ids, segments, strict=True)]
-    changed = sum(e != s["draft"] for e, s in zip(english, segments, strict=True))
     folder = project.article_dir(slug)
+    glossary = load_glossary(project.glossary)
     with run_lock(project):
-        text = (folder / "draft.en.md").read_text(encoding="utf-8")
-        head = text[: text.find("\n---\n", 4) + 5] if text.startswith("---\n") else ""
-        banner = BANNER if BANNER in text else ""
-        body, _ = compose_body(
-            [
-                Sentence(s["paragraph"], e, s.get("space_after", " "))
-                for s, e in zip(segments, english, strict=True)
-            ]
-        )
-        atomic_write(folder / "draft.en.md", f"{head}\n{banner}{body}\n")
+        try:
+            record = load_record(folder)
+        except RecordDamaged as e:
+            raise InputError(
+                f"{path.name}: the record of '{slug}' is damaged", hint="run `transflow translate`"
+            ) from e
+        if record is None:
+            raise InputError(f"{path.name}: no translated article '{slug}'", hint="name it with --slug SLUG")
         memory = Memory.of(project)
         try:
-            sync_edits(project, slug, memory)
+            if is_edited(folder, record):
+                record, _ = sync_edits(folder, record, memory, glossary)
+            by_id = {_unit_id(s): k for k, s in enumerate(record.sentences)}
+            sentences = list(record.sentences)
+            changed, refused = [], 0
+            for unit in store.units:
+                if unit.target is None or unit.isheader():
+                    continue
+                key = str(unit.getid()).split("\x04")[-1]
+                k = by_id.get(key)
+                if k is None or str(unit.source) != sentences[k].source:
+                    refused += 1  # the German changed since export: this English is for other German
+                    continue
+                english = str(unit.target).strip()
+                if english != sentences[k].english:
+                    sentences[k] = assess(
+                        replace(
+                            sentences[k],
+                            english=english,
+                            origin=IMPORTED,
+                            machine=sentences[k].machine
+                            if sentences[k].machine is not None
+                            else sentences[k].english,
+                            written_for=None,
+                            suggestion=None,
+                        ),
+                        glossary,
+                    )
+                    changed.append(sentences[k])
+            if changed:
+                pairs = [(s.source, s.english) for s in changed]
+                memory.store(slug, pairs, "editor", json.dumps(record.signature.to_dict(), sort_keys=True))
+                updated = replace(record, sentences=tuple(sentences), translated_at=now())
+                write_article(folder, updated, record)
         finally:
             memory.close()
-    return slug, changed
+    if changed:
+        from transflow.review import write_index, write_review
+
+        write_review(project, slug)
+        write_index(project)
+    return XliffImport(slug, len(changed), refused)
 
 
 def export_tbx(project: Project, path: Path) -> Path:

@@ -10,7 +10,6 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from transflow.errors import ConfigError, LockedError, OutputError
 
@@ -68,6 +67,8 @@ def atomic_write(path: Path, data: str | bytes) -> None:
     except OSError as e:
         raise OutputError(f"cannot write {path}: {e.strerror or e}") from e
     try:
+        # mkstemp makes 0600 files; published pages must be readable by a web server.
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:
             handle.write(raw)
             handle.flush()
@@ -80,6 +81,13 @@ def atomic_write(path: Path, data: str | bytes) -> None:
             reason = "disk full" if e.errno == errno.ENOSPC else (e.strerror or str(e))
             raise OutputError(f"cannot write {path}: {reason}") from e
         raise
+
+
+def _umask() -> int:
+    """The process's umask (reading it means setting it; put straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 @contextlib.contextmanager
@@ -119,17 +127,6 @@ def run_lock(project: Project, wait_seconds: float = 5.0) -> Iterator[None]:
         with contextlib.suppress(OSError):
             pid_file.unlink()
         lock.release()
-
-
-def read_record(project: Project, slug: str) -> dict[str, Any]:
-    """An article's ``segments.json`` (what the last run wrote), or ``{}`` if there is none."""
-    import json
-
-    try:
-        data = json.loads((project.article_dir(slug) / "segments.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def file_sha256(path: Path) -> str | None:

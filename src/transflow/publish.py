@@ -1,87 +1,48 @@
-"""Approval and publishing: approved English becomes clean pages and an Atom feed in output/site/."""
+"""The public site: each article's last approved snapshot as a clean page, an index and an Atom feed.
+
+The site holds approval snapshots (the English and the German it was approved against),
+never the live draft, so it cannot show English beside other German. ``publish`` adds or
+refreshes what is approved now and checks the German source file itself; a page leaves the
+site only through ``unpublish``. What the site holds is recorded in
+``output/.transflow/site.json``.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from transflow import GENERATED_NOTICE
-from transflow.checks import check_drafts
-from transflow.editing import draft_body, sync_edits
-from transflow.errors import ChecksFailed, InputError
-from transflow.memory import Memory
-from transflow.project import Project, atomic_write, file_sha256, read_record, run_lock
-from transflow.review import article_status, jinja_environment, write_index, write_review
-
-
-@dataclass(frozen=True)
-class Approval:
-    """What approve recorded."""
-
-    slug: str
-    sentences: int
-    missing_terms: int
-    forced: bool
-
-
-def approve(project: Project, slug: str, force: bool = False) -> Approval:
-    """Mark the current English of an article as approved; refuse if required terms are missing."""
-    with run_lock(project):
-        record = read_record(project, slug)
-        if not record:
-            raise InputError(f"no translated article '{slug}'", hint="run `transflow translate` first")
-        memory = Memory.of(project)
-        try:
-            sync_edits(project, slug, memory)
-            missing = check_drafts(project, [slug])
-            if missing and not force:
-                first = missing[0]
-                raise ChecksFailed(
-                    f"{slug}: {len(missing)} required glossary term(s) missing, e.g. "
-                    f"'{first.surface}' needs '{first.english}'",
-                    hint="correct the draft, or approve anyway with --force",
-                )
-            record = read_record(project, slug)
-            pairs = [(s["source"], s["draft"]) for s in record.get("segments", [])]
-            memory.store(slug, pairs, "approved", json.dumps(record.get("signature", {}), sort_keys=True))
-        finally:
-            memory.close()
-        folder = project.article_dir(slug)
-        approval = {
-            "draft_sha256": file_sha256(folder / "draft.en.md"),
-            "source_sha256": record.get("source_sha256"),
-            "approved_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
-            "forced": bool(missing),
-        }
-        atomic_write(folder / "approved.json", json.dumps(approval, indent=2) + "\n")
-        write_review(project, slug)
-        write_index(project)
-    return Approval(slug, len(pairs), len(missing), bool(missing))
+from transflow.articles import parse_article
+from transflow.errors import InputError
+from transflow.project import Project, atomic_write, file_sha256, run_lock
+from transflow.record import SITE_FILE, Approval, Publication, load_site, now, site_json
+from transflow.review import jinja_environment
+from transflow.workflow import ArticleState, all_states
 
 
 @dataclass(frozen=True)
 class SitePage:
-    """One published article."""
+    """One published article, as the templates see it."""
 
     slug: str
     title: str
     date: str
     place: str
     approved_at: str
-    html: str  # rendered from the draft's Markdown with raw HTML disabled
+    html: str  # rendered from the approved Markdown with raw HTML disabled
     german: str | None = None
     notice: str | None = None  # set when a generated test model made the English
 
 
 @dataclass
 class PublishReport:
-    """Which articles went to the site and which were skipped, with why."""
+    """Which articles went to the site, which stayed at an older version, and which were left out."""
 
     published: list[str] = field(default_factory=list)
+    stale: list[tuple[str, str]] = field(default_factory=list)  # still on the site, older version
     skipped: list[tuple[str, str]] = field(default_factory=list)
     site: Path | None = None
 
@@ -92,70 +53,121 @@ def _markdown(text: str) -> str:
     return str(MarkdownIt("commonmark", {"html": False}).render(text))
 
 
-def _page(
-    project: Project, slug: str, record: dict[str, Any], approval: dict[str, Any], with_german: bool
-) -> SitePage:
-    folder = project.article_dir(slug)
-    body = draft_body((folder / "draft.en.md").read_text(encoding="utf-8"))
-    article = record.get("article") or {}
-    first = body.split("\n", 1)[0].lstrip("#> ").strip()
+def _title(approval: Approval, slug: str) -> str:
+    if approval.title:
+        return approval.title
+    first = approval.english.split("\n", 1)[0].lstrip("#> ").strip()
     title = first.split(". ")[0].rstrip(".") if first else slug
+    return title if len(title) <= 100 else title[:97] + "…"
+
+
+def site_page(publication: Publication) -> SitePage:
+    approval = publication.approval
     return SitePage(
-        slug=slug,
-        title=title if len(title) <= 100 else title[:97] + "…",
-        date=str(article.get("date") or ""),
-        place=str(article.get("place") or ""),
-        approved_at=approval.get("approved_at", ""),
-        html=_markdown(body),
-        german=f"{slug}.de.txt" if with_german else None,
-        notice=GENERATED_NOTICE if (record.get("signature") or {}).get("generated") else None,
+        slug=publication.slug,
+        title=_title(approval, publication.slug),
+        date=approval.date or "",
+        place=approval.place or "",
+        approved_at=approval.approved_at,
+        html=_markdown(approval.english),
+        german=f"{publication.slug}.de.txt" if publication.with_german else None,
+        notice=GENERATED_NOTICE if approval.generated else None,
     )
 
 
+def german_unchanged(project: Project, approval: Approval) -> bool:
+    """Does the German source file, read now, still hold the approved German sentences?"""
+    from transflow.segmentation import segment_paragraphs
+
+    path = project.sources / approval.source
+    if not path.is_file():
+        return False
+    if file_sha256(path) == approval.source_sha256:
+        return True
+    try:
+        article = parse_article(path)
+    except InputError:
+        return False
+    return tuple(s.text for s in segment_paragraphs(article.paragraphs)) == approval.german
+
+
+def _why_not(state: ArticleState) -> str:
+    if state.reasons:
+        return state.reasons[0]
+    return "not approved" if state.approval is None else state.state
+
+
 def publish(project: Project, with_german: bool = False) -> PublishReport:
-    """Render approved, unchanged articles into output/site/: pages, index, Atom feed."""
+    """Put every approved article's snapshot on the site; keep what is there; rebuild index and feed."""
+    report = PublishReport()
+    site_dir = project.output / "site"
+    with run_lock(project):
+        site = load_site(project.state)
+        for state in all_states(project):
+            approval = state.approval
+            if state.approved and approval is not None and german_unchanged(project, approval):
+                site[state.slug] = Publication(state.slug, approval, now(), with_german)
+                report.published.append(state.slug)
+            elif state.slug in site:
+                reason = "its German source changed" if state.approved else _why_not(state)
+                report.stale.append((state.slug, reason))
+            else:
+                report.skipped.append((state.slug, _why_not(state)))
+        env = jinja_environment(project.root / "templates")
+        pages = [site_page(p) for p in site.values()]
+        for page in pages:
+            if page.slug not in report.published:
+                continue
+            publication = site[page.slug]
+            html = env.get_template("site_article.html").render(page=page, body=_safe(page.html))
+            atomic_write(site_dir / f"{page.slug}.html", html)
+            if publication.with_german:
+                atomic_write(site_dir / f"{page.slug}.de.txt", publication.approval.german_text() + "\n")
+        _write_lists(project, env, pages, site)
+        report.site = site_dir
+    return report
+
+
+def _safe(html: str) -> object:
     from markupsafe import Markup
 
-    report = PublishReport()
-    pages: list[SitePage] = []
-    sources: dict[str, Path] = {}
+    return Markup(html)
+
+
+def _write_lists(project: Project, env: object, pages: list[SitePage], site: dict[str, Publication]) -> None:
+    """The site index, the feed and the manifest of what the site holds."""
+    from typing import Any
+
+    jinja: Any = env
+    site_dir = project.output / "site"
+    pages.sort(key=lambda p: (p.date, p.approved_at), reverse=True)
+    atomic_write(site_dir / "index.html", jinja.get_template("site_index.html").render(pages=pages))
+    updated = max((p.approved_at for p in pages), default=now())
+    feed = jinja.get_template("feed.xml").render(
+        pages=pages,
+        updated=updated,
+        feed_id=f"urn:sha256:{hashlib.sha256(str(project.root).encode()).hexdigest()[:32]}",
+    )
+    atomic_write(site_dir / "feed.xml", feed)
+    atomic_write(project.state / SITE_FILE, site_json(site))
+
+
+def unpublish(project: Project, slug: str) -> list[Path]:
+    """Take an article off the site: its page and German original go, index and feed are rebuilt."""
+    site_dir = project.output / "site"
     with run_lock(project):
-        for record_path in sorted(project.output.glob("*/segments.json")):
-            folder = record_path.parent
-            slug = folder.name
-            record = read_record(project, slug)
-            status = article_status(folder, record)
-            try:
-                approval = json.loads((folder / "approved.json").read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                report.skipped.append((slug, "not approved"))
-                continue
-            if status != "approved":  # the draft changed after approval
-                report.skipped.append((slug, "changed since approval: approve it again"))
-                continue
-            if approval.get("source_sha256") != record.get("source_sha256"):
-                report.skipped.append((slug, "German source changed since approval"))
-                continue
-            pages.append(_page(project, slug, record, approval, with_german))
-            sources[slug] = project.sources / str(record.get("source", ""))
-        site = project.output / "site"
+        site = load_site(project.state)
+        if slug not in site:
+            raise InputError(
+                f"'{slug}' is not on the site", hint="`transflow status` shows what is published"
+            )
+        del site[slug]
+        removed = []
+        for name in (f"{slug}.html", f"{slug}.de.txt"):
+            path = site_dir / name
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+                removed.append(path)
         env = jinja_environment(project.root / "templates")
-        for page in pages:
-            html = env.get_template("site_article.html").render(page=page, body=Markup(page.html))
-            atomic_write(site / f"{page.slug}.html", html)
-            if page.german and sources[page.slug].is_file():
-                atomic_write(site / page.german, sources[page.slug].read_bytes())
-            report.published.append(page.slug)
-        pages.sort(key=lambda p: (p.date, p.approved_at), reverse=True)
-        atomic_write(site / "index.html", env.get_template("site_index.html").render(pages=pages))
-        updated = max(
-            (p.approved_at for p in pages), default=datetime.now(UTC).replace(microsecond=0).isoformat()
-        )
-        feed = env.get_template("feed.xml").render(
-            pages=pages,
-            updated=updated,
-            feed_id=f"urn:sha256:{hashlib.sha256(str(project.root).encode()).hexdigest()[:32]}",
-        )
-        atomic_write(site / "feed.xml", feed)
-        report.site = site
-    return report
+        _write_lists(project, env, [site_page(p) for p in site.values()], site)
+    return removed

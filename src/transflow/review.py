@@ -8,7 +8,6 @@ CSS and a few lines of inline JS, no network, readable from ``file://``.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -16,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from transflow import GENERATED_NOTICE
-from transflow.editing import WORD_TOKEN
+from transflow.drafts import WORD_TOKEN
 from transflow.errors import InputError
 from transflow.project import Project, atomic_write
+from transflow.record import Term
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,8 @@ class SentenceRow:
     diff: list[Piece] | None
     origin: str
     diff_label: str = ""
+    written_for: str | None = None  # the German an editor's English was written for, before it changed
+    suggestion: str | None = None  # the engine's English for the new German, for the editor to weigh
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class ReviewPage:
     place: str | None
     source: str
     status: str
+    reasons: list[str]
     paragraphs: list[list[SentenceRow]]
     counts: dict[str, int]
     signature: dict[str, Any]
@@ -97,14 +100,12 @@ def _marked(
     return pieces
 
 
-def _english_spans(
-    english: str, terms: list[dict[str, Any]], ids: list[str]
-) -> list[tuple[int, int, str, str | None]]:
+def _english_spans(english: str, terms: list[Term], ids: list[str]) -> list[tuple[int, int, str, str | None]]:
     spans: list[tuple[int, int, str, str | None]] = []
     for term, term_id in zip(terms, ids, strict=True):
-        if term.get("status") not in ("kept", "enforced"):
+        if term.status not in ("kept", "enforced"):
             continue
-        for rendering in sorted(term.get("renderings") or [term.get("en", "")], key=len, reverse=True):
+        for rendering in sorted(term.renderings or (term.en,), key=len, reverse=True):
             pattern = r"(?<!\w)" + re.escape(rendering) + r"(?!\w)"
             hit = next(
                 (
@@ -120,16 +121,18 @@ def _english_spans(
     return spans
 
 
-def _term_note(term: dict[str, Any]) -> str:
+def _term_note(term: Term) -> str:
     """Tooltip of a German term: the required English, the editors' note, what was done."""
-    if term.get("status") == "flagged":
-        return f"compound containing '{term.get('de')}': check its English ('{term.get('en')}')"
-    note = f"glossary: {term.get('de')} → {term.get('en')}"
-    if term.get("note"):
-        note += f". {term['note']}"
-    return note + {"enforced": " (enforced by transflow)", "missing": " (MISSING in the English)"}.get(
-        term.get("status", ""), ""
-    )
+    if term.status == "flagged":
+        return f"compound containing '{term.de}': check its English ('{term.en}')"
+    note = f"glossary: {term.de} → {term.en}"
+    if term.note:
+        note += f". {term.note}"
+    return note + {
+        "enforced": " (enforced by transflow)",
+        "missing": " (MISSING in the English)",
+        "omitted": " (the editor left this sentence out)",
+    }.get(term.status, "")
 
 
 def word_diff(old: str, new: str) -> list[Piece]:
@@ -148,114 +151,87 @@ def word_diff(old: str, new: str) -> list[Piece]:
 
 
 def _revisions(folder: Path) -> list[dict[str, Any]]:
-    out = []
+    """Every machine draft's snapshot, oldest first (version-1 snapshots read too)."""
+    out: list[dict[str, Any]] = []
     for path in sorted((folder / "revisions").glob("*.json")):
         try:
-            out.append(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError):
-            continue
+            data = json.loads(path.read_text(encoding="utf-8"))
+            rows = data.get("sentences", data.get("segments"))
+            sentences = [(str(r["source"]), str(r.get("english", r.get("draft")))) for r in rows]
+            out.append({"revision": int(data.get("revision", len(out) + 1)), "sentences": sentences})
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            continue  # a damaged revision costs its diff, nothing else
     return out
-
-
-def article_status(folder: Path, record: dict[str, Any]) -> str:
-    """new / changed since last draft / edited / approved / changed since approval, from the files."""
-    try:
-        draft = (folder / "draft.en.md").read_bytes()
-    except OSError:
-        return "new"
-    if record.get("draft_sha256") != hashlib.sha256(draft).hexdigest():
-        return "edited"
-    approved = folder / "approved.json"
-    if approved.exists():
-        try:
-            if json.loads(approved.read_text()).get("draft_sha256") == record.get("draft_sha256"):
-                return "approved"
-        except (OSError, ValueError):
-            pass
-        return "changed since approval"
-    if any(seg.get("origin") == "editor" for seg in record.get("segments", [])):
-        return "edited"
-    return "new" if len(_revisions(folder)) <= 1 else "changed since last draft"
-
-
-def _load_record(project: Project, slug: str) -> dict[str, Any]:
-    try:
-        record = json.loads((project.article_dir(slug) / "segments.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise InputError(f"no translated article '{slug}'", hint="run `transflow translate` first") from e
-    if not isinstance(record, dict):
-        raise InputError(f"output/{slug}/segments.json is not a transflow record")
-    return record
 
 
 def build_review_page(project: Project, slug: str) -> ReviewPage:
     """Assemble one article's review page from its files."""
+    from transflow.workflow import article_state
+
+    state = article_state(project, slug)
+    record = state.record
+    if record is None:
+        raise InputError(f"no translated article '{slug}'", hint="run `transflow translate` first")
     folder = project.article_dir(slug)
-    record = _load_record(project, slug)
     revisions = _revisions(folder)
     previous = revisions[-2] if len(revisions) >= 2 else None
-    old_segments = previous["segments"] if previous else []
+    old = previous["sentences"] if previous else []
     # The previous English of a sentence: same German if it is still there, else same place.
-    by_source = {s["source"]: s["draft"] for s in old_segments}
-    by_place = {(s["paragraph"], s["index"]): s["draft"] for s in old_segments}
+    by_source = dict(old)
+    by_place = {k: english for k, (_, english) in enumerate(old)}
     paragraphs: dict[int, list[SentenceRow]] = {}
-    counts = {
-        "sentences": 0,
-        "terms": 0,
-        "enforced": 0,
-        "missing": 0,
-        "critical": 0,
-        "functional": 0,
-        "cosmetic": 0,
-    }
-    for number, seg in enumerate(record.get("segments", []), start=1):
-        terms = [t for t in seg.get("terms", []) if isinstance(t, dict)]
+    counts = dict.fromkeys(
+        ("sentences", "terms", "enforced", "missing", "critical", "functional", "cosmetic"), 0
+    )
+    for number, sentence in enumerate(record.sentences, start=1):
+        terms = list(sentence.terms)
         ids = [f"t{number}-{k}" for k in range(len(terms))]
         german_spans: list[tuple[int, int, str, str | None]] = [
-            (t["start"], t["end"], i, _term_note(t)) for t, i in zip(terms, ids, strict=True) if "start" in t
+            (t.start, t.end, i, _term_note(t)) for t, i in zip(terms, ids, strict=True)
         ]
-        flagged = {i for t, i in zip(terms, ids, strict=True) if t.get("status") == "flagged"}
-        english = seg.get("draft", "")
-        badges = [w for w in seg.get("warnings", []) if isinstance(w, dict)]
-        if seg.get("origin") == "editor" and seg.get("machine") is not None:
-            old, label = seg["machine"], "editor's changes to the machine draft"
+        flagged = {i for t, i in zip(terms, ids, strict=True) if t.status == "flagged"}
+        english = sentence.english
+        badges = [f.to_dict() for f in sentence.findings]
+        before: str | None
+        if sentence.edited and sentence.machine is not None:
+            before, label = sentence.machine, "editor's changes to the machine draft"
         else:
-            old = by_source.get(seg["source"], by_place.get((seg.get("paragraph"), seg.get("index"))))
+            before = by_source.get(sentence.source, by_place.get(number - 1))
             label = f"changes since revision {previous['revision']}" if previous else ""
         row = SentenceRow(
             number=number,
-            german=_marked(seg["source"], german_spans, flagged),
+            german=_marked(sentence.source, german_spans, flagged),
             english=_marked(english, _english_spans(english, terms, ids)),
             badges=badges,
-            diff=word_diff(old, english) if old is not None and old != english else None,
-            origin=seg.get("origin", "machine"),
+            diff=word_diff(before, english) if before is not None and before != english else None,
+            origin=sentence.origin,
             diff_label=label,
+            written_for=sentence.written_for,
+            suggestion=sentence.suggestion,
         )
-        paragraphs.setdefault(int(seg.get("paragraph", 0)), []).append(row)
+        paragraphs.setdefault(sentence.paragraph, []).append(row)
         counts["sentences"] += 1
-        counts["terms"] += sum(t.get("status") != "flagged" for t in terms)
-        counts["enforced"] += sum(t.get("status") == "enforced" for t in terms)
-        counts["missing"] += sum(t.get("status") == "missing" for t in terms)
-        for badge in badges:
-            counts[badge.get("severity", "cosmetic")] = counts.get(badge.get("severity", "cosmetic"), 0) + 1
-    article: dict[str, Any] = record.get("article") or {}
-    signature: dict[str, Any] = record.get("signature") or {}
-    segments: list[dict[str, Any]] = record.get("segments") or [{}]
-    first = str(segments[0].get("source", slug))
+        counts["terms"] += sum(t.status != "flagged" for t in terms)
+        counts["enforced"] += sum(t.status == "enforced" for t in terms)
+        counts["missing"] += sum(t.status == "missing" for t in terms)
+        for finding in sentence.findings:
+            counts[finding.severity] = counts.get(finding.severity, 0) + 1
+    signature = record.signature.to_dict()
     return ReviewPage(
         slug=slug,
-        title=article.get("title") or (first if len(first) <= 90 else first[:87] + "…"),
-        date=article.get("date"),
-        place=article.get("place"),
-        source=record.get("source", ""),
-        status=article_status(folder, record),
+        title=state.title,
+        date=record.date,
+        place=record.place,
+        source=record.source,
+        status=state.state,
+        reasons=list(state.reasons),
         paragraphs=[rows for _, rows in sorted(paragraphs.items())],
         counts=counts,
         signature=signature,
-        translated_at=record.get("translated_at", ""),
-        revision=len(revisions),
+        translated_at=record.translated_at,
+        revision=revisions[-1]["revision"] if revisions else 0,
         previous_revision=previous["revision"] if previous else None,
-        notice=GENERATED_NOTICE if signature.get("generated") else None,
+        notice=GENERATED_NOTICE if record.signature.generated else None,
     )
 
 
@@ -279,6 +255,8 @@ class IndexRow:
     warnings: int
     missing: int
     translated_at: str
+    reasons: tuple[str, ...] = ()
+    has_page: bool = True
 
 
 def write_index(project: Project) -> Path:
@@ -290,23 +268,23 @@ def write_index(project: Project) -> Path:
 
 
 def index_rows(project: Project) -> list[IndexRow]:
-    """Every translated article, newest first."""
+    """Every article, newest first, with the state ``status`` shows."""
+    from transflow.workflow import all_states, try_glossary
+
     rows = []
-    for record_path in sorted(project.output.glob("*/segments.json")):
-        try:
-            page = build_review_page(project, record_path.parent.name)
-        except InputError:
-            continue
-        warnings = page.counts["critical"] + page.counts["functional"] + page.counts["cosmetic"]
+    for state in all_states(project, try_glossary(project)):
+        record = state.record
         rows.append(
             IndexRow(
-                page.slug,
-                page.title,
-                page.date or "",
-                page.status,
-                warnings,
-                page.counts["missing"],
-                page.translated_at,
+                state.slug,
+                state.title,
+                (record.date if record else None) or "",
+                state.state,
+                state.warnings,
+                state.missing,
+                record.translated_at if record else "",
+                reasons=tuple(state.reasons),
+                has_page=record is not None,
             )
         )
     rows.sort(key=lambda r: (r.date, r.translated_at, r.slug), reverse=True)

@@ -1,35 +1,39 @@
-"""One `transflow translate` run: find pending articles, translate them in one stream, write.
+"""One `transflow translate` run: take in editors' changes, find pending articles, translate, write.
 
-The flow is one way: articles → segments → engine (batched) → glossary enforcement →
-files. Articles are written in groups, so an interrupted run keeps what it finished.
+The flow is one way: articles → segments → (what the last draft keeps) → engine (batched)
+→ glossary enforcement → checks → files. Articles are written in groups, so an interrupted
+run keeps what it finished.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import contextlib
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from importlib.metadata import version
 from pathlib import Path
-from typing import Any
 
 from transflow import __version__
 from transflow.articles import Article, parse_article
-from transflow.drafts import ArticleResult, SegmentResult, Signature, write_article
+from transflow.assessment import assess
+from transflow.drafts import is_edited, write_article, write_record
 from transflow.editing import sync_edits
-from transflow.enforcement import TermMatch
-from transflow.engine import (
-    Engine,
-    EngineOptions,
-    ModelPackage,
-    Translation,
-    find_model,
-)
-from transflow.errors import InputError
+from transflow.engine import Engine, EngineOptions, ModelPackage, Translation, find_model
+from transflow.errors import InputError, ModelError
 from transflow.glossary import Glossary, load_glossary
 from transflow.memory import Memory
-from transflow.project import Project, atomic_write, file_sha256, read_record, run_lock
+from transflow.project import Project, atomic_write, run_lock
+from transflow.record import (
+    ArticleRecord,
+    RecordDamaged,
+    Sentence,
+    Signature,
+    load_record,
+    now,
+    record_folders,
+)
+from transflow.reuse import ENGLISH, NOTHING, Plan, plan_article, with_machine
 from transflow.review import write_index, write_review
 from transflow.segmentation import Segment, segment_paragraphs
 
@@ -43,6 +47,19 @@ CHECKPOINTS = 8
 
 
 @dataclass
+class ArticleResult:
+    """The outcome of one article in a run."""
+
+    slug: str
+    source: str
+    status: str  # translated | unchanged | skipped
+    sentences: int = 0
+    terms_enforced: int = 0
+    terms_missing: int = 0
+    message: str = ""
+
+
+@dataclass
 class RunReport:
     """Everything a run did, for the CLI's summary table."""
 
@@ -50,19 +67,87 @@ class RunReport:
     model: ModelPackage | None = None
     warnings: list[str] = field(default_factory=list)
     edited_sentences: int = 0  # editors' changes collected from drafts
-    engine_sentences: int = 0  # sentences sent to the engine (memory hits are not)
+    engine_sentences: int = 0  # sentences sent to the engine (reused ones are not)
 
     @property
     def translated(self) -> list[ArticleResult]:
         return [r for r in self.results if r.status == "translated"]
 
 
+@dataclass(frozen=True)
+class Pending:
+    """An article to translate and the record of its last draft."""
+
+    article: Article
+    previous: ArticleRecord | None
+
+
+def model_identity(project: Project) -> tuple[ModelPackage, str] | None:
+    """The model a run would use and its checksum (cached by size and mtime), or None if none."""
+    try:
+        package = find_model()
+    except ModelError:
+        return None
+    weights = package.path / "model" / "model.bin"
+    try:
+        stat = weights.stat()
+    except OSError:
+        return None
+    key = f"{weights}:{stat.st_size}:{stat.st_mtime_ns}"
+    cache = project.state / "model-checksum.json"
+    try:
+        cached = json.loads(cache.read_text(encoding="utf-8"))
+        if isinstance(cached, dict) and cached.get("key") == key and isinstance(cached.get("sha256"), str):
+            return package, cached["sha256"]
+    except (OSError, ValueError):
+        pass
+    digest = Engine(package).checksum()
+    if project.state.is_dir():
+        with contextlib.suppress(Exception):  # a cache that cannot be written only costs time
+            atomic_write(cache, json.dumps({"key": key, "sha256": digest}) + "\n")
+    return package, digest
+
+
+def make_signature(package: ModelPackage, checksum: str, glossary: Glossary, beam_size: int) -> Signature:
+    """The signature of drafts made by this model, glossary and beam size."""
+    return Signature(
+        transflow=__version__,
+        model=package.name,
+        model_version=package.version,
+        model_sha256=checksum,
+        ctranslate2=version("ctranslate2"),
+        beam_size=beam_size,
+        glossary_sha256=glossary.sha256,
+        generated=package.generated,
+    )
+
+
+def load_or_set_aside(folder: Path, report: RunReport | None) -> ArticleRecord | None:
+    """The folder's record; a damaged one counts as none (with a report: moved aside, with a warning)."""
+    try:
+        return load_record(folder, repair=report is not None)
+    except RecordDamaged as e:
+        where = f"; moved to {e.moved_to.name}" if e.moved_to else ""
+        if report is not None:
+            report.warnings.append(
+                f"output/{folder.name}/segments.json was damaged ({e.reason}){where}:"
+                " the article is translated again, its draft kept"
+            )
+        return None
+
+
 def discover(
-    project: Project, files: Iterable[Path] | None, glossary: Glossary, force: bool, report: RunReport
-) -> list[Article]:
+    project: Project,
+    files: Iterable[Path] | None,
+    glossary: Glossary,
+    signature: Signature | None,
+    force: bool,
+    report: RunReport,
+    repair: bool = True,
+) -> list[Pending]:
     """Parse the articles to translate; unchanged and unusable ones go into the report."""
     paths = list(files) if files else project.source_files()
-    pending: list[Article] = []
+    pending: list[Pending] = []
     seen: dict[str, Path] = {}
     for path in paths:
         try:
@@ -81,21 +166,23 @@ def discover(
             )
         seen[article.slug] = path
         report.warnings.extend(article.warnings)
-        state = read_record(project, article.slug)
+        previous = load_or_set_aside(project.article_dir(article.slug), report if repair else None)
         unchanged = (
-            state.get("source_sha256") == article.source_hash
-            and state.get("signature", {}).get("glossary_sha256") == glossary.sha256
+            previous is not None
+            and previous.source_sha256 == article.source_hash
+            and previous.signature.glossary_sha256 == glossary.sha256
+            and (signature is None or previous.signature.same_model(signature))
         )
         if unchanged and not force:
             report.results.append(ArticleResult(article.slug, path.name, "unchanged"))
         else:
-            pending.append(article)
+            pending.append(Pending(article, previous))
     return pending
 
 
 def enforce_glossary(
     segment: Segment, translation: Translation, glossary: Glossary, constraints: bool = False
-) -> SegmentResult:
+) -> Sentence:
     """Apply the glossary to one translated sentence and record what happened to each term.
 
     With ``constraints`` every entry is required in this sentence, found in the German or not.
@@ -113,37 +200,8 @@ def enforce_glossary(
         translation.target_pieces,
         translation.attention,
     )
-    return _checked(segment, english, [(s.match, s.status) for s in statuses], "machine")
-
-
-def _checked(
-    segment: Segment, english: str, statuses: list[tuple[TermMatch, str]], origin: str
-) -> SegmentResult:
-    """The result for one sentence: its terms' statuses and every QA finding."""
-    from transflow.checks import Finding, run_checks
-
-    findings = [
-        Finding("term-missing", "critical", f"term missing: {match.surface} → {match.entry.en}")
-        for match, status in statuses
-        if status == "missing"
-    ] + run_checks(segment.text, english)
-    terms = tuple(_term_record(match, status) for match, status in statuses)
-    return SegmentResult(segment, english, terms, tuple(f.to_dict() for f in findings), origin)
-
-
-def _term_record(match: TermMatch, status: str) -> dict[str, Any]:
-    entry = match.entry
-    return {
-        "de": entry.de,
-        "surface": match.surface,
-        "start": match.start,
-        "end": match.end,
-        "note": entry.note,
-        "renderings": list(entry.renderings),
-        "en": entry.en,
-        "kind": match.kind,
-        "status": status,
-    }
+    sentence = Sentence(segment.paragraph, segment.index, segment.text, english, machine=english)
+    return assess(sentence, glossary, [(s.match, s.status) for s in statuses])
 
 
 def translate_segments(
@@ -151,40 +209,39 @@ def translate_segments(
     glossary: Glossary,
     segments: list[Segment],
     progress: Callable[[int], None] | None = None,
-) -> list[SegmentResult]:
+) -> list[Sentence]:
     """Translate sentences in one batched stream and enforce the glossary on each."""
     translations = engine.translate([s.text for s in segments], progress)
     return [enforce_glossary(s, t, glossary) for s, t in zip(segments, translations, strict=True)]
 
 
-def make_signature(engine: Engine, glossary: Glossary) -> Signature:
-    """The signature of drafts made by this engine and glossary."""
-    import ctranslate2
-
-    return Signature(
-        transflow=__version__,
-        model=engine.package.name,
-        model_version=engine.package.version,
-        model_sha256=engine.checksum(),
-        ctranslate2=ctranslate2.__version__,
-        beam_size=engine.options.beam_size,
-        glossary_sha256=glossary.sha256,
-        generated=engine.package.generated,
-    )
-
-
-def _groups(articles: list[Article], segmented: dict[str, list[Segment]]) -> list[list[Article]]:
-    total = sum(len(s) for s in segmented.values())
+def _groups(pending: list[Pending], plans: dict[str, list[Plan]]) -> list[list[Pending]]:
+    total = sum(len(p) for p in plans.values())
     limit = max(GROUP_MIN_SENTENCES, -(-total // CHECKPOINTS))
-    groups: list[list[Article]] = [[]]
+    groups: list[list[Pending]] = [[]]
     size = 0
-    for article in articles:
-        if groups[-1] and size + len(segmented[article.slug]) > limit:
+    for item in pending:
+        n = len(plans[item.article.slug])
+        if groups[-1] and size + n > limit:
             groups.append([])
             size = 0
-        groups[-1].append(article)
-        size += len(segmented[article.slug])
+        groups[-1].append(item)
+        size += n
     return [g for g in groups if g]
+
+
+def collect_edits(project: Project, memory: Memory, glossary: Glossary, report: RunReport) -> list[str]:
+    """Take every edited draft's English into its record; the slugs whose record changed."""
+    synced = []
+    for folder in record_folders(project.output):
+        record = load_or_set_aside(folder, report)
+        if record is None or not is_edited(folder, record):
+            continue
+        record, changed = sync_edits(folder, record, memory, glossary)
+        write_record(folder, record)
+        report.edited_sentences += changed
+        synced.append(folder.name)
+    return synced
 
 
 def run_translate(
@@ -201,27 +258,32 @@ def run_translate(
     Editors' changes to drafts are collected first, so they are kept and reused.
     """
     glossary = load_glossary(project.glossary)  # an invalid glossary stops before any work
-    report = RunReport()
-    pending = discover(project, files, glossary, force, report)
-    if not pending and not edited_articles(project):
-        return report
-    package = find_model() if pending else None  # before anything is written
+    options = options or EngineOptions()
+    identity = model_identity(project)
+    signature = make_signature(*identity, glossary, options.beam_size) if identity else None
+    probe = RunReport()
+    pending = discover(project, files, glossary, signature, force, probe, repair=False)
+    if not pending and not any(
+        is_edited(f, r) for f in record_folders(project.output) if (r := load_or_set_aside(f, None))
+    ):
+        return probe
+    if pending and identity is None:
+        find_model()  # raises the "no model" error, before anything is written
     with run_lock(project):
         memory = Memory.of(project)
         try:
-            edits = 0
-            for slug in edited_articles(project):
-                edits += sync_edits(project, slug, memory)
-                write_review(project, slug)
+            report = RunReport()
+            synced = collect_edits(project, memory, glossary, report)
             # Again under the lock: a run that just finished may have done some of them.
-            report = RunReport(edited_sentences=edits)
-            pending = discover(project, files, glossary, force, report)
-            if pending:
-                _translate(
+            pending = discover(project, files, glossary, signature, force, report)
+            written: set[str] = set()
+            if pending and identity is not None and signature is not None:
+                written = _translate(
                     project,
                     pending,
                     glossary,
-                    package or find_model(),
+                    identity[0],
+                    signature,
                     options,
                     engine_factory,
                     memory,
@@ -230,117 +292,110 @@ def run_translate(
                     on_start,
                     progress,
                 )
+            for slug in synced:
+                if slug not in written:
+                    write_review(project, slug)
             write_index(project)
         finally:
             memory.close()
     return report
 
 
-def edited_articles(project: Project) -> list[str]:
-    """Slugs whose draft.en.md differs from the draft transflow wrote (an editor changed it)."""
-    edited = []
-    for record_path in sorted(project.output.glob("*/segments.json")):
-        slug = record_path.parent.name
-        current = file_sha256(record_path.parent / "draft.en.md")
-        if current is not None and current != read_record(project, slug).get("draft_sha256"):
-            edited.append(slug)
-    return edited
-
-
 def _translate(
     project: Project,
-    pending: list[Article],
+    pending: list[Pending],
     glossary: Glossary,
     package: ModelPackage,
-    options: EngineOptions | None,
+    signature: Signature,
+    options: EngineOptions,
     engine_factory: Callable[[ModelPackage, EngineOptions], Engine],
     memory: Memory,
     force: bool,
     report: RunReport,
     on_start: Callable[[int, ModelPackage], None] | None,
     progress: Callable[[int], None] | None,
-) -> None:
-    """Reuse what editors and earlier runs made; send only the rest to the engine, in groups."""
-    engine = engine_factory(package, options or EngineOptions())
-    engine.load()  # a broken model fails here, before the progress bar and any write
-    report.model = package
-    signature = make_signature(engine, glossary)
-    segmented = {a.slug: segment_paragraphs(a.paragraphs) for a in pending}
+) -> set[str]:
+    """Keep what editors and earlier runs made; send only the rest to the engine, in groups."""
+    segmented = {p.article.slug: segment_paragraphs(p.article.paragraphs) for p in pending}
     reviewed = memory.lookup(s.text for segs in segmented.values() for s in segs)
-    reusable: dict[str, dict[str, SegmentResult]] = {}
-    for article in pending:
-        record = read_record(project, article.slug)
-        known = {} if force else _reusable(record, signature)
-        # The engine's English that a person's replaced, so the review page can show their change.
-        machine = {s["source"]: s.get("machine") for s in record.get("segments", [])}
-        for segment in segmented[article.slug]:
-            unit = reviewed.get(segment.text)
-            if unit is not None:
-                result = reviewed_result(segment, unit.target, glossary, unit.origin)
-                known[segment.text] = dataclasses.replace(result, machine=machine.get(segment.text))
-        reusable[article.slug] = known
+    plans = {
+        p.article.slug: plan_article(
+            p.previous, segmented[p.article.slug], glossary, signature, reviewed, force
+        )
+        for p in pending
+    }
+    needed = sum(plan.needs != NOTHING for ps in plans.values() for plan in ps)
+    engine: Engine | None = None
+    if needed:
+        engine = engine_factory(package, options)
+        engine.load()  # a broken model fails here, before the progress bar and any write
+    report.model = package
     if on_start:
-        on_start(sum(s.text not in reusable[slug] for slug, segs in segmented.items() for s in segs), package)
-    for group in _groups(pending, segmented):
-        fresh = [s for a in group for s in segmented[a.slug] if s.text not in reusable[a.slug]]
-        translated = iter(translate_segments(engine, glossary, fresh, progress))
-        for article in group:
-            known = reusable[article.slug]
-            results = [
-                _placed(known[s.text], s) if s.text in known else next(translated)
-                for s in segmented[article.slug]
-            ]
-            report.results.append(write_article(project, article, results, signature))
-            write_review(project, article.slug)
-    report.engine_sentences = engine.sentences
+        on_start(needed, package)
+    written: set[str] = set()
+    for group in _groups(pending, plans):
+        todo = [plan for item in group for plan in plans[item.article.slug] if plan.needs != NOTHING]
+        segments = [Segment(p.sentence.paragraph, p.sentence.index, p.sentence.source) for p in todo]
+        made = iter(translate_segments(engine, glossary, segments, progress) if engine and todo else [])
+        for item in group:
+            sentences = []
+            for plan in plans[item.article.slug]:
+                if plan.needs == NOTHING:
+                    sentence = plan.sentence
+                    if sentence.origin != "machine":  # a person's English: checked against today's glossary
+                        sentence = assess(sentence, glossary)
+                elif plan.needs == ENGLISH:
+                    machine = next(made)
+                    sentence = replace(
+                        with_machine(plan, machine.english), terms=machine.terms, findings=machine.findings
+                    )
+                else:
+                    sentence = assess(with_machine(plan, next(made).english), glossary)
+                sentences.append(sentence)
+            report.results.append(_write(project, item, sentences, signature))
+            written.add(item.article.slug)
+            write_review(project, item.article.slug)
+    engine_sentences = engine.sentences if engine else 0
+    report.engine_sentences = engine_sentences
     stats = {
-        "finished_at": datetime.now(UTC).isoformat(),
+        "finished_at": now(),
         "articles": len(report.translated),
-        "engine_sentences": engine.sentences,
-        "engine_calls": engine.calls,
-        "target_pieces": engine.target_pieces,
-        "engine_seconds": round(engine.seconds, 2),
-        "reused_sentences": sum(len(segs) for segs in segmented.values()) - engine.sentences,
+        "engine_sentences": engine_sentences,
+        "engine_calls": engine.calls if engine else 0,
+        "target_pieces": engine.target_pieces if engine else 0,
+        "engine_seconds": round(engine.seconds, 2) if engine else 0.0,
+        "reused_sentences": sum(len(ps) for ps in plans.values()) - engine_sentences,
         "model": package.label,
     }
     atomic_write(project.state / "last-run.json", json.dumps(stats, indent=2) + "\n")
+    return written
 
 
-def _placed(result: SegmentResult, segment: Segment) -> SegmentResult:
-    """A reused result at the segment's current place in the article."""
-    origin = "memory" if result.origin == "machine" else result.origin
-    return dataclasses.replace(result, segment=segment, origin=origin)
-
-
-def reviewed_result(segment: Segment, english: str, glossary: Glossary, origin: str) -> SegmentResult:
-    """A sentence whose English a person wrote: terms are checked, never changed."""
-    from transflow.enforcement import find_terms, satisfied
-
-    statuses = [
-        (m, "flagged" if not m.required else ("kept" if satisfied(english, m.entry) else "missing"))
-        for m in find_terms(segment.text, glossary)
-    ]
-    return _checked(segment, english, statuses, origin)
-
-
-def _reusable(state: dict[str, Any], signature: Signature) -> dict[str, SegmentResult]:
-    """English of unchanged sentences from the article's last draft, made the same way.
-
-    A changed article then costs only its changed sentences. Editors' sentences are not
-    taken from here but from the translation memory, which prefers them.
-    """
-    recorded = state.get("signature", {})
-    if any(
-        recorded.get(k) != getattr(signature, k) for k in ("model_sha256", "glossary_sha256", "beam_size")
-    ):
-        return {}
-    memory = {}
-    for seg in state.get("segments", []):
-        if seg.get("origin") in ("machine", "memory") and isinstance(seg.get("draft"), str):
-            segment = Segment(
-                seg.get("paragraph", 0), seg.get("index", 0), seg["source"], seg.get("space_after", "")
-            )
-            memory[seg["source"]] = SegmentResult(
-                segment, seg["draft"], tuple(seg.get("terms", [])), tuple(seg.get("warnings", [])), "memory"
-            )
-    return memory
+def _write(project: Project, item: Pending, sentences: list[Sentence], signature: Signature) -> ArticleResult:
+    article = item.article
+    record = ArticleRecord(
+        slug=article.slug,
+        source=article.source.name,
+        source_sha256=article.source_hash,
+        signature=signature,
+        sentences=tuple(sentences),
+        translated_at=now(),
+        title=article.title,
+        date=article.date,
+        place=article.place,
+    )
+    write_article(project.article_dir(article.slug), record, item.previous)
+    kept = sum(s.origin != "machine" for s in sentences)
+    conflicts = sum(s.conflict for s in sentences)
+    notes = [f"{kept} sentence(s) of editors' English kept"] if kept else []
+    if conflicts:
+        notes.append(f"{conflicts} edited sentence(s) whose German changed: check them")
+    return ArticleResult(
+        article.slug,
+        article.source.name,
+        "translated",
+        sentences=len(sentences),
+        terms_enforced=sum(t.status == "enforced" for s in sentences for t in s.terms),
+        terms_missing=sum(t.status == "missing" for s in sentences for t in s.terms),
+        message="; ".join(notes),
+    )

@@ -175,10 +175,10 @@ def glossary_check(
 
     Example: transflow glossary check altena-2018-04-oecd-studie
     """
-    from transflow.checks import check_drafts
+    from transflow.workflow import check_terms
 
     proj = project_at(project)
-    missing = check_drafts(proj, slugs or None)
+    missing = check_terms(proj, slugs or None)
     out = console()
     for item in missing:
         out.print(f"{item.slug}: '{item.surface}' needs '{item.english}' in: {item.sentence}", markup=False)
@@ -283,8 +283,14 @@ def import_xliff(
     """
     from transflow.interchange import import_xliff as take
 
-    done, changed = take(project_at(project), path, slug)
-    print(f"{done}: {changed} sentence(s) changed")
+    done = take(project_at(project), path, slug)
+    print(f"{done.slug}: {done.changed} sentence(s) changed")
+    if done.refused:
+        print(
+            f"warning: {done.refused} unit(s) not taken: their German no longer matches the article"
+            " (export it again)",
+            file=sys.stderr,
+        )
 
 
 def _format(given: str, expected: str) -> None:

@@ -116,7 +116,9 @@ def review(
     from transflow.review import write_index, write_review
 
     proj = project_at(project)
-    chosen = slugs or sorted(p.parent.name for p in proj.output.glob("*/segments.json"))
+    from transflow.record import record_folders
+
+    chosen = slugs or [f.name for f in record_folders(proj.output)]
     paths = [write_review(proj, slug) for slug in chosen]
     index = write_index(proj)
     for path in paths or [index]:
@@ -137,11 +139,17 @@ def approve(
 
     Example: transflow approve altena-2018-04-oecd-studie
     """
-    from transflow.publish import approve as approve_article
+    from transflow.review import write_index, write_review
+    from transflow.workflow import approve as approve_article
 
-    done = approve_article(project_at(project), slug, force)
-    note = f" despite {done.missing_terms} missing term(s)" if done.forced else ""
-    console().print(f"approved {done.slug} ({done.sentences} sentences){note}")
+    proj = project_at(project)
+    done = approve_article(proj, slug, force)
+    write_review(proj, slug)
+    write_index(proj)
+    notes = [f"{done.missing_terms} missing term(s)"] if done.missing_terms else []
+    notes += [f"{done.conflicts} sentence(s) whose German changed"] if done.conflicts else []
+    note = f" despite {' and '.join(notes)}" if notes else ""
+    console().print(f"approved {done.slug} ({done.sentences} sentences){note}", markup=False)
 
 
 @app.command()
@@ -156,10 +164,17 @@ def status(project: ProjectOption = Path(".")) -> None:
     from transflow.review import index_rows
 
     table = Table()
-    for column in ("article", "date", "status", "warnings", "missing terms"):
+    for column in ("article", "date", "status", "warnings", "missing terms", "why"):
         table.add_column(column)
     for row in index_rows(project_at(project)):
-        table.add_row(row.slug, escape(row.date), row.status, str(row.warnings), str(row.missing))
+        table.add_row(
+            row.slug,
+            escape(row.date),
+            row.status,
+            str(row.warnings),
+            str(row.missing),
+            escape("; ".join(row.reasons)),
+        )
     console().print(table)
 
 
@@ -179,5 +194,22 @@ def publish(
     report = publish_site(project_at(project), with_german)
     out = console()
     for slug, reason in report.skipped:
-        out.print(f"skipped {slug}: {reason}")
-    out.print(f"published {len(report.published)} article(s) to {report.site}")
+        out.print(f"skipped {slug}: {reason}", markup=False)
+    for slug, reason in report.stale:
+        out.print(f"stale {slug}: {reason}; the site keeps its approved version", markup=False)
+    out.print(f"published {len(report.published)} article(s) to {report.site}", markup=False)
+
+
+@app.command()
+def unpublish(
+    slug: Annotated[str, typer.Argument(help="The article to take off the site.")],
+    project: ProjectOption = Path("."),
+) -> None:
+    """Take an article off the published site (its page, its German original, its feed entry).
+
+    Example: transflow unpublish altena-2018-04-oecd-studie
+    """
+    from transflow.publish import unpublish as take_down
+
+    removed = take_down(project_at(project), slug)
+    console().print(f"unpublished {slug} ({len(removed)} file(s) removed)", markup=False)

@@ -120,7 +120,7 @@ def _fill(spec: object, rng: np.random.Generator, size: ModelSize, vocab: int) -
     linear(decoder.projection, vocab, d)
 
 
-def build_ctranslate2_model(out_dir: Path, spm_bytes: bytes, size: ModelSize) -> None:
+def build_ctranslate2_model(out_dir: Path, spm_bytes: bytes, size: ModelSize, seed: int = SEED) -> None:
     """Write a CTranslate2 Transformer model folder with random, seeded weights."""
     from ctranslate2.specs import transformer_spec
 
@@ -129,7 +129,7 @@ def build_ctranslate2_model(out_dir: Path, spm_bytes: bytes, size: ModelSize) ->
     tokens = pieces + [f"<unused_{i}>" for i in range(vocab - len(pieces))]
 
     spec = transformer_spec.TransformerSpec.from_config((size.layers, size.layers), size.heads)
-    rng = np.random.default_rng(SEED)
+    rng = np.random.default_rng(seed)
     _fill(spec, rng, size, vocab)
     # Random weights would end sentences at random points. A large negative bias on </s>
     # makes every sentence run to the decoding-length cap, so the cost is deterministic;
@@ -156,11 +156,15 @@ def _add_spacy_pipeline(archive: zipfile.ZipFile, folder: Path, top: str) -> Non
             archive.write(file, f"{top}/spacy/{file.relative_to(folder)}")
 
 
-def make_model(out_path: Path, size: str = "tiny") -> Path:
-    """Write a generated de→en ``.argosmodel`` to ``out_path`` and return that path."""
+def make_model(out_path: Path, size: str = "tiny", seed: int = SEED) -> Path:
+    """Write a generated de→en ``.argosmodel`` to ``out_path`` and return that path.
+
+    Another ``seed`` gives another model (other weights, another package name), as a new
+    model version would.
+    """
     dims = SIZES[size]
     spm_bytes = train_sentencepiece()
-    top = f"translate-de_en-generated-{size}"
+    top = f"translate-de_en-generated-{size}" + (f"-{seed}" if seed != SEED else "")
     metadata = {
         "package_version": "0.0." + {"tiny": "1", "base": "2"}[size],
         "argos_version": "1.9.0",
@@ -175,7 +179,7 @@ def make_model(out_path: Path, size: str = "tiny") -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         model_dir = Path(tmp) / "model"
         model_dir.mkdir()
-        build_ctranslate2_model(model_dir, spm_bytes, dims)
+        build_ctranslate2_model(model_dir, spm_bytes, dims, seed)
         out_path.parent.mkdir(parents=True, exist_ok=True)
         partial = out_path.with_name(out_path.name + ".tmp")
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -1,0 +1,339 @@
+"""The article workflow: one named state per article, derived in one place, and approval.
+
+    new ─translate─► drafted ─edit─► edited ─approve─► approved ─publish─► published
+                                                          │ German or English changes
+                                                          ▼
+                                                        stale (the site keeps the approved version)
+
+"needs attention" is any article that a person must look at before it can move on: its
+German changed under an editor's sentence, its German source is gone or changed since the
+last run, or its record is damaged. ``status``, the review pages, the index, ``approve``,
+``publish`` and ``glossary check`` all read ``article_state``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from transflow.assessment import assess
+from transflow.drafts import read_draft, write_record
+from transflow.editing import apply_edits, sync_edits
+from transflow.errors import ChecksFailed, InputError
+from transflow.glossary import Glossary, load_glossary
+from transflow.memory import Memory
+from transflow.project import Project, atomic_write, file_sha256, run_lock
+from transflow.record import (
+    APPROVAL_FILE,
+    APPROVED,
+    MACHINE,
+    MEMORY,
+    Approval,
+    ArticleRecord,
+    Publication,
+    RecordDamaged,
+    Sentence,
+    Term,
+    approval_json,
+    load_approval,
+    load_record,
+    load_site,
+    now,
+    old_approval,
+    record_folders,
+)
+
+NEW, DRAFTED, EDITED, APPROVED_STATE, PUBLISHED, STALE, ATTENTION = (
+    "new",
+    "drafted",
+    "edited",
+    "approved",
+    "published",
+    "stale",
+    "needs attention",
+)
+STATES = (NEW, DRAFTED, EDITED, APPROVED_STATE, PUBLISHED, STALE, ATTENTION)
+
+
+@dataclass(frozen=True)
+class ArticleState:
+    """Where one article stands, and why."""
+
+    slug: str
+    state: str
+    reasons: tuple[str, ...] = ()
+    record: ArticleRecord | None = None  # as the draft on disk stands now (edits applied, not written)
+    body: str = ""  # the draft's English body on disk
+    approval: Approval | None = None
+    publication: Publication | None = None
+
+    @property
+    def approved(self) -> bool:
+        return self.state in (APPROVED_STATE, PUBLISHED)
+
+    @property
+    def warnings(self) -> int:
+        return sum(len(s.findings) for s in self.record.sentences) if self.record else 0
+
+    @property
+    def missing(self) -> int:
+        return len(self.record.missing_terms()) if self.record else 0
+
+    @property
+    def title(self) -> str:
+        record = self.record
+        if record is None:
+            return self.slug
+        if record.title:
+            return record.title
+        first = record.sentences[0].source if record.sentences else self.slug
+        return first if len(first) <= 90 else first[:87] + "…"
+
+
+def source_changed(project: Project, record: ArticleRecord) -> str | None:
+    """Why the German source no longer matches the record, or None if it does."""
+    path = project.sources / record.source
+    if not record.source or not path.is_file():
+        return "its German source file is gone"
+    if file_sha256(path) != record.source_sha256:
+        return "its German source changed since the last translation: run `transflow translate`"
+    return None
+
+
+def upgrade_approval(folder: Path, record: ArticleRecord, body: str, draft_hash: str) -> Approval | None:
+    """The approval of ``folder``; a version-1 approval (hashes only) becomes a snapshot in place."""
+    approval = load_approval(folder)
+    if approval is not None:
+        return approval
+    old = old_approval(folder)
+    if (
+        old is None
+        or old.get("draft_sha256") != draft_hash
+        or old.get("source_sha256") != record.source_sha256
+    ):
+        return None
+    approval = snapshot(record, body, str(old.get("approved_at") or now()), bool(old.get("forced")))
+    atomic_write(folder / APPROVAL_FILE, approval_json(approval))
+    return approval
+
+
+def snapshot(record: ArticleRecord, body: str, when: str, forced: bool) -> Approval:
+    """What an approval records: the German and the English, exactly as they are now."""
+    return Approval(
+        approved_at=when,
+        german=record.german,
+        paragraphs=tuple(s.paragraph for s in record.sentences),
+        english=body,
+        source=record.source,
+        source_sha256=record.source_sha256,
+        title=record.title,
+        date=record.date,
+        place=record.place,
+        generated=record.signature.generated,
+        forced=forced,
+    )
+
+
+def current(folder: Path, record: ArticleRecord, glossary: Glossary | None) -> tuple[ArticleRecord, str, str]:
+    """The record as the draft on disk stands (edited sentences re-checked), its body and hash."""
+    found = read_draft(folder)
+    if found is None:
+        return record, "", ""
+    draft, digest = found
+    if digest != record.draft_sha256:
+        record, changed = apply_edits(record, draft)
+        if glossary is not None and changed:
+            ids = {id(s) for s in changed}
+            record = replace(
+                record, sentences=tuple(assess(s, glossary) if id(s) in ids else s for s in record.sentences)
+            )
+    return record, draft.body, digest
+
+
+def article_state(
+    project: Project,
+    slug: str,
+    glossary: Glossary | None = None,
+    site: dict[str, Publication] | None = None,
+) -> ArticleState:
+    """The one place an article's state is decided."""
+    folder = project.article_dir(slug)
+    publication = (site if site is not None else load_site(project.state)).get(slug)
+    try:
+        stored = load_record(folder)
+    except RecordDamaged as e:
+        return ArticleState(
+            slug, ATTENTION, (f"its record is damaged ({e.reason}): run `transflow translate`",)
+        )
+    if stored is None:
+        state = STALE if publication else NEW
+        return ArticleState(slug, state, publication=publication)
+    record, body, digest = current(folder, stored, glossary)
+    if not digest:
+        return ArticleState(
+            slug,
+            ATTENTION,
+            ("draft.en.md is missing: run `transflow translate`",),
+            record,
+            "",
+            None,
+            publication,
+        )
+    approval = upgrade_approval(folder, stored, body, digest)
+    reasons: list[str] = []
+    german = source_changed(project, record)
+    if german:
+        reasons.append(german)
+    if record.conflicts:
+        reasons.append(f"the German changed under {record.conflicts} edited sentence(s): check them")
+    approved = approval is not None and german is None and approval.covers(record, body)
+    if approval is not None and not approved:
+        what = "English" if german is None and approval.german == record.german else "German"
+        reasons.append(f"its {what} changed since approval: approve it again")
+    if approved and approval is not None:
+        on_site = publication is not None and publication.approval == approval
+        state = PUBLISHED if on_site else APPROVED_STATE
+    elif approval is not None or publication is not None:
+        state = STALE
+    elif german or record.conflicts:
+        state = ATTENTION
+    elif record.edited:
+        state = EDITED
+    else:
+        state = DRAFTED
+    if publication is not None and state == STALE:
+        reasons.append("the site shows the version approved on " + publication.approval.approved_at[:10])
+    return ArticleState(slug, state, tuple(reasons), record, body, approval, publication)
+
+
+def all_states(project: Project, glossary: Glossary | None = None) -> list[ArticleState]:
+    """Every article with a record, and every one the site still holds, sorted by slug."""
+    site = load_site(project.state)
+    slugs = {f.name for f in record_folders(project.output)} | set(site)
+    return [article_state(project, slug, glossary, site) for slug in sorted(slugs)]
+
+
+def try_glossary(project: Project) -> Glossary | None:
+    """The glossary, or None where it is invalid (status still works then)."""
+    from transflow.errors import GlossaryError
+
+    try:
+        return load_glossary(project.glossary)
+    except GlossaryError:
+        return None
+
+
+# ---- approving ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApprovalResult:
+    """What approve recorded."""
+
+    slug: str
+    sentences: int
+    missing_terms: int
+    conflicts: int
+    forced: bool
+
+
+def _recorded(project: Project, slug: str) -> tuple[Path, ArticleRecord]:
+    folder = project.article_dir(slug)
+    try:
+        record = load_record(folder)
+    except RecordDamaged as e:
+        raise InputError(f"{slug}: {e.reason}", hint="run `transflow translate` to rebuild it") from e
+    if record is None:
+        raise InputError(f"no translated article '{slug}'", hint="run `transflow translate` first")
+    return folder, record
+
+
+def checked(record: ArticleRecord, glossary: Glossary) -> ArticleRecord:
+    """Every sentence judged against today's glossary (one term-presence rule for all English)."""
+    return replace(record, sentences=tuple(_rechecked(s, glossary) for s in record.sentences))
+
+
+def _rechecked(sentence: Sentence, glossary: Glossary) -> Sentence:
+    judged = assess(sentence, glossary)
+    # What enforcement did stays on record; only presence is judged again.
+    enforced = {t.key for t in sentence.terms if t.status == "enforced"}
+    terms = tuple(
+        replace(t, status="enforced") if t.status == "kept" and t.key in enforced else t for t in judged.terms
+    )
+    return replace(judged, terms=terms)
+
+
+def approve(project: Project, slug: str, force: bool = False) -> ApprovalResult:
+    """Approve an article's current German and English; refuse while terms are missing or German changed."""
+    glossary = load_glossary(project.glossary)
+    with run_lock(project):
+        folder, record = _recorded(project, slug)
+        memory = Memory.of(project)
+        try:
+            record, _ = sync_edits(folder, record, memory, glossary)
+            why = source_changed(project, record)
+            if why:
+                raise ChecksFailed(f"{slug}: {why}", hint="approve after the new German is translated")
+            record = checked(record, glossary)
+            missing = record.missing_terms()
+            conflicts = record.conflicts
+            if (missing or record.conflicts) and not force:
+                if record.conflicts:
+                    message = f"{slug}: the German changed under {record.conflicts} edited sentence(s)"
+                else:
+                    _, term = missing[0]
+                    message = (
+                        f"{slug}: {len(missing)} required glossary term(s) missing, e.g. "
+                        f"'{term.surface}' needs '{term.en}'"
+                    )
+                raise ChecksFailed(message, hint="correct the draft, or approve anyway with --force")
+            approved = tuple(
+                replace(
+                    s,
+                    origin=APPROVED if s.origin in (MACHINE, MEMORY) else s.origin,
+                    written_for=None,
+                    suggestion=None,
+                )
+                for s in record.sentences
+            )
+            record = checked(replace(record, sentences=approved), glossary)
+            write_record(folder, record)
+            pairs = [(s.source, s.english) for s in record.sentences]
+            memory.store(slug, pairs, "approved", json.dumps(record.signature.to_dict(), sort_keys=True))
+        finally:
+            memory.close()
+        found = read_draft(folder)
+        body = found[0].body if found else ""
+        forced = bool(missing or conflicts)
+        atomic_write(folder / APPROVAL_FILE, approval_json(snapshot(record, body, now(), forced)))
+    return ApprovalResult(slug, len(record.sentences), len(missing), conflicts, forced)
+
+
+# ---- the glossary check ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MissingTerm:
+    """A glossary term found in a German sentence whose English lacks its rendering."""
+
+    slug: str
+    sentence: str
+    surface: str
+    english: str
+
+
+def check_terms(project: Project, slugs: list[str] | None = None) -> list[MissingTerm]:
+    """Every required term missing from the drafts as they stand (editors' edits included)."""
+    glossary = load_glossary(project.glossary)
+    chosen = slugs if slugs is not None else [f.name for f in record_folders(project.output)]
+    missing: list[MissingTerm] = []
+    for slug in chosen:
+        folder, record = _recorded(project, slug)
+        record = checked(current(folder, record, None)[0], glossary)
+        missing += [MissingTerm(slug, s.source, t.surface, t.en) for s, t in record.missing_terms()]
+    return missing
+
+
+def missing_in(sentence: Sentence) -> list[Term]:
+    return [t for t in sentence.terms if t.status == "missing"]
