@@ -174,6 +174,10 @@ def add_term(
     en: str | None,
     note: str | None = None,
     translate: bool = True,
+    *,
+    en_plural: str | None = None,
+    forms: tuple[str, ...] = (),
+    case_sensitive: bool = False,
 ) -> str:
     """Return the glossary text with a new term appended, comments and layout untouched."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -197,6 +201,13 @@ def add_term(
         item["en"] = (en or "").strip()
     else:
         item["translate"] = False
+    if translate and en_plural and en_plural.strip():
+        item["en_plural"] = en_plural.strip()
+    if forms:
+        item["forms"] = CommentedSeq(f.strip() for f in forms if f.strip())
+        item["forms"].fa.set_flow_style()
+    if case_sensitive:
+        item["case_sensitive"] = True
     if note:
         item["note"] = note.strip()
     doc["terms"].append(item)

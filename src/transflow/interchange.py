@@ -9,7 +9,7 @@ from typing import Any
 
 from transflow.assessment import assess
 from transflow.errors import InputError
-from transflow.glossary import add_term, load_glossary, validate
+from transflow.glossary import GlossaryEntry, add_term, load_glossary, validate
 from transflow.memory import Memory
 from transflow.project import Project, atomic_write, run_lock
 from transflow.record import MACHINE, Sentence
@@ -139,22 +139,120 @@ def import_xliff(project: Project, path: Path, slug: str | None = None) -> Xliff
     return XliffImport(slug, len(changed), refused)
 
 
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# TBX data categories for the glossary's fields beyond term and rendering.
+VARIANT = ("termType", "variant")  # an extra German form (``forms``)
+PLURAL = ("grammaticalNumber", "plural")  # the English plural (``en_plural``)
+KEEP_GERMAN = ("transferComment", "do not translate")  # ``translate: false``
+CASE_SENSITIVE = ("caseSensitive", "yes")  # ``case_sensitive: true``
+
+
+def _lang_set(unit: Any, lang: str) -> Any:
+    """The unit's German (``de``) or English (``en``) language set.
+
+    Files whose language sets carry other or no labels (Translate Toolkit adds ``en``/``xx`` to
+    units it makes in a file without languages) are read in order: source first, then target.
+    """
+    nodes = unit.getlanguageNodes()
+    labelled = {(n.get(XML_LANG) or "").split("-")[0].lower(): n for n in reversed(nodes)}
+    german = labelled.get("de", nodes[0] if nodes else None)
+    if lang == "de":
+        return german
+    english = labelled.get("en")
+    if english is None or english is german:
+        english = next((n for n in nodes if n is not german), None)
+    return english
+
+
+def _note(unit: Any, tig: Any, kind: tuple[str, str]) -> None:
+    from lxml import etree
+
+    note = etree.SubElement(tig, unit.namespaced("termNote"))
+    note.set("type", kind[0])
+    note.text = kind[1]
+
+
+def _add_tig(unit: Any, lang: str, text: str, kind: tuple[str, str]) -> None:
+    from lxml import etree
+
+    tig = etree.SubElement(_lang_set(unit, lang), unit.namespaced("tig"))
+    etree.SubElement(tig, unit.namespaced("term")).text = text
+    _note(unit, tig, kind)
+
+
+def _tigs(unit: Any, lang: str) -> list[tuple[str, set[tuple[str, str]]]]:
+    """Each term of one language with its term notes as (type, value) pairs."""
+    node = _lang_set(unit, lang)
+    if node is None:
+        return []
+    out = []
+    for tig in node.iter(unit.namespaced("tig"), unit.namespaced("ntig")):
+        term = next(tig.iter(unit.namespaced("term")), None)
+        if term is None or not "".join(term.itertext()).strip():
+            continue
+        notes = {(n.get("type", ""), (n.text or "").strip()) for n in tig.iter(unit.namespaced("termNote"))}
+        out.append(("".join(term.itertext()).strip(), notes))
+    return out
+
+
 def export_tbx(project: Project, path: Path) -> Path:
-    """The glossary as TBX (German term, English rendering, editors' note)."""
+    """The glossary as TBX: every field (forms, plural, translate, case, note) as a TBX data category."""
     from translate.storage import tbx
 
     store = tbx.tbxfile(sourcelanguage="de", targetlanguage="en")
     for entry in load_glossary(project.glossary).entries:
         unit = store.addsourceunit(entry.de)
         unit.settarget(entry.en)
+        german = _lang_set(unit, "de").find(unit.namespaced("tig"))
+        if not entry.translate:
+            _note(unit, german, KEEP_GERMAN)
+        if entry.case_sensitive:
+            _note(unit, german, CASE_SENSITIVE)
+        for form in entry.forms:
+            _add_tig(unit, "de", form, VARIANT)
+        if entry.en_plural:
+            _add_tig(unit, "en", entry.en_plural, PLURAL)
         if entry.note:
             unit.addnote(entry.note)
     atomic_write(path, bytes(store))
     return path
 
 
-def import_tbx(project: Project, path: Path) -> list[str]:
-    """Add the TBX file's terms that the glossary lacks; return the German terms added."""
+@dataclass(frozen=True)
+class TbxImport:
+    """What a TBX import added, and the terms it left alone because the glossary says otherwise."""
+
+    added: list[str]
+    conflicts: list[str]
+
+
+def _entry_from(unit: Any) -> GlossaryEntry | None:
+    german, english = _tigs(unit, "de"), _tigs(unit, "en")
+    main = next(((t, n) for t, n in german if VARIANT not in n), None)
+    if main is None:
+        return None
+    de, notes = main
+    translate = KEEP_GERMAN not in notes
+    en = next((t for t, n in english if PLURAL not in n), None) or (de if not translate else None)
+    if not en:
+        return None
+    return GlossaryEntry(
+        de=de,
+        en=en,
+        en_plural=next((t for t, n in english if PLURAL in n), None),
+        forms=tuple(t for t, n in german if VARIANT in n),
+        note=unit.getnotes().strip() or None,
+        translate=translate,
+        case_sensitive=CASE_SENSITIVE in notes,
+    )
+
+
+def _fields(entry: GlossaryEntry) -> tuple[Any, ...]:
+    return (entry.en, entry.en_plural, entry.forms, entry.translate, entry.case_sensitive)
+
+
+def import_tbx(project: Project, path: Path) -> TbxImport:
+    """Add the TBX file's terms that the glossary lacks; report terms the glossary has otherwise."""
     from translate.storage import tbx
 
     _readable(path)
@@ -163,19 +261,35 @@ def import_tbx(project: Project, path: Path) -> list[str]:
     except Exception as e:
         raise InputError(f"{path.name}: not a valid TBX file ({type(e).__name__})") from e
     text = project.glossary.read_text(encoding="utf-8") if project.glossary.exists() else ""
-    known = {e.de.casefold() for e in validate(text)[0]}
-    added = []
+    known = {e.de.casefold(): e for e in validate(text)[0]}
+    added, conflicts = [], []
     for unit in store.units:
-        de, en = (unit.source or "").strip(), (unit.target or "").strip()
-        if not de or not en or de.casefold() in known:
+        entry = _entry_from(unit)
+        if entry is None:
             continue
-        note = unit.getnotes().strip() or None
-        text = add_term(text, de, en, note=note, translate=en != de)
-        known.add(de.casefold())
-        added.append(de)
+        existing = known.get(entry.de.casefold())
+        if existing is not None:
+            if _fields(existing) != _fields(entry):
+                conflicts.append(
+                    f"{entry.de}: the glossary says '{existing.en}', {path.name} says '{entry.en}'"
+                    + ("" if existing.en != entry.en else " (other plural, forms or settings)")
+                )
+            continue
+        text = add_term(
+            text,
+            entry.de,
+            entry.en,
+            note=entry.note,
+            translate=entry.translate,
+            en_plural=entry.en_plural,
+            forms=entry.forms,
+            case_sensitive=entry.case_sensitive,
+        )
+        known[entry.de.casefold()] = entry
+        added.append(entry.de)
     if added:
         atomic_write(project.glossary, text)
-    return added
+    return TbxImport(added, conflicts)
 
 
 def export_tmx(project: Project, path: Path) -> tuple[Path, int]:

@@ -21,6 +21,8 @@ from transflow.segmentation import Segment
 
 # What a sentence still needs from the engine.
 NOTHING, ENGLISH, SUGGESTION = "nothing", "english", "suggestion"
+# How alike two German sentences must be (difflib ratio) for the new one to continue the old.
+SIMILAR = 0.5
 
 
 @dataclass(frozen=True)
@@ -32,18 +34,33 @@ class Plan:
 
 
 def align(previous: ArticleRecord | None, segments: list[Segment]) -> list[tuple[Sentence | None, bool]]:
-    """For each new German sentence: the old sentence it continues, and whether its German changed."""
+    """For each new German sentence: the old sentence it continues, and whether its German changed.
+
+    Unchanged sentences are found by a sentence-level diff; inside a changed stretch each new
+    sentence continues the most similar old one (in order), so a deleted sentence next to a
+    changed one does not hand its English to the wrong German.
+    """
     old = previous.sentences if previous else ()
     matcher = difflib.SequenceMatcher(
         None, [s.source for s in old], [s.text for s in segments], autojunk=False
     )
     out: list[tuple[Sentence | None, bool]] = [(None, True)] * len(segments)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        for k in range(j2 - j1):
-            if op == "equal":
+        if op == "equal":
+            for k in range(j2 - j1):
                 out[j1 + k] = (old[i1 + k], False)
-            elif op == "replace" and i1 + k < i2:
-                out[j1 + k] = (old[i1 + k], True)
+        elif op == "replace":
+            at = i1
+            for j in range(j1, j2):
+                scores = [
+                    (difflib.SequenceMatcher(None, old[i].source, segments[j].text).ratio(), -i)
+                    for i in range(at, i2)
+                ]
+                best = max(scores, default=(0.0, 0))
+                if best[0] >= SIMILAR:
+                    i = -best[1]
+                    out[j] = (old[i], True)
+                    at = i + 1
     return out
 
 

@@ -250,8 +250,12 @@ def glossary_import(
     from transflow.interchange import import_tbx
 
     _format(fmt, "tbx")
-    added = import_tbx(project_at(project), path)
-    print(f"added {len(added)} term(s)" + (f": {', '.join(added)}" if added else ""))
+    done = import_tbx(project_at(project), path)
+    print(f"added {len(done.added)} term(s)" + (f": {', '.join(done.added)}" if done.added else ""))
+    for conflict in done.conflicts:
+        print(f"warning: not changed: {conflict}", file=sys.stderr)
+    if done.conflicts:
+        print(f"{len(done.conflicts)} term(s) differ from the glossary: edit glossary.yml to decide")
 
 
 @export_app.command("xliff")
