@@ -659,3 +659,8 @@ def test_editors_loop_state_machine(two_models: Path, monkeypatch: pytest.Monkey
         suppress_health_check=list(HealthCheck),
     )
     EditorsLoop.TestCase().runTest()
+
+
+def test_status_lists_untranslated_sources_as_new(project: Path) -> None:
+    code, out, _ = run_cli("status", "--project", str(project))
+    assert code == 0 and SLUG[:20] in out and "new" in out

@@ -158,6 +158,9 @@ def load_glossary(path: Path) -> Glossary:
         return Glossary()
     except OSError as e:
         raise GlossaryError([f"cannot read: {e.strerror}"], path.name) from e
+    digest = hashlib.sha256(raw).hexdigest()
+    if digest in _PARSED:
+        return _PARSED[digest]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -165,7 +168,13 @@ def load_glossary(path: Path) -> Glossary:
     entries, problems = validate(text, path.name)
     if problems:
         raise GlossaryError(problems, path.name)
-    return Glossary(entries, hashlib.sha256(raw).hexdigest())
+    _PARSED[digest] = Glossary(entries, digest)
+    return _PARSED[digest]
+
+
+# Valid glossaries parsed in this process, by content hash: YAML round-trip parsing is slow
+# (tens of ms for a small file) and one command may read the glossary several times.
+_PARSED: dict[str, Glossary] = {}
 
 
 def add_term(

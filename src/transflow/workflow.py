@@ -208,10 +208,31 @@ def article_state(
 
 
 def all_states(project: Project, glossary: Glossary | None = None) -> list[ArticleState]:
-    """Every article with a record, and every one the site still holds, sorted by slug."""
+    """Every article: in sources/ (not yet translated: new), with a record, or still on the site."""
     site = load_site(project.state)
     slugs = {f.name for f in record_folders(project.output)} | set(site)
-    return [article_state(project, slug, glossary, site) for slug in sorted(slugs)]
+    states = [article_state(project, slug, glossary, site) for slug in sorted(slugs)]
+    return sorted(states + _untranslated(project, slugs), key=lambda s: s.slug)
+
+
+def _untranslated(project: Project, known: set[str]) -> list[ArticleState]:
+    from transflow.articles import parse_article
+    from transflow.errors import ConfigError
+
+    try:
+        files = project.source_files()
+    except ConfigError:
+        return []
+    out = []
+    for path in files:
+        try:
+            slug = parse_article(path).slug
+        except InputError:
+            continue
+        if slug not in known:
+            known.add(slug)
+            out.append(ArticleState(slug, NEW, ("not translated yet: run `transflow translate`",)))
+    return out
 
 
 def try_glossary(project: Project) -> Glossary | None:

@@ -164,8 +164,12 @@ def status(project: ProjectOption = Path(".")) -> None:
     from transflow.review import index_rows
 
     table = Table()
-    for column in ("article", "date", "status", "warnings", "missing terms", "why"):
-        table.add_column(column)
+    table.add_column("article", no_wrap=True)  # a slug is what people type: never cut it
+    table.add_column("date", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("warnings", justify="right")
+    table.add_column("missing terms", justify="right")
+    table.add_column("why", overflow="fold")
     for row in index_rows(project_at(project)):
         table.add_row(
             row.slug,
