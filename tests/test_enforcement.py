@@ -82,7 +82,7 @@ def test_enforcement_keeps_grammar_at_sentence_start_and_articles() -> None:
         ["▁Newcomers", "▁come", "."],
         [[0.8, 0.1, 0.1], [0.1, 0.8, 0.1], [0.1, 0.1, 0.8]],
     )
-    assert english == "Immigrant come."
+    assert english == "Immigrants come."
     sentence = "Ein Zuwanderer kam."
     matches = find_terms(sentence, glossary)
     english, _ = enforce_terms(
