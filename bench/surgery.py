@@ -74,12 +74,13 @@ def find_occurrence(reference: str, entry: Any) -> Occurrence | None:
     from transflow.enforcement import accepted_forms
     from transflow.inflection import number_forms
 
-    _, many = number_forms(entry.en, entry.en_plural)
+    one, many = number_forms(entry.en, entry.en_plural)
     found: dict[tuple[int, int], Occurrence] = {}
     for form in accepted_forms(entry):
         for hit in re.finditer(r"(?<!\w)" + re.escape(form) + r"(?!\w)", reference, re.IGNORECASE):
             inflected = form.casefold() != entry.en.casefold()
-            found.setdefault(hit.span(), Occurrence(hit.start(), hit.end(), form == many, inflected))
+            plural = form == many != one  # "series" is both
+            found.setdefault(hit.span(), Occurrence(hit.start(), hit.end(), plural, inflected))
     return next(iter(found.values())) if len(found) == 1 else None
 
 
@@ -137,8 +138,11 @@ def make_trials(line: int, german: str, reference: str, pairs: list[tuple[str, s
         written = reference[occurrence.start : occurrence.end]
         required = entry
         if "capital" in cases:
-            # Glossaries write common nouns in lower case; the data copies the reference's capital.
-            required = replace(entry, en=entry.en[:1].lower() + entry.en[1:])
+            if any(w[:1].isupper() for w in entry.en.split(" ")[1:]):
+                cases.discard("capital")  # a name ("Global Innovation Index"): nothing to capitalise
+            else:
+                # Glossaries write common nouns in lower case; the data copies the reference's capital.
+                required = replace(entry, en=entry.en[:1].lower() + entry.en[1:])
         after_a = re.search(r"(?<!\w)a\s+$", reference[: occurrence.start], re.IGNORECASE)
         noun = "item" if "article" in cases and after_a else "widget"
         noun = noun + "s" if occurrence.plural else noun
