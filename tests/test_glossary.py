@@ -102,3 +102,15 @@ def test_list_shows_terms(project: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("COLUMNS", "200")
     code, out, _ = run_cli("glossary", "list", "--project", str(project))
     assert code == 0 and "community liaison" in out and "Stellwerk (not translated)" in out
+
+
+def test_lint_suggests_en_plural_where_the_generated_plural_looks_wrong(project: Path) -> None:
+    (project / "glossary.yml").write_text(
+        "terms:\n  - de: Hauptamt\n    en: paid staff\n"
+        "  - de: Verwaltungschef\n    en: head of administration\n"
+        "  - de: Unterbringung\n    en: decentralised housing\n    en_plural: decentralised housing\n"
+    )
+    code, out, _ = run_cli("glossary", "lint", "--project", str(project))
+    assert code == 0
+    assert "glossary.yml: line 2: 'paid staff' would become 'paid staffs'" in out
+    assert "head of administration" not in out and "decentralised housing" not in out

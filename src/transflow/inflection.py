@@ -17,6 +17,12 @@ _SINGULAR_ENDINGS = ("ss", "us", "is", "ous", "sis")
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]*[A-Z0-9]$")
 _ACRONYM_PLURAL = re.compile(r"^[A-Z][A-Z0-9&]*[A-Z0-9]s$")
 _PREPOSITIONS = {"of", "for", "in", "on", "to", "with", "from", "by", "at", "under", "per"}
+# Heads English mostly leaves without a plural, which inflect still gives one ("paid staffs").
+_UNCOUNTABLE_HEADS = {
+    "staff", "work", "information", "advice", "equipment", "research", "housing", "funding", "support",
+    "accommodation", "infrastructure", "evidence", "knowledge", "traffic", "feedback", "welfare",
+    "childcare", "healthcare", "furniture", "management", "news", "software", "transport", "aid",
+}  # fmt: skip
 _POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$", re.IGNORECASE)
 # One written word: opening punctuation, the word, a possessive ('s, s'), closing punctuation.
 _PARTS = re.compile(r"^(?P<lead>\W*)(?P<core>.*?)(?P<possessive>['’]s|(?<=s)['’])?(?P<trail>\W*)$", re.DOTALL)
@@ -105,6 +111,22 @@ def plural(phrase: str) -> str:
 def singular(phrase: str) -> str | None:
     """Singular of a plural noun phrase ("immigrants" → "immigrant"); None if it is not plural."""
     return _inflect_head(phrase, _singular_word)
+
+
+def doubtful_plural(phrase: str) -> str | None:
+    """inflect's plural of a multi-word term where it looks wrong, else None.
+
+    It looks wrong where the head is a noun English mostly leaves without a plural
+    ("paid staff" → "paid staffs", "decentralised housing" → "decentralised housings").
+    """
+    words = phrase.split(" ")
+    if len(words) < 2 or _coordinated(phrase):
+        return None
+    head = words[_head(words)].casefold()
+    made = plural(phrase)
+    if made != phrase and (head in _UNCOUNTABLE_HEADS or head.endswith("ing")):
+        return made
+    return None
 
 
 def is_plural(phrase: str) -> bool:
