@@ -50,6 +50,7 @@ def test_phrases_without_a_number_change_keep_their_form() -> None:
         "strengths and weaknesses",
     )
     assert number_forms("series") == ("series", "series")
+    assert number_forms("paid staff") == ("paid staff", "paid staff")
     assert (
         number_forms("community liaison", "community liaisons (volunteers)")[1]
         == "community liaisons (volunteers)"

@@ -17,9 +17,9 @@ _SINGULAR_ENDINGS = ("ss", "us", "is", "ous", "sis")
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]*[A-Z0-9]$")
 _ACRONYM_PLURAL = re.compile(r"^[A-Z][A-Z0-9&]*[A-Z0-9]s$")
 _PREPOSITIONS = {"of", "for", "in", "on", "to", "with", "from", "by", "at", "under", "per"}
-# Heads English mostly leaves without a plural, which inflect still gives one ("paid staffs").
+# Nouns English leaves without a plural, which inflect still gives one ("paid staffs").
 _UNCOUNTABLE_HEADS = {
-    "staff", "work", "information", "advice", "equipment", "research", "housing", "funding", "support",
+    "staff", "work", "information", "advice", "equipment", "research", "support",
     "accommodation", "infrastructure", "evidence", "knowledge", "traffic", "feedback", "welfare",
     "childcare", "healthcare", "furniture", "management", "news", "software", "transport", "aid",
 }  # fmt: skip
@@ -82,8 +82,8 @@ def _inflect_head(phrase: str, change: Any) -> str | None:
 
 
 def _plural_word(word: str) -> str | None:
-    if not any(c.isalpha() for c in word):
-        return None  # "2015", "R&D"-less numbers stay as they are
+    if not any(c.isalpha() for c in word) or word.casefold() in _UNCOUNTABLE_HEADS:
+        return None  # "2015", "paid staff" stay as they are
     if _ACRONYM.match(word):
         return word + "s"  # MPs, NGOs
     return _with_case(word, str(_engine().plural_noun(word.lower())))
@@ -116,17 +116,14 @@ def singular(phrase: str) -> str | None:
 def doubtful_plural(phrase: str) -> str | None:
     """inflect's plural of a multi-word term where it looks wrong, else None.
 
-    It looks wrong where the head is a noun English mostly leaves without a plural
-    ("paid staff" → "paid staffs", "decentralised housing" → "decentralised housings").
+    It looks wrong where the head is an -ing noun, which English mostly leaves without a
+    plural ("decentralised housing" → "decentralised housings"; but "public meetings").
     """
     words = phrase.split(" ")
     if len(words) < 2 or _coordinated(phrase):
         return None
-    head = words[_head(words)].casefold()
     made = plural(phrase)
-    if made != phrase and (head in _UNCOUNTABLE_HEADS or head.endswith("ing")):
-        return made
-    return None
+    return made if made != phrase and words[_head(words)].casefold().endswith("ing") else None
 
 
 def is_plural(phrase: str) -> bool:
