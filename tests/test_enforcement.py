@@ -326,3 +326,18 @@ def test_term_surgery_on_the_dev_sets_keeps_reference_english(src: str, ref: str
     assert report["sentences"] > 60
     assert report["exact"] >= 0.9, report
     assert all(share is None or share >= 0.85 for share in report["by_case"].values()), report
+
+
+def test_words_english_does_not_have_leave_the_glossary_form() -> None:
+    """A random model's gibberish (or an unknown word) says nothing about number."""
+    german = "Die Einreise wurde eingeschränkt und religiöse Versammlungen verboten."
+    glossary = Glossary.from_pairs([("Versammlung", "gatherings")])
+    english = "Entry was restricted and religious Zuamilieab prohibited."
+    assert enforce_aligned(german, english, glossary, "Zuamilieab")[0] == (
+        "Entry was restricted and religious gatherings prohibited."
+    )
+    glossary = Glossary.from_pairs([("Versammlung", "gathering")])
+    english = "Entry was restricted and religious Hamilieabvades prohibited."
+    assert enforce_aligned(german, english, glossary, "Hamilieabvades")[0] == (
+        "Entry was restricted and religious gathering prohibited."
+    )

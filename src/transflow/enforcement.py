@@ -290,15 +290,14 @@ def german_plural(surface: str) -> bool:
 def _wants_plural(match: TermMatch, words: list[str], lo: int, hi: int, untranslated: bool) -> bool | None:
     """The number the rendering takes; None where nothing tells (the glossary's form stays).
 
-    The replaced English word's number comes first: a good model's number is usually
-    right ("newcomers" → "immigrants"). Where the model left the German (or nothing) in
-    place, a determiner before it ("these", "a"), the German's plural ending, then a verb
-    after it ("the Zuwanderer were") decide; not for a name-like rendering ("Continuing
-    Education Krems"), which stays as written.
+    The replaced English word's number decides: a good model's number is usually right
+    ("newcomers" → "immigrants"); a word English does not have (a random model's) tells
+    nothing. Where the model left the German in place, a determiner before it ("these",
+    "a"), the German's plural ending, then a verb after it ("the Zuwanderer were") decide;
+    not for a name-like rendering ("Continuing Education Krems"), which stays as written.
     """
-    last = inflection.word_parts(words[hi - 1])["core"] if hi > lo else ""
-    if last and not untranslated:
-        return inflection.is_plural(last)
+    if not untranslated:
+        return inflection.known_number(inflection.word_parts(words[hi - 1])["core"]) if hi > lo else None
     if match.entry.en.split(" ")[-1][:1].isupper():
         return None
     before = words[lo - 1] if lo > 0 else ""

@@ -126,6 +126,20 @@ def doubtful_plural(phrase: str) -> str | None:
     return made if made != phrase and words[_head(words)].casefold().endswith("ing") else None
 
 
+def known_number(word: str) -> bool | None:
+    """Is an English word plural (True) or singular (False); None for a word English does not have.
+
+    The lexicon check (simplemma's English dictionary) keeps gibberish and German words
+    from deciding a rendering's number: "Zuamilieab" ends in -b, not in a singular.
+    """
+    import simplemma
+
+    core = strip_possessive(word)
+    if not core or not simplemma.is_known(core, lang="en"):
+        return None
+    return is_plural(core)
+
+
 def is_plural(phrase: str) -> bool:
     """Does the English noun phrase read as plural ("widgets", "children", "mayors'")?"""
     return singular(strip_possessive(phrase)) is not None
