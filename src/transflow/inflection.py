@@ -1,15 +1,17 @@
-"""English number and articles for glossary renderings, from the inflect library.
+"""English number, possessives and articles for glossary renderings (the inflect library).
 
 A glossary entry gives one English form (and, where English is irregular, its plural).
-Enforcement needs the other number, the a/an that fits the new words, and whether the
-English words it replaces are singular or plural; the term checks need every inflection
-that counts as the term being present.
+Enforcement needs the other number, the a/an that fits the new words, and the number of
+the English words it replaces (only for words English has: simplemma's English lexicon
+tells them from a random model's gibberish) or of the words around them; the term checks
+need every inflection that counts as the term being present.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from typing import Any
 
 # inflect's singular_noun cuts these ("analysis" → "analysi", "bus" → "bu").
@@ -64,12 +66,12 @@ def _head(words: list[str]) -> int:
 
 
 def _coordinated(phrase: str) -> bool:
-    """ "strengths and weaknesses", "research and development"; not "R & D intensity"."""
+    """True for "strengths and weaknesses" or "research and development"; not "R & D intensity"."""
     words = phrase.casefold().split(" ")
     return any(w in ("and", "or") for w in words) or (words[-2:-1] == ["&"] and len(words) > 2)
 
 
-def _inflect_head(phrase: str, change: Any) -> str | None:
+def _inflect_head(phrase: str, change: Callable[[str], str | None]) -> str | None:
     """The phrase with its head word changed by ``change`` (None where it does not change)."""
     if not phrase.strip() or _coordinated(phrase):
         return None
@@ -150,12 +152,6 @@ def strip_possessive(word: str) -> str:
     return _POSSESSIVE.sub("", word)
 
 
-def possessive_of(word: str) -> str:
-    """The possessive ending ``word`` carries ('s, ', ’s, ’), or ""."""
-    found = _POSSESSIVE.search(word)
-    return found.group() if found else ""
-
-
 def with_possessive(phrase: str, ending: str, plural: bool) -> str:
     """Put a possessive ending (with the apostrophe it was written with) on ``phrase``.
 
@@ -169,7 +165,7 @@ def with_possessive(phrase: str, ending: str, plural: bool) -> str:
 
 
 def indefinite_article(phrase: str) -> str:
-    """ "a" or "an" by pronunciation: a European, an hour, a university, an MP."""
+    """The indefinite article by pronunciation: a European, an hour, a university, an MP."""
     return str(_engine().a(phrase)).split(" ", 1)[0]
 
 
