@@ -4,7 +4,8 @@
 
 Same arguments and term formats as bench/terms.py. No real German→English model can be
 had here, so the English side is measured directly: in each reference sentence where a
-required English term occurs (in any inflection), a "model output" is made
+required English term occurs exactly once (in any inflection) and its German once, a
+"model output" is made
 
 - with that occurrence replaced by a wrong rendering of the same number (``widget`` /
   ``widgets``; ``item`` / ``items`` after "a", so that the article has to change too),
@@ -38,7 +39,7 @@ from terms import read_terms  # type: ignore[import-not-found]
 
 CASES = ("plural", "article", "capital", "possessive", "already_inflected", "untranslated")
 _SECTION = re.compile(r"^\(?\d+(?:\.\d+)*[.)]?$")  # "2.1.1": a heading starts after it
-_POSSESSIVE_AFTER = re.compile(r"^(?:['’]s|(?<=s)['’])(?!\w)")
+_POSSESSIVE_AFTER = re.compile(r"(?:['’]s|(?<=s)['’])(?!\w)")
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,6 @@ def find_occurrence(reference: str, entry: Any) -> Occurrence | None:
 
 def _cases(reference: str, occurrence: Occurrence) -> set[str]:
     before = reference[: occurrence.start].split()
-    after = reference[occurrence.end :]
     starts = not before or re.search(r"[.!?]\W*$", before[-1]) or _SECTION.match(" ".join(before))
     cases = set()
     if occurrence.plural:
@@ -96,7 +96,7 @@ def _cases(reference: str, occurrence: Occurrence) -> set[str]:
     written = reference[occurrence.start : occurrence.end]
     if starts and re.match(r"[A-Z][a-z]", written):  # not an acronym: "GDP" has no small form
         cases.add("capital")
-    if _POSSESSIVE_AFTER.match(after):
+    if _POSSESSIVE_AFTER.match(reference, occurrence.end):  # sees the "s" of "mayors'" before it
         cases.add("possessive")
     return cases
 
