@@ -341,3 +341,10 @@ def test_words_english_does_not_have_leave_the_glossary_form() -> None:
     assert enforce_aligned(german, english, glossary, "Hamilieabvades")[0] == (
         "Entry was restricted and religious gathering prohibited."
     )
+    # Dinu line 396 through the generated base model: "brigade" is English, the sentence is not.
+    german = "Wie äußern sich Schlafprobleme oder Schlafstörungen?"
+    glossary = Glossary.from_pairs([("Schlafstörungen", "sleep disorders")])
+    english = "brigade Stadtaffamilie Hthe unsocia Weunder desociaab unt Zuthe"
+    assert enforce_aligned(german, english, glossary, "brigade")[0] == (
+        "sleep disorders Stadtaffamilie Hthe unsocia Weunder desociaab unt Zuthe"
+    )

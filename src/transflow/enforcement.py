@@ -291,13 +291,16 @@ def _wants_plural(match: TermMatch, words: list[str], lo: int, hi: int, untransl
     """The number the rendering takes; None where nothing tells (the glossary's form stays).
 
     The replaced English word's number decides: a good model's number is usually right
-    ("newcomers" → "immigrants"); a word English does not have (a random model's) tells
-    nothing. Where the model left the German in place, a determiner before it ("these",
-    "a"), the German's plural ending, then a verb after it ("the Zuwanderer were") decide;
-    not for a name-like rendering ("Continuing Education Krems"), which stays as written.
+    ("newcomers" → "immigrants"); a word English does not have, or any word of an output
+    that does not read as English (a random model's), tells nothing. Where the model left
+    the German in place, a determiner before it ("these", "a"), the German's plural ending,
+    then a verb after it ("the Zuwanderer were") decide; not for a name-like rendering
+    ("Continuing Education Krems"), which stays as written.
     """
     if not untranslated:
-        return inflection.known_number(inflection.word_parts(words[hi - 1])["core"]) if hi > lo else None
+        if hi <= lo or not inflection.reads_as_english(words):
+            return None
+        return inflection.known_number(inflection.word_parts(words[hi - 1])["core"])
     if match.entry.en.split(" ")[-1][:1].isupper():
         return None
     before = words[lo - 1] if lo > 0 else ""

@@ -142,6 +142,20 @@ def known_number(word: str) -> bool | None:
     return is_plural(core)
 
 
+def reads_as_english(words: list[str]) -> bool:
+    """Do the words read as English: are most of the lower-case ones in the English lexicon?
+
+    Capitalised words are left out (names, German left in place). A random model's output
+    fails this, so a real word it happens to produce ("brigade") decides nothing.
+    """
+    import simplemma
+
+    small = [c for w in words if (c := word_parts(w)["core"]).isalpha() and c[:1].islower()]
+    if len(small) < 3:
+        return True
+    return sum(simplemma.is_known(w, lang="en") for w in small) >= 0.6 * len(small)
+
+
 def is_plural(phrase: str) -> bool:
     """Does the English noun phrase read as plural ("widgets", "children", "mayors'")?"""
     return singular(strip_possessive(phrase)) is not None
