@@ -102,3 +102,17 @@ def test_list_shows_terms(project: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("COLUMNS", "200")
     code, out, _ = run_cli("glossary", "list", "--project", str(project))
     assert code == 0 and "community liaison" in out and "Stellwerk (not translated)" in out
+
+
+def test_lint_suggests_en_plural_where_the_generated_plural_looks_wrong(project: Path) -> None:
+    (project / "glossary.yml").write_text(
+        "terms:\n  - de: Unterbringung\n    en: decentralised housing\n"
+        "  - de: Verwaltungschef\n    en: head of administration\n"
+        "  - de: Hauptamt\n    en: paid staff\n"
+        "  - de: Wohnraum\n    en: social housing\n    en_plural: social housing\n"
+    )
+    code, out, _ = run_cli("glossary", "lint", "--project", str(project))
+    assert code == 0
+    assert "glossary.yml: line 2: 'decentralised housing' would become 'decentralised housings'" in out
+    for fine in ("head of administration", "paid staff", "social housing"):
+        assert fine not in out

@@ -5,10 +5,12 @@ comparison as a fallback for words the lemma dictionary does not know, hyphenate
 elided compounds (``Kümmerer-Modell``, ``Haupt- und Ehrenamt``), and closed compounds
 (``Ehrenamtskoordinator``), which are flagged but not enforced.
 
-Enforcement works on the engine's output: when a required rendering is missing, the
-target words aligned (by the decoder's attention) to the German term are replaced by
-the glossary's rendering, keeping punctuation, sentence-start capitals and a/an right.
-It never depends on the model being good: with random weights the term still lands.
+Enforcement works on the engine's output: when a required rendering is missing (in
+either number: "community liaisons" satisfies "community liaison"), the target words
+aligned (by the decoder's attention) to the German term are replaced by the glossary's
+rendering in the number of the words it replaces (inflect makes the other number),
+keeping punctuation, possessives, hyphenated neighbours, sentence-start capitals and a/an
+right. It never depends on the model being good: with random weights the term still lands.
 """
 
 from __future__ import annotations
@@ -18,12 +20,15 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from transflow import inflection
 from transflow.glossary import Glossary, GlossaryEntry
 
 _WORD = re.compile(r"\w+")
 _ENDINGS = ("ern", "en", "em", "er", "es", "e", "n", "s")
 _CONJUNCTIONS = {"und", "oder", "bzw", "sowie"}
-_VOWEL_SOUND = re.compile(r"^(?:[aeio]|u(?!ni|se|su|ro|ti)|hour|honou?r)", re.IGNORECASE)
+_UMLAUTS = str.maketrans("äöü", "aou")
+_GERMAN_PLURAL_ENDINGS = ("e", "n", "en", "er", "nen", "se")
+_SECTION_NUMBER = re.compile(r"^\(?\d+(?:\.\d+)*[.)]?$")  # "2.1.1", "3)": a heading starts after it
 
 EXACT, INFLECTED, HYPHENATED, ELIDED, CLOSED = (
     "exact",
@@ -207,9 +212,21 @@ def rendering_present(english: str, rendering: str) -> bool:
     return re.search(pattern, english, re.IGNORECASE) is not None
 
 
+@functools.cache
+def accepted_forms(entry: GlossaryEntry) -> tuple[str, ...]:
+    """Every English form that counts as the entry being present: its renderings in either number.
+
+    A name that stays German (``translate: false``) counts only as written.
+    """
+    if not entry.translate:
+        return entry.renderings
+    forms = dict.fromkeys((*entry.renderings, *inflection.number_forms(entry.en, entry.en_plural)))
+    return tuple(forms)
+
+
 def satisfied(english: str, entry: GlossaryEntry) -> bool:
-    """Does the English contain one of the entry's renderings?"""
-    return any(rendering_present(english, r) for r in entry.renderings)
+    """Does the English contain the entry's rendering, in either number ("community liaisons")?"""
+    return any(rendering_present(english, r) for r in accepted_forms(entry))
 
 
 def _target_words(pieces: list[str]) -> tuple[list[str], list[int]]:
@@ -247,18 +264,153 @@ def _aligned_words(
     return sorted(hits, key=lambda w: (-hits[w], w))
 
 
-def _apply(words: list[str], lo: int, hi: int, rendering: str, keep_case: bool) -> None:
-    """Replace words[lo:hi] by the rendering (an insertion when lo == hi)."""
+def _untranslated(match: TermMatch, replaced: list[str]) -> bool:
+    """Are the replaced words the German term itself, left untranslated by the model?"""
+    german = _WORD.findall(match.surface) + _WORD.findall(match.entry.de)
+    return any(same_word(w, g) for w in _WORD.findall(" ".join(replaced)) for g in german)
+
+
+def german_plural(surface: str) -> bool:
+    """Does the German read as plural: its last word is its lemma plus a plural ending or umlaut?
+
+    ``Maßnahmen``, ``Indexwerte``, ``Städte``, ``Kümmerern``; not the genitive ``Kreises``.
+    Plurals that look like the singular (``Zuwanderer``) cannot be told apart.
+    """
+    words = _WORD.findall(surface)
+    if not words:
+        return False
+    word = words[-1].casefold()
+    lemma = _lemma(words[-1])
+    plain = word.translate(_UMLAUTS)
+    if not plain.startswith(lemma.translate(_UMLAUTS)) or word == lemma:
+        return False
+    return plain[len(lemma) :] in _GERMAN_PLURAL_ENDINGS or (plain == lemma.translate(_UMLAUTS))
+
+
+def _wants_plural(match: TermMatch, words: list[str], lo: int, hi: int, untranslated: bool) -> bool | None:
+    """The number the rendering takes; None where nothing tells (the glossary's form stays).
+
+    The replaced English word's number decides: a good model's number is usually right
+    ("newcomers" → "immigrants"); a word English does not have, or any word of an output
+    that does not read as English (a random model's), tells nothing. Where the model left
+    the German in place, a determiner before it ("these", "a"), the German's plural ending,
+    then a verb after it ("the Zuwanderer were") decide; not for a name-like rendering
+    ("Continuing Education Krems"), which stays as written.
+    """
+    if not untranslated:
+        if hi <= lo or not inflection.reads_as_english(words):
+            return None
+        return inflection.known_number(inflection.word_parts(words[hi - 1])["core"])
+    if match.entry.en.split(" ")[-1][:1].isupper():
+        return None
+    before = words[lo - 1] if lo > 0 else ""
+    closed = hi > lo and inflection.word_parts(words[hi - 1])["trail"]  # "X, were": not its verb
+    after = words[hi] if hi < len(words) and not closed else ""
+    determiner = inflection.determiner_plural(before)
+    if determiner is not None:
+        return determiner
+    nouns = [w for w in _WORD.findall(match.surface) if w[:1].isupper()]
+    if match.plural or (nouns and german_plural(nouns[-1])):
+        return True
+    return inflection.verb_plural(before, after)
+
+
+def _rendering(match: TermMatch, plural: bool | None) -> str:
+    entry = match.entry
+    if not entry.translate or plural is None:
+        return entry.en  # a name that stays German keeps its one form
+    one, many = inflection.number_forms(entry.en, entry.en_plural)
+    return many if plural else one
+
+
+@dataclass(frozen=True)
+class _Splice:
+    """One planned replacement of target words by a rendering."""
+
+    lo: int
+    hi: int
+    rendering: str
+    plural: bool | None
+    capital: bool  # the rendering starts a sentence or heading
+    prefix: str = ""  # the first replaced word's start that is not the term ("anti-")
+    suffix: str = ""  # the last replaced word's end that is not the term ("-related", "/CSU")
+
+
+def _starts_sentence(words: list[str], lo: int, untranslated: bool) -> bool:
+    if lo == 0:
+        return True
+    before = words[lo - 1]
+    if lo == 1 and _SECTION_NUMBER.match(before):
+        return True
+    # A German noun is capitalised anywhere: after a colon its capital tells nothing.
+    return bool(re.search(r"[.!?]\W*$", before)) or (before.endswith(":") and not untranslated)
+
+
+def _affixes(
+    match: TermMatch,
+    sentence: str,
+    source_spans: list[tuple[int, int]],
+    attention: list[list[float]],
+    pieces: list[str],
+    owner: list[int],
+    lo: int,
+    hi: int,
+) -> tuple[str, str]:
+    """Parts of the boundary words joined by a hyphen or slash whose pieces the term does not own.
+
+    "coronavirus-related" where only "coronavirus" translates the term keeps "-related".
+    """
+    if hi <= lo or not len(attention):
+        return "", ""
+    start = len(sentence[: match.start].encode("utf-8"))
+    end = len(sentence[: match.end].encode("utf-8"))
+    source = {k for k, (b, e) in enumerate(source_spans) if b < end and e > start}
+
+    def owned(t: int) -> bool:
+        row = attention[t] if t < len(attention) else []
+        return len(row) > 0 and max(range(len(row)), key=row.__getitem__) in source
+
+    def split(word: int, from_end: bool) -> str:
+        ts = [t for t, w in enumerate(owner) if w == word]
+        flags = [owned(t) for t in ts]
+        if True not in flags:
+            return ""
+        texts = [pieces[t].lstrip("▁") for t in ts]
+        k = len(flags) - flags[::-1].index(True) if from_end else flags.index(True)
+        cut = len("".join(texts[:k]))
+        text = "".join(texts)
+        if from_end:
+            while cut > 0 and text[cut - 1] in "-/":
+                cut -= 1
+            return text[cut:] if text[cut : cut + 1] in ("-", "/") and text[:cut].strip("-/") else ""
+        while cut < len(text) and text[cut] in "-/":
+            cut += 1
+        return text[:cut] if text[cut - 1 : cut] in ("-", "/") and text[cut:].strip("-/") else ""
+
+    return split(lo, from_end=False), split(hi - 1, from_end=True)
+
+
+def _apply(words: list[str], splice: _Splice) -> None:
+    """Replace words[lo:hi] by the rendering (an insertion when lo == hi).
+
+    The replaced words' punctuation, possessive and hyphenated neighbours carry over, a
+    sentence start keeps its capital, and an "a"/"an" before them is made to fit.
+    """
+    lo, hi = splice.lo, splice.hi
     old = words[lo:hi]
-    lead = re.match(r"^\W*", old[0]).group() if old else ""  # type: ignore[union-attr]
-    trail = re.search(r"\W*$", old[-1]).group() if old else ""  # type: ignore[union-attr]
-    new = rendering
-    at_start = lo == 0 and (not old or old[0].lstrip("\"'„“‚(")[:1].isupper())
-    if at_start and not keep_case:
+    if old:
+        old[0] = old[0][len(splice.prefix) :]
+        old[-1] = old[-1][: len(old[-1]) - len(splice.suffix)]
+    first = inflection.word_parts(old[0]) if old else {"lead": ""}
+    last = inflection.word_parts(old[-1]) if old else {"possessive": "", "trail": ""}
+    many = inflection.is_plural(splice.rendering) if splice.plural is None else splice.plural
+    new = inflection.with_possessive(splice.rendering, last["possessive"], many)
+    if splice.capital:
         new = new[:1].upper() + new[1:]
-    words[lo:hi] = (lead + new + trail).split(" ")
+    new = first["lead"] + splice.prefix + new + splice.suffix + last["trail"]
+    words[lo:hi] = new.split(" ")
     if lo > 0 and words[lo - 1].casefold() in ("a", "an"):
-        article = "an" if _VOWEL_SOUND.match(new) else "a"
+        article = inflection.indefinite_article(splice.rendering)
         words[lo - 1] = article.capitalize() if words[lo - 1][:1].isupper() else article
 
 
@@ -270,9 +422,14 @@ def enforce_terms(
     target_pieces: list[str],
     attention: list[list[float]],
 ) -> tuple[str, list[TermStatus]]:
-    """Put every required rendering into ``english``; report what happened to each match."""
+    """Put every required rendering into ``english``; report what happened to each match.
+
+    A rendering already there in either number counts as kept. A replacement takes the
+    number of the English words it replaces, keeps their possessive, punctuation and
+    sentence-start capital, and fixes the a/an before it.
+    """
     statuses: dict[int, str] = {}
-    plans: list[tuple[int, int, str, bool, int]] = []  # lo, hi, rendering, keep_case, match
+    plans: list[_Splice] = []
     words, owner = _target_words(target_pieces)
     for m_index, match in enumerate(matches):
         if not match.required:
@@ -289,18 +446,26 @@ def enforce_terms(
                 lo, hi = aligned[0], aligned[0] + 1
         else:
             lo = hi = len(words)
-        last = words[hi - 1] if hi > lo else ""
-        plural = match.plural or (
-            last.rstrip(".,;:!?\"“”'").endswith("s") and match.entry.en_plural is not None
+        for plan in plans:
+            if (lo < plan.hi and hi > plan.lo) or (lo == hi == plan.lo == plan.hi):
+                lo = hi = plan.hi  # overlapping claim: insert after the earlier term instead
+        prefix, suffix = _affixes(match, sentence, source_spans, attention, target_pieces, owner, lo, hi)
+        replaced = words[lo:hi]
+        if replaced:
+            replaced = [replaced[0][len(prefix) :], *replaced[1:]]
+            replaced[-1] = replaced[-1][: len(replaced[-1]) - len(suffix)]
+        untranslated = _untranslated(match, replaced)
+        core = inflection.word_parts(replaced[0])["core"] if replaced else ""
+        capital = (
+            match.entry.translate
+            and (core[:1].isupper() or not replaced)
+            and _starts_sentence(words, lo, untranslated)
         )
-        rendering = match.entry.en_plural if plural and match.entry.en_plural else match.entry.en
-        for plo, phi, *_ in plans:
-            if (lo < phi and hi > plo) or (lo == hi == plo == phi):
-                lo = hi = phi  # overlapping claim: insert after the earlier term instead
-        plans.append((lo, hi, rendering, not match.entry.translate, m_index))
+        plural = _wants_plural(match, [*words[:lo], *replaced, *words[hi:]], lo, hi, untranslated)
+        plans.append(_Splice(lo, hi, _rendering(match, plural), plural, capital, prefix, suffix))
     if plans:
-        for lo, hi, rendering, keep_case, _ in sorted(plans, key=lambda p: (p[0], p[1]), reverse=True):
-            _apply(words, lo, hi, rendering, keep_case)
+        for plan in sorted(plans, key=lambda p: (p.lo, p.hi), reverse=True):
+            _apply(words, plan)
         english = " ".join(w for w in words if w)
     for m_index, match in enumerate(matches):
         if m_index not in statuses:

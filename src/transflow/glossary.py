@@ -150,6 +150,21 @@ def validate(text: str, name: str = "glossary.yml") -> tuple[tuple[GlossaryEntry
     return tuple(entries), problems
 
 
+def plural_hints(entries: tuple[GlossaryEntry, ...]) -> list[str]:
+    """One line per multi-word term whose generated English plural looks wrong and has no ``en_plural``."""
+    from transflow.inflection import doubtful_plural
+
+    hints = []
+    for entry in entries:
+        made = doubtful_plural(entry.en) if entry.translate and not entry.en_plural else None
+        if made:
+            hints.append(
+                f"line {entry.line}: '{entry.en}' would become '{made}' where the English is plural;"
+                f" if that is wrong, add en_plural: (en_plural: {entry.en} keeps one form)"
+            )
+    return hints
+
+
 def load_glossary(path: Path) -> Glossary:
     """Load and validate glossary.yml; a missing file is an empty glossary."""
     try:

@@ -149,10 +149,12 @@ def glossary_remove(
 def glossary_lint(project: ProjectOption = Path(".")) -> None:
     """Check glossary.yml and print every problem with its line number.
 
+    Also suggests en_plural: where the generated English plural of a term looks wrong.
+
     Example: transflow glossary lint
     """
     from transflow.errors import GlossaryError
-    from transflow.glossary import load_glossary
+    from transflow.glossary import load_glossary, plural_hints
 
     path = project_at(project).glossary
     try:
@@ -161,6 +163,8 @@ def glossary_lint(project: ProjectOption = Path(".")) -> None:
         for problem in e.problems:
             print(f"{path.name}: {problem}", file=sys.stderr)
         raise ChecksFailed(f"{len(e.problems)} problem(s) in {path.name}") from e
+    for hint in plural_hints(glossary.entries):
+        console().print(f"{path.name}: {hint}", markup=False, soft_wrap=True)
     console().print(f"{path.name}: {len(glossary.entries)} terms, no problems")
 
 
