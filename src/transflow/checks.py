@@ -143,7 +143,7 @@ def check_drafts(project: Project, slugs: list[str] | None = None) -> list[Missi
 
     glossary = load_glossary(project.glossary)
     if slugs is None:
-        folders = sorted(p.parent for p in project.output.glob("*/segments.json"))
+        folders = [project.article_dir(s) for s in project.article_slugs()]
     else:
         folders = [project.article_dir(s) for s in slugs]
     missing: list[MissingTerm] = []

@@ -13,16 +13,23 @@ It never depends on the model being good: with random weights the term still lan
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
+from transflow.engine import Attention
 from transflow.glossary import Glossary, GlossaryEntry
 
 _WORD = re.compile(r"\w+")
 _ENDINGS = ("ern", "en", "em", "er", "es", "e", "n", "s")
 _CONJUNCTIONS = {"und", "oder", "bzw", "sowie"}
+_ELIDED = re.compile(r"-\s+(\w+)\s+(\w+)")  # "Haupt- und Ehrenamt"
 _VOWEL_SOUND = re.compile(r"^(?:[aeio]|u(?!ni|se|su|ro|ti)|hour|honou?r)", re.IGNORECASE)
 
 EXACT, INFLECTED, HYPHENATED, ELIDED, CLOSED = (
@@ -141,8 +148,7 @@ def find_terms(sentence: str, glossary: Glossary) -> list[TermMatch]:
         if i in taken:
             continue
         # "Haupt- und Ehrenamt": complete the elided first part with the second's head.
-        following = sentence[end:]
-        elided = re.match(r"-\s+(\w+)\s+(\w+)", following)
+        elided = _ELIDED.match(sentence, end)
         if elided and elided.group(1).casefold() in _CONJUNCTIONS:
             partner = elided.group(2)
             for entry in single:
@@ -228,23 +234,35 @@ def _aligned_words(
     match: TermMatch,
     sentence: str,
     source_spans: list[tuple[int, int]],
-    attention: list[list[float]],
+    attention: Attention | Sequence[Sequence[float]],
     owner: list[int],
 ) -> list[int]:
-    lo = len(sentence[: match.start].encode("utf-8"))
-    hi = len(sentence[: match.end].encode("utf-8"))
-    source = {k for k, (b, e) in enumerate(source_spans) if b < hi and e > lo}
-    if not source or not attention:
+    if not isinstance(attention, Attention):
+        attention = Attention.from_rows(attention)
+    offsets = _byte_offsets(sentence)
+    lo, hi = int(offsets[match.start]), int(offsets[match.end])
+    # Spans run in sentence order: start at the first piece that ends after lo.
+    first = bisect.bisect_right(source_spans, lo, key=lambda span: span[1])
+    source = list(itertools.takewhile(lambda k: source_spans[k][0] < hi, range(first, len(source_spans))))
+    if not source or not attention.rows:
         return []
     hits: Counter[int] = Counter()
-    for t, row in enumerate(attention[: len(owner)]):
-        if row and max(range(len(row)), key=row.__getitem__) in source:
-            hits[owner[t]] += 1
+    strongest = attention.strongest_sources()[: len(owner)]
+    for row in np.flatnonzero(np.isin(strongest, source)):
+        hits[owner[row]] += 1
     for s in source:
-        column = [row[s] if s < len(row) else 0.0 for row in attention[: len(owner)]]
-        if column:
-            hits[owner[max(range(len(column)), key=column.__getitem__)]] += 1
+        best = attention.strongest_target(s, len(owner))
+        if best is not None:
+            hits[owner[best]] += 1
     return sorted(hits, key=lambda w: (-hits[w], w))
+
+
+@functools.lru_cache(maxsize=4)
+def _byte_offsets(sentence: str) -> np.ndarray:
+    """UTF-8 byte offset of every character position (and the end): one pass per sentence, not per term."""
+    codes = np.frombuffer(sentence.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    sizes = 1 + (codes >= 0x80) + (codes >= 0x800) + (codes >= 0x10000)
+    return np.concatenate(([0], np.cumsum(sizes)))
 
 
 def _apply(words: list[str], lo: int, hi: int, rendering: str, keep_case: bool) -> None:
@@ -268,7 +286,7 @@ def enforce_terms(
     matches: list[TermMatch],
     source_spans: list[tuple[int, int]],
     target_pieces: list[str],
-    attention: list[list[float]],
+    attention: Attention | Sequence[Sequence[float]],
 ) -> tuple[str, list[TermStatus]]:
     """Put every required rendering into ``english``; report what happened to each match."""
     statuses: dict[int, str] = {}

@@ -7,21 +7,30 @@ translate time and every sentence of a run shares one model load and one sorted 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
+import threading
 import time
 import zipfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from transflow.errors import ModelError
 
 GENERATED_KEY = "transflow_generated"  # same key as testing.make_model writes
-MAX_SOURCE_PIECES = 200  # longer "sentences" (run-ons) are cut into chunks of this size
+# The hard cap on one engine segment: a longer "sentence" (a run-on, a line without full
+# stops) is cut into chunks of at most this many pieces, at clause punctuation where there
+# is some, so decoding time and memory grow linearly with the text, never with its square.
+MAX_SOURCE_PIECES = 200
+# Pieces that end a clause: a chunk preferably ends after one of them.
+_CLAUSE_END = (",", ";", ":", "–", "—", ")", "!", "?", ".")
 INSTALL_HINT = (
     "install one: transflow model install PATH.argosmodel (or `transflow model install` with internet access)"
 )
@@ -213,6 +222,49 @@ class EngineOptions:
 
 
 @dataclass(frozen=True)
+class Attention:
+    """The decoder's attention for one sentence: per engine chunk, its kept target rows over its own pieces.
+
+    A chunk's target pieces attend only to the chunk's source pieces, so the sentence's
+    target × source matrix is block-diagonal; keeping just the blocks (numpy, float32)
+    keeps memory linear in the sentence's length.
+    """
+
+    blocks: tuple[tuple[int, np.ndarray], ...] = ()  # (first source piece, target rows × chunk pieces)
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[Sequence[float]]) -> Attention:
+        """One dense block: row t holds target piece t's weights over every source piece."""
+        matrix = np.asarray(rows, dtype=np.float32)
+        if matrix.ndim != 2 or not matrix.size:
+            return cls()
+        return cls(((0, matrix),))
+
+    @property
+    def rows(self) -> int:
+        """Number of target pieces with attention."""
+        return sum(len(block) for _, block in self.blocks)
+
+    def strongest_sources(self) -> np.ndarray:
+        """For each target piece, the source piece it attends to most (-1 for none)."""
+        parts = [
+            block.argmax(axis=1) + offset if block.shape[1] else np.full(len(block), -1)
+            for offset, block in self.blocks
+        ]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+    def strongest_target(self, source: int, rows: int) -> int | None:
+        """The target piece (among the first ``rows``) that attends most to ``source``."""
+        first = 0
+        for offset, block in self.blocks:
+            if offset <= source < offset + block.shape[1]:
+                column = block[: max(0, rows - first), source - offset]
+                return first + int(column.argmax()) if column.size else None
+            first += len(block)
+        return None
+
+
+@dataclass(frozen=True)
 class Translation:
     """Engine output for one sentence, with what glossary enforcement needs."""
 
@@ -220,7 +272,7 @@ class Translation:
     text: str
     source_spans: list[tuple[int, int]] = field(repr=False)  # byte spans of source pieces
     target_pieces: list[str] = field(repr=False)
-    attention: list[list[float]] = field(repr=False)  # target piece × source piece
+    attention: Attention = field(repr=False)
 
 
 @dataclass
@@ -228,6 +280,63 @@ class _Job:
     sentence: int
     offset: int  # index of the chunk's first source piece within the sentence
     pieces: list[str]
+
+
+def chunk_starts(pieces: Sequence[str], limit: int = MAX_SOURCE_PIECES) -> list[int]:
+    """Where an over-long sentence is cut for the engine: after clause punctuation, else at ``limit``.
+
+    Every chunk has at most ``limit`` pieces; a sentence of ``limit`` pieces or fewer is one chunk.
+    """
+    starts = [0]
+    while len(pieces) - starts[-1] > limit:
+        start = starts[-1]
+        cut = start + limit
+        # The last clause end in the window's second half, so chunks are not tiny.
+        for k in range(start + limit - 1, start + limit // 2, -1):
+            if pieces[k].endswith(_CLAUSE_END):
+                cut = k + 1
+                break
+        starts.append(cut)
+    return starts
+
+
+# Engine threads left running by an interrupt; the CLI exits without waiting for them.
+_ABANDONED: list[threading.Thread] = []
+
+
+def engine_busy() -> bool:
+    """Is an interrupted engine batch still running in the background?"""
+    return any(thread.is_alive() for thread in _ABANDONED)
+
+
+def _interruptible(work: Callable[[], Any]) -> Any:
+    """Run ``work`` in a thread and wait for it in short steps.
+
+    CTranslate2 holds the main thread for a whole batch (seconds with a large model);
+    waiting here instead lets Ctrl-C and SIGTERM stop the run at once.
+    """
+    box: dict[str, Any] = {}
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            box["result"] = work()
+        except BaseException as e:  # handed to the main thread below
+            box["error"] = e
+        finally:
+            done.set()
+
+    thread = threading.Thread(target=run, name="transflow-engine", daemon=True)
+    thread.start()
+    try:
+        while not done.wait(0.05):
+            pass
+    except BaseException:
+        _ABANDONED.append(thread)
+        raise
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
 
 
 class Engine:
@@ -294,25 +403,28 @@ class Engine:
         self.load()
         tokenized = [self.tokenize(s) for s in sentences]
         jobs = [
-            _Job(i, start, pieces[start : start + MAX_SOURCE_PIECES])
+            _Job(i, start, pieces[start:end])
             for i, (pieces, _) in enumerate(tokenized)
-            for start in range(0, max(len(pieces), 1), MAX_SOURCE_PIECES)
+            for start, end in _pairs(chunk_starts(pieces), len(pieces))
         ]
         jobs.sort(key=lambda j: (-len(j.pieces), j.sentence, j.offset))
-        outputs: dict[tuple[int, int], tuple[list[str], list[list[float]]]] = {}
+        outputs: dict[tuple[int, int], tuple[list[str], np.ndarray]] = {}
         done_chunks: dict[int, int] = {}
         chunks_of = Counter(j.sentence for j in jobs)
         for batch in self._batches(jobs):
             longest = max(len(j.pieces) for j in batch)
             started = time.perf_counter()
-            results = self._translator.translate_batch(
-                [j.pieces or ["."] for j in batch],
-                beam_size=self.options.beam_size,
-                max_batch_size=self.options.max_batch_tokens,
-                batch_type="tokens",
-                max_decoding_length=decoding_cap(longest),
-                return_attention=True,
-                return_scores=False,
+            results = _interruptible(
+                functools.partial(
+                    self._translator.translate_batch,
+                    [j.pieces or ["."] for j in batch],
+                    beam_size=self.options.beam_size,
+                    max_batch_size=self.options.max_batch_tokens,
+                    batch_type="tokens",
+                    max_decoding_length=decoding_cap(longest),
+                    return_attention=True,
+                    return_scores=False,
+                )
             )
             self.calls += 1
             self.seconds += time.perf_counter() - started
@@ -320,7 +432,10 @@ class Engine:
             for job, result in zip(batch, results, strict=True):
                 cap = decoding_cap(len(job.pieces))
                 pieces = list(result.hypotheses[0][:cap])
-                attention = [list(row) for row in (result.attention[0][:cap] if result.attention else [])]
+                rows = result.attention[0][:cap] if result.attention else []
+                attention = np.zeros((len(rows), len(job.pieces)), dtype=np.float32)
+                if rows:  # the kept rows only; a placeholder "." for an empty sentence has no columns
+                    attention[:] = np.asarray(rows, dtype=np.float32)[:, : len(job.pieces)]
                 self.target_pieces += len(pieces)
                 outputs[(job.sentence, job.offset)] = (pieces, attention)
                 done_chunks[job.sentence] = done_chunks.get(job.sentence, 0) + 1
@@ -349,18 +464,19 @@ class Engine:
         index: int,
         sentence: str,
         tokenized: tuple[list[str], list[tuple[int, int]]],
-        outputs: dict[tuple[int, int], tuple[list[str], list[list[float]]]],
+        outputs: dict[tuple[int, int], tuple[list[str], np.ndarray]],
     ) -> Translation:
         source_pieces, spans = tokenized
-        total = len(source_pieces)
         target: list[str] = []
-        attention: list[list[float]] = []
-        for offset in range(0, max(total, 1), MAX_SOURCE_PIECES):
-            pieces, rows = outputs[(index, offset)]
+        blocks = []
+        for offset, _ in _pairs(chunk_starts(source_pieces), len(source_pieces)):
+            pieces, rows = outputs.pop((index, offset))
             target.extend(pieces)
-            for row in rows:
-                full = [0.0] * total
-                full[offset : offset + len(row)] = row[: max(0, total - offset)]
-                attention.append(full)
+            blocks.append((offset, rows))
         text = self._tokenizer.decode_pieces(target) if target else ""
-        return Translation(sentence, text.strip(), spans, target, attention)
+        return Translation(sentence, text.strip(), spans, target, Attention(tuple(blocks)))
+
+
+def _pairs(starts: list[int], total: int) -> list[tuple[int, int]]:
+    """(start, end) of each chunk; an empty sentence is one empty chunk."""
+    return list(zip(starts, [*starts[1:], total], strict=True))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,10 @@ from transflow.errors import InputError
 from transflow.glossary import add_term, load_glossary, validate
 from transflow.memory import Memory
 from transflow.project import Project, atomic_write, read_record, run_lock
+from transflow.safetext import clean_text
+from transflow.slugs import safe_slug
+
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def _readable(path: Path) -> None:
@@ -47,7 +52,7 @@ def import_xliff(project: Project, path: Path, slug: str | None = None) -> tuple
         store = xliff.xlifffile.parsefile(str(path))
     except Exception as e:
         raise InputError(f"{path.name}: not a valid XLIFF file ({type(e).__name__})") from e
-    slug = slug or path.stem
+    slug = slug or safe_slug(path.stem)
     record = read_record(project, slug)
     if not record:
         raise InputError(f"{path.name}: no translated article '{slug}'", hint="name it with --slug SLUG")
@@ -84,16 +89,20 @@ def export_tbx(project: Project, path: Path) -> Path:
 
     store = tbx.tbxfile(sourcelanguage="de", targetlanguage="en")
     for entry in load_glossary(project.glossary).entries:
-        unit = store.addsourceunit(entry.de)
-        unit.settarget(entry.en)
+        unit = store.addsourceunit(clean_text(entry.de))
+        unit.settarget(clean_text(entry.en))
         if entry.note:
-            unit.addnote(entry.note)
+            unit.addnote(clean_text(entry.note))
     atomic_write(path, bytes(store))
     return path
 
 
 def import_tbx(project: Project, path: Path) -> list[str]:
-    """Add the TBX file's terms that the glossary lacks; return the German terms added."""
+    """Add the TBX file's terms that the glossary lacks; return the German terms added.
+
+    The file must pair German with English; terms are compared and stored in NFC, so a
+    term in decomposed Unicode is the same term, not a second, conflicting one.
+    """
     from translate.storage import tbx
 
     _readable(path)
@@ -102,19 +111,42 @@ def import_tbx(project: Project, path: Path) -> list[str]:
     except Exception as e:
         raise InputError(f"{path.name}: not a valid TBX file ({type(e).__name__})") from e
     text = project.glossary.read_text(encoding="utf-8") if project.glossary.exists() else ""
-    known = {e.de.casefold() for e in validate(text)[0]}
+    known = {_term(e.de).casefold() for e in validate(text)[0]}
     added = []
     for unit in store.units:
-        de, en = (unit.source or "").strip(), (unit.target or "").strip()
+        _check_languages(path, unit)
+        de, en = _term(unit.source or ""), _term(unit.target or "")
         if not de or not en or de.casefold() in known:
             continue
-        note = unit.getnotes().strip() or None
+        note = _term(unit.getnotes()) or None
         text = add_term(text, de, en, note=note, translate=en != de)
         known.add(de.casefold())
         added.append(de)
     if added:
+        problems = validate(text)[1]
+        if problems:
+            raise InputError(f"{path.name}: its terms would make glossary.yml invalid: {problems[0]}")
         atomic_write(project.glossary, text)
     return added
+
+
+def _term(text: str) -> str:
+    """A term from a file: NFC, clean of control characters, single spaces."""
+    return " ".join(clean_text(unicodedata.normalize("NFC", text)).split())
+
+
+def _check_languages(path: Path, unit: Any) -> None:
+    """A term entry's first language must be German and its second English."""
+    langs = [
+        str(element.get(_XML_LANG) or "").lower()
+        for element in unit.xmlelement.iter()
+        if isinstance(element.tag, str) and element.tag.endswith("langSet")
+    ]
+    if len(langs) >= 2 and not (langs[0].startswith("de") and langs[1].startswith("en")):
+        raise InputError(
+            f"{path.name}: terms in {langs[0] or '?'}→{langs[1] or '?'}; "
+            "transflow needs German→English (de, en)"
+        )
 
 
 def export_tmx(project: Project, path: Path) -> tuple[Path, int]:
@@ -129,7 +161,11 @@ def export_tmx(project: Project, path: Path) -> tuple[Path, int]:
         memory.close()
     for unit in units:
         store.addtranslation(
-            unit.source, "de", unit.target, "en", f"{unit.origin} {unit.article} {unit.created_at}"
+            clean_text(unit.source),
+            "de",
+            clean_text(unit.target),
+            "en",
+            clean_text(f"{unit.origin} {unit.article} {unit.created_at}"),
         )
     atomic_write(path, bytes(store))
     return path, len(units)

@@ -120,9 +120,8 @@ def publish(project: Project, with_german: bool = False) -> PublishReport:
     pages: list[SitePage] = []
     sources: dict[str, Path] = {}
     with run_lock(project):
-        for record_path in sorted(project.output.glob("*/segments.json")):
-            folder = record_path.parent
-            slug = folder.name
+        for slug in project.article_slugs():
+            folder = project.article_dir(slug)
             record = read_record(project, slug)
             status = article_status(folder, record)
             try:
@@ -140,10 +139,12 @@ def publish(project: Project, with_german: bool = False) -> PublishReport:
             sources[slug] = project.sources / str(record.get("source", ""))
         site = project.output / "site"
         env = jinja_environment(project.root / "templates")
+        readable = set(project.source_files()) if with_german else set()
         for page in pages:
             html = env.get_template("site_article.html").render(page=page, body=Markup(page.html))
             atomic_write(site / f"{page.slug}.html", html)
-            if page.german and sources[page.slug].is_file():
+            # Only files that are sources now: never a link out of sources/ (a secret would be published).
+            if page.german and sources[page.slug] in readable:
                 atomic_write(site / page.german, sources[page.slug].read_bytes())
             report.published.append(page.slug)
         pages.sort(key=lambda p: (p.date, p.approved_at), reverse=True)

@@ -67,6 +67,8 @@ class ReviewPage:
 def jinja_environment(overrides: Path | None = None) -> Any:
     """The one jinja environment: autoescape on, undefined names are errors.
 
+    Every value a template prints passes ``safetext.clean_text``, so a control character
+    in a draft or a glossary note cannot make a page or the Atom feed malformed.
     Templates in ``overrides`` (a project's own folder) win over transflow's.
     """
     from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
@@ -78,7 +80,19 @@ def jinja_environment(overrides: Path | None = None) -> Any:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_printable,
     )
+
+
+def _printable(value: Any) -> Any:
+    """Clean text for XML 1.0 and HTML, keeping markup that is already safe."""
+    from markupsafe import Markup
+
+    from transflow.safetext import clean_text
+
+    if isinstance(value, Markup):
+        return Markup(clean_text(str(value)))
+    return clean_text(value) if isinstance(value, str) else value
 
 
 def _marked(
@@ -292,9 +306,9 @@ def write_index(project: Project) -> Path:
 def index_rows(project: Project) -> list[IndexRow]:
     """Every translated article, newest first."""
     rows = []
-    for record_path in sorted(project.output.glob("*/segments.json")):
+    for slug in project.article_slugs():
         try:
-            page = build_review_page(project, record_path.parent.name)
+            page = build_review_page(project, slug)
         except InputError:
             continue
         warnings = page.counts["critical"] + page.counts["functional"] + page.counts["cosmetic"]

@@ -60,11 +60,17 @@ class RunReport:
 def discover(
     project: Project, files: Iterable[Path] | None, glossary: Glossary, force: bool, report: RunReport
 ) -> list[Article]:
-    """Parse the articles to translate; unchanged and unusable ones go into the report."""
-    paths = list(files) if files else project.source_files()
-    pending: list[Article] = []
+    """Parse the articles to translate; unchanged and unusable ones go into the report.
+
+    Every source is parsed, named on the command line or not, so that two files that make
+    one output folder are refused on every run.
+    """
+    scanned, skipped = project.scan_sources()
+    report.warnings.extend(skipped)
+    paths = [project.named_source(path) for path in files] if files else scanned
+    parsed: dict[Path, Article | str] = {}
     seen: dict[str, Path] = {}
-    for path in paths:
+    for path in dict.fromkeys([*scanned, *paths]):
         try:
             raw = path.read_bytes()
         except OSError as e:
@@ -72,7 +78,7 @@ def discover(
         try:
             article = parse_article(path, raw)
         except InputError as e:
-            report.results.append(ArticleResult(path.stem, path.name, "skipped", message=e.message))
+            parsed[path] = e.message
             continue
         if article.slug in seen:
             raise InputError(
@@ -80,6 +86,14 @@ def discover(
                 hint="rename one of them, or give one a different slug: in its front matter",
             )
         seen[article.slug] = path
+        parsed[path] = article
+    pending: list[Article] = []
+    for path in paths:
+        outcome = parsed[path]
+        if isinstance(outcome, str):
+            report.results.append(ArticleResult(path.stem, path.name, "skipped", message=outcome))
+            continue
+        article = outcome
         report.warnings.extend(article.warnings)
         state = read_record(project, article.slug)
         unchanged = (
@@ -239,9 +253,8 @@ def run_translate(
 def edited_articles(project: Project) -> list[str]:
     """Slugs whose draft.en.md differs from the draft transflow wrote (an editor changed it)."""
     edited = []
-    for record_path in sorted(project.output.glob("*/segments.json")):
-        slug = record_path.parent.name
-        current = file_sha256(record_path.parent / "draft.en.md")
+    for slug in project.article_slugs():
+        current = file_sha256(project.article_dir(slug) / "draft.en.md")
         if current is not None and current != read_record(project, slug).get("draft_sha256"):
             edited.append(slug)
     return edited

@@ -10,10 +10,13 @@ import typer
 from transflow.cli.app import (
     ProjectOption,
     app,
+    cell,
     console,
     project_at,
 )
 from transflow.errors import InputError
+from transflow.safetext import for_terminal
+from transflow.slugs import check_slug
 
 
 @app.command()
@@ -33,7 +36,6 @@ def translate(
     Example: transflow translate            (all new or changed articles)
     Example: transflow translate sources/altena.txt --force
     """
-    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
     from rich.table import Table
 
@@ -73,7 +75,7 @@ def translate(
         if progress.live.is_started:
             progress.stop()
     for warning in report.warnings:
-        err.print(f"warning: {warning}", markup=False)
+        err.print(f"warning: {for_terminal(warning)}", markup=False)
     table = Table(title=f"model: {report.model.label}" if report.model else None)
     for column in ("article", "status", "sentences", "enforced", "missing", "note"):
         table.add_column(column)
@@ -84,7 +86,7 @@ def translate(
             str(r.sentences or ""),
             str(r.terms_enforced or ""),
             str(r.terms_missing or ""),
-            escape(r.message),  # file names may hold [brackets]
+            cell(r.message),  # file names may hold [brackets] and escape codes
         )
     out.print(table)
     if report.edited_sentences:
@@ -116,7 +118,7 @@ def review(
     from transflow.review import write_index, write_review
 
     proj = project_at(project)
-    chosen = slugs or sorted(p.parent.name for p in proj.output.glob("*/segments.json"))
+    chosen = [check_slug(s) for s in slugs] if slugs else proj.article_slugs()
     paths = [write_review(proj, slug) for slug in chosen]
     index = write_index(proj)
     for path in paths or [index]:
@@ -139,7 +141,7 @@ def approve(
     """
     from transflow.publish import approve as approve_article
 
-    done = approve_article(project_at(project), slug, force)
+    done = approve_article(project_at(project), check_slug(slug), force)
     note = f" despite {done.missing_terms} missing term(s)" if done.forced else ""
     console().print(f"approved {done.slug} ({done.sentences} sentences){note}")
 
@@ -150,7 +152,6 @@ def status(project: ProjectOption = Path(".")) -> None:
 
     Example: transflow status
     """
-    from rich.markup import escape
     from rich.table import Table
 
     from transflow.review import index_rows
@@ -159,7 +160,7 @@ def status(project: ProjectOption = Path(".")) -> None:
     for column in ("article", "date", "status", "warnings", "missing terms"):
         table.add_column(column)
     for row in index_rows(project_at(project)):
-        table.add_row(row.slug, escape(row.date), row.status, str(row.warnings), str(row.missing))
+        table.add_row(row.slug, cell(row.date), row.status, str(row.warnings), str(row.missing))
     console().print(table)
 
 
