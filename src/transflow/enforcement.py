@@ -207,6 +207,7 @@ def locate_constraints(sentence: str, glossary: Glossary, matches: list[TermMatc
     return sorted(matches + extra, key=lambda m: m.start)
 
 
+@functools.lru_cache(maxsize=64)  # one English is checked for every term of its sentence
 def rendering_present(english: str, rendering: str) -> bool:
     """Case-insensitive whole-word search (the term-success rule of WMT 2023)."""
     pattern = r"(?<!\w)" + re.escape(rendering) + r"(?!\w)"
@@ -247,7 +248,7 @@ def _aligned_words(
     if not source or not attention.rows:
         return []
     hits: Counter[int] = Counter()
-    strongest = attention.strongest_sources()[: len(owner)]
+    strongest = attention.strongest_sources[: len(owner)]
     for row in np.flatnonzero(np.isin(strongest, source)):
         hits[owner[row]] += 1
     for s in source:

@@ -7,6 +7,7 @@ translate time and every sentence of a run shares one model load and one sorted 
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import json
@@ -222,46 +223,68 @@ class EngineOptions:
 
 
 @dataclass(frozen=True)
-class Attention:
-    """The decoder's attention for one sentence: per engine chunk, its kept target rows over its own pieces.
+class AttentionBlock:
+    """One engine chunk's attention, reduced to what alignment uses: the strongest link each way.
 
-    A chunk's target pieces attend only to the chunk's source pieces, so the sentence's
-    target × source matrix is block-diagonal; keeping just the blocks (numpy, float32)
-    keeps memory linear in the sentence's length.
+    The full weights (kept target rows × chunk pieces, 4 bytes each) would take ~1 KB per
+    source piece; these two arrays take 8 bytes, so a 1 MB line stays far under 1 GB.
     """
 
-    blocks: tuple[tuple[int, np.ndarray], ...] = ()  # (first source piece, target rows × chunk pieces)
+    offset: int  # the chunk's first source piece within the sentence
+    best_source: np.ndarray  # per kept target row: the chunk's source piece it attends to most
+    best_target: np.ndarray  # per chunk source piece: the kept target row attending to it most
+
+    @classmethod
+    def of(cls, offset: int, weights: np.ndarray) -> AttentionBlock:
+        """Reduce a (target rows × chunk pieces) weight matrix."""
+        rows, columns = weights.shape
+        best_source = weights.argmax(axis=1) if columns else np.full(rows, -1)
+        best_target = weights.argmax(axis=0) if rows else np.full(columns, -1)
+        return cls(offset, best_source.astype(np.int32), best_target.astype(np.int32))
+
+
+@dataclass(frozen=True)
+class Attention:
+    """The decoder's attention for one sentence, one block per engine chunk (numpy, kept rows only).
+
+    A chunk's target pieces attend only to the chunk's source pieces, so the sentence's
+    target × source matrix is block-diagonal; nothing is kept outside the blocks.
+    """
+
+    blocks: tuple[AttentionBlock, ...] = ()
 
     @classmethod
     def from_rows(cls, rows: Sequence[Sequence[float]]) -> Attention:
-        """One dense block: row t holds target piece t's weights over every source piece."""
+        """One block from dense rows: row t holds target piece t's weights over every source piece."""
         matrix = np.asarray(rows, dtype=np.float32)
         if matrix.ndim != 2 or not matrix.size:
             return cls()
-        return cls(((0, matrix),))
+        return cls((AttentionBlock.of(0, matrix),))
 
     @property
     def rows(self) -> int:
         """Number of target pieces with attention."""
-        return sum(len(block) for _, block in self.blocks)
+        return int(self._first_rows[-1])
 
+    @functools.cached_property
+    def _first_rows(self) -> np.ndarray:
+        """Index of each block's first target row, and the total at the end."""
+        return np.cumsum([0] + [len(block.best_source) for block in self.blocks])
+
+    @functools.cached_property
     def strongest_sources(self) -> np.ndarray:
         """For each target piece, the source piece it attends to most (-1 for none)."""
-        parts = [
-            block.argmax(axis=1) + offset if block.shape[1] else np.full(len(block), -1)
-            for offset, block in self.blocks
-        ]
+        parts = [np.where(b.best_source < 0, -1, b.best_source + b.offset) for b in self.blocks]
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
     def strongest_target(self, source: int, rows: int) -> int | None:
-        """The target piece (among the first ``rows``) that attends most to ``source``."""
-        first = 0
-        for offset, block in self.blocks:
-            if offset <= source < offset + block.shape[1]:
-                column = block[: max(0, rows - first), source - offset]
-                return first + int(column.argmax()) if column.size else None
-            first += len(block)
-        return None
+        """The target piece that attends most to ``source``, if it is one of the first ``rows``."""
+        k = bisect.bisect_right(self.blocks, source, key=lambda b: b.offset) - 1
+        if k < 0 or source - self.blocks[k].offset >= len(self.blocks[k].best_target):
+            return None
+        local = int(self.blocks[k].best_target[source - self.blocks[k].offset])
+        target = int(self._first_rows[k]) + local
+        return target if local >= 0 and target < rows else None
 
 
 @dataclass(frozen=True)
@@ -408,7 +431,7 @@ class Engine:
             for start, end in _pairs(chunk_starts(pieces), len(pieces))
         ]
         jobs.sort(key=lambda j: (-len(j.pieces), j.sentence, j.offset))
-        outputs: dict[tuple[int, int], tuple[list[str], np.ndarray]] = {}
+        outputs: dict[tuple[int, int], tuple[list[str], AttentionBlock]] = {}
         done_chunks: dict[int, int] = {}
         chunks_of = Counter(j.sentence for j in jobs)
         for batch in self._batches(jobs):
@@ -433,9 +456,10 @@ class Engine:
                 cap = decoding_cap(len(job.pieces))
                 pieces = list(result.hypotheses[0][:cap])
                 rows = result.attention[0][:cap] if result.attention else []
-                attention = np.zeros((len(rows), len(job.pieces)), dtype=np.float32)
+                weights = np.zeros((len(rows), len(job.pieces)), dtype=np.float32)
                 if rows:  # the kept rows only; a placeholder "." for an empty sentence has no columns
-                    attention[:] = np.asarray(rows, dtype=np.float32)[:, : len(job.pieces)]
+                    weights[:] = np.asarray(rows, dtype=np.float32)[:, : len(job.pieces)]
+                attention = AttentionBlock.of(job.offset, weights)
                 self.target_pieces += len(pieces)
                 outputs[(job.sentence, job.offset)] = (pieces, attention)
                 done_chunks[job.sentence] = done_chunks.get(job.sentence, 0) + 1
@@ -464,15 +488,15 @@ class Engine:
         index: int,
         sentence: str,
         tokenized: tuple[list[str], list[tuple[int, int]]],
-        outputs: dict[tuple[int, int], tuple[list[str], np.ndarray]],
+        outputs: dict[tuple[int, int], tuple[list[str], AttentionBlock]],
     ) -> Translation:
         source_pieces, spans = tokenized
         target: list[str] = []
         blocks = []
         for offset, _ in _pairs(chunk_starts(source_pieces), len(source_pieces)):
-            pieces, rows = outputs.pop((index, offset))
+            pieces, block = outputs.pop((index, offset))
             target.extend(pieces)
-            blocks.append((offset, rows))
+            blocks.append(block)
         text = self._tokenizer.decode_pieces(target) if target else ""
         return Translation(sentence, text.strip(), spans, target, Attention(tuple(blocks)))
 

@@ -136,16 +136,18 @@ def _term(text: str) -> str:
 
 
 def _check_languages(path: Path, unit: Any) -> None:
-    """A term entry's first language must be German and its second English."""
+    """A term entry pairs German with English (``xx`` is Translate Toolkit's "not given")."""
     langs = [
         str(element.get(_XML_LANG) or "").lower()
         for element in unit.xmlelement.iter()
         if isinstance(element.tag, str) and element.tag.endswith("langSet")
     ]
-    if len(langs) >= 2 and not (langs[0].startswith("de") and langs[1].startswith("en")):
+    foreign = [lang for lang in langs if lang and lang != "xx" and not lang.startswith(("de", "en"))]
+    swapped = len(langs) >= 2 and langs[0].startswith("en") and langs[1].startswith("de")
+    if foreign or swapped:
         raise InputError(
-            f"{path.name}: terms in {langs[0] or '?'}→{langs[1] or '?'}; "
-            "transflow needs German→English (de, en)"
+            f"{path.name}: terms in {'→'.join(langs)}; transflow needs German→English (de, en)",
+            hint="export the termbase with German as the source language and English as the target",
         )
 
 

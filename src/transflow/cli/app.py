@@ -133,9 +133,8 @@ def run() -> None:
     code = main()
     if os.environ.get("TRANSFLOW_TIMING"):
         print(f"[{time.monotonic() - started:.2f}s]", file=sys.stderr)
-    from transflow.engine import engine_busy
-
-    if engine_busy():
+    engine = sys.modules.get("transflow.engine")  # not imported: no engine ran
+    if engine is not None and engine.engine_busy():
         # Interrupted mid-batch: files are closed and the lock released, but the engine's
         # thread would hold the exit until its batch ends (seconds with a large model).
         sys.stdout.flush()
