@@ -471,3 +471,108 @@ def test_a_stop_is_prompt_even_inside_a_long_engine_batch(
     assert "error: interrupted; finished articles are kept, run again to continue" in err
     assert not list(project.rglob("*.tmp"))
     assert not (project / "output" / ".transflow" / "run.pid").exists()
+
+
+# --- random bytes everywhere -----------------------------------------------------------------
+
+NASTY = st.sampled_from(
+    [
+        "<script>alert(1)</script>",
+        "<SCRIPT src=x>",
+        "\x0b",
+        "\x0c",
+        "\x01",
+        "\x1b[2J",
+        "{{ 7*7 }}",
+        "]]>",
+        "&amp;",
+        "\n\n",
+        "---\n",
+        "*a",
+        "&a ",
+        "../../",
+        "Kümmerer",
+        "Ehrenamt",
+        "Altena - ",
+        "date 2024-05 ",
+        "\ufeff",
+        "\r\n",
+        "? [[1]]\n: 2\n",
+    ]
+)
+TEXT = st.lists(st.one_of(st.text(max_size=12), NASTY), max_size=10).map("".join)
+RAW = st.one_of(TEXT.map(str.encode), st.binary(max_size=120))
+CLEAN = TEXT.map(lambda t: "liaison " + " ".join(clean_text(t).split()))  # a valid glossary value
+
+
+def _script_tags(path: Path) -> int:
+    return path.read_bytes().lower().count(b"<script")
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    source=RAW,
+    front=TEXT,
+    body=TEXT,
+    glossary=st.one_of(st.tuples(CLEAN, CLEAN), st.tuples(CLEAN, TEXT), RAW),
+    xliff_target=TEXT,
+    xliff_raw=st.one_of(st.none(), RAW),
+)
+def test_random_bytes_never_escape_or_break_the_output(
+    tmp_path_factory: pytest.TempPathFactory,
+    tiny_model,  # type: ignore[no-untyped-def]
+    source: bytes,
+    front: str,
+    body: str,
+    glossary: bytes | tuple[str, str],
+    xliff_target: str,
+    xliff_raw: bytes | None,
+) -> None:
+    from xml.sax.saxutils import escape
+
+    root = tmp_path_factory.mktemp("fuzz")
+    project = root / "project"
+    (project / "sources").mkdir(parents=True)
+    (project / "sources" / "rat.txt").write_text("Altena - Der Rat tagt. Die Kümmerer helfen.\n")
+    (project / "sources" / "zufall.txt").write_bytes(source)
+    (project / "sources" / "vorspann.md").write_bytes(f"---\n{front}\n---\n{body}\n".encode())
+    if isinstance(glossary, tuple):
+        en, note = (json.dumps(t, ensure_ascii=False) for t in glossary)
+        text = f"terms:\n  - de: Kümmerer\n    en: {en}\n    note: {note}\n"
+        (project / "glossary.yml").write_text(text, encoding="utf-8")
+    else:
+        (project / "glossary.yml").write_bytes(glossary)
+    outside = tree(root, skip=project / "output")
+    p = str(project)
+    started = time.monotonic()
+    codes = [run_cli("translate", "--project", p)[0], run_cli("review", "--project", p)[0]]
+    slugs = Project(project).article_slugs()
+    for slug in slugs:
+        codes.append(run_cli("approve", slug, "--force", "--project", p)[0])
+    codes.append(run_cli("publish", "--with-german", "--project", p)[0])
+    if "rat" in slugs:
+        xlf = root / "rat.xlf"
+        codes.append(run_cli("export", "xliff", "rat", "-o", str(xlf), "--project", p)[0])
+        if xliff_raw is not None:
+            xlf.write_bytes(xliff_raw)
+        elif xlf.exists():
+            raw = xlf.read_text(encoding="utf-8")
+            start, end = raw.find("<target"), raw.find("</target>")
+            if start != -1 and end != -1:
+                start = raw.index(">", start) + 1
+                xlf.write_text(raw[:start] + escape(xliff_target) + raw[end:], encoding="utf-8")
+        outside = tree(root, skip=project / "output")
+        codes.append(run_cli("import", "xliff", str(xlf), "--slug", "rat", "--project", p)[0])
+        codes.append(run_cli("translate", "--project", p)[0])
+    assert time.monotonic() - started < 90
+    assert set(codes) <= {0, 1, 2, 3}, codes
+    assert tree(root, skip=project / "output") == outside
+    for path in (project / "output").rglob("*"):
+        if path.suffix in (".xml", ".xlf", ".tmx", ".tbx"):
+            ET.fromstring(path.read_bytes())
+        elif path.suffix == ".html":
+            assert _script_tags(path) == (1 if path.name == "review.html" else 0), path
