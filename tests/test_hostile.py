@@ -22,8 +22,8 @@ from conftest import run_cli
 from transflow.articles import parse_article
 from transflow.errors import InputError, InvalidSlug
 from transflow.project import Project, run_lock
-from transflow.safetext import clean_text, control_characters, for_terminal
-from transflow.slugs import MAX_SLUG, check_slug, safe_slug
+from transflow.safetext import clean_text
+from transflow.slugs import MAX_SLUG
 
 SLUG = "altena-2018-04-oecd-studie"
 
@@ -50,29 +50,6 @@ def translated(project: Path, tiny_model) -> Path:  # type: ignore[no-untyped-de
 
 
 # --- containment -----------------------------------------------------------------------------
-
-
-def test_slugs_from_names_are_made_safe() -> None:
-    assert safe_slug("Kümmerer Treffen") == "kuemmerer-treffen"
-    assert [safe_slug(n) for n in ("index", "Site", "REVIEW", ".transflow")] == [
-        "index-article",
-        "site-article",
-        "review-article",
-        "transflow",
-    ]
-    long_a, long_b = safe_slug("a" * 300), safe_slug("a" * 299 + "b")
-    assert len(long_a) == len(long_b) == MAX_SLUG and long_a != long_b
-    assert long_a == safe_slug("a" * 300)  # deterministic: the next run finds the same folder
-    for name in ("../../etc", "a/b", "x" * 500, "\x1b[31m", ""):
-        assert check_slug(safe_slug(name)) == safe_slug(name)
-
-
-@pytest.mark.parametrize("slug", ["../../../victim", "a/b", "index", "site", ".transflow", "A", "x" * 81])
-def test_typed_slugs_that_cannot_name_an_article_are_refused(slug: str, tmp_path: Path) -> None:
-    with pytest.raises(InvalidSlug):
-        check_slug(slug)
-    with pytest.raises(InvalidSlug):
-        Project(tmp_path).article_dir(slug)
 
 
 def test_article_dir_refuses_a_folder_that_links_out_of_output(tmp_path: Path) -> None:
@@ -237,16 +214,6 @@ def test_front_matter_values_are_capped() -> None:
 
 
 # --- well-formed output ----------------------------------------------------------------------
-
-
-def test_clean_text_keeps_tabs_and_newlines_and_drops_controls() -> None:
-    assert clean_text("a\x0bb\x0cc\x01d\te\nf\x7fg\x85h") == "a b c d\te\nf g h"
-    assert control_characters("a\x0bb\x0b\x01") == ["\\x0b", "\\x01"]
-    from xml.sax.saxutils import escape
-
-    everything = clean_text("".join(map(chr, range(0x3000))) + "\ud800\ufffe\uffff")
-    ET.fromstring(f"<a>{escape(everything)}</a>".encode("utf-8", "surrogatepass"))
-    assert for_terminal("bad\x1b[31mname\n.txt") == "bad\\x1b[31mname\\x0a.txt"
 
 
 def test_control_characters_in_a_draft_and_glossary_keep_the_feed_well_formed(translated: Path) -> None:
@@ -550,7 +517,7 @@ def test_random_bytes_never_escape_or_break_the_output(
     p = str(project)
     started = time.monotonic()
     codes = [run_cli("translate", "--project", p)[0], run_cli("review", "--project", p)[0]]
-    slugs = Project(project).article_slugs()
+    slugs = sorted(p.parent.name for p in (project / "output").glob("*/segments.json"))
     for slug in slugs:
         codes.append(run_cli("approve", slug, "--force", "--project", p)[0])
     codes.append(run_cli("publish", "--with-german", "--project", p)[0])

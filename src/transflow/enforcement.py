@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from transflow.engine import Attention
+from transflow.attention import Attention
 from transflow.glossary import Glossary, GlossaryEntry
 
 _WORD = re.compile(r"\w+")

@@ -139,7 +139,7 @@ def publish(project: Project, with_german: bool = False) -> PublishReport:
             sources[slug] = project.sources / str(record.get("source", ""))
         site = project.output / "site"
         env = jinja_environment(project.root / "templates")
-        readable = set(project.source_files()) if with_german else set()
+        readable = set(project.source_files()) if with_german and project.sources.is_dir() else set()
         for page in pages:
             html = env.get_template("site_article.html").render(page=page, body=Markup(page.html))
             atomic_write(site / f"{page.slug}.html", html)

@@ -81,7 +81,7 @@ def translate(
         table.add_column(column)
     for r in report.results:
         table.add_row(
-            r.slug,
+            cell(r.slug),  # a skipped file's name, as it is
             r.status,
             str(r.sentences or ""),
             str(r.terms_enforced or ""),
