@@ -171,6 +171,20 @@ def test_the_dateline_regex_is_linear() -> None:
     assert parse_article(Path("a.txt"), "Bad Berleburg – Der Rat tagt.".encode()).place == "Bad Berleburg"
 
 
+def test_checks_and_term_matching_are_linear_on_a_long_sentence() -> None:
+    from transflow.checks import run_checks
+    from transflow.enforcement import find_terms
+    from transflow.glossary import load_glossary
+
+    glossary = load_glossary(Path(__file__).resolve().parents[1] / "glossary.yml")
+    echo = " ".join(["OECD"] * 30_000)  # a name the English keeps: every word "repeats"
+    mixed = " ".join(["Die", "Kümmerer", "und", "Haupt-", "und", "Ehrenamt", "der", "OECD"] * 1_000)
+    started = time.perf_counter()
+    assert "repetition" not in {f.check for f in run_checks(echo, echo + " the")}
+    assert len(find_terms(mixed, glossary)) >= 2_000
+    assert time.perf_counter() - started < 10  # the old repetition check: minutes
+
+
 BOMB = textwrap.dedent(
     """\
     ---
