@@ -30,7 +30,7 @@ GENERATED_KEY = "transflow_generated"  # same key as testing.make_model writes
 # stops) is cut into chunks of at most this many pieces, at clause punctuation where there
 # is some, so decoding time and memory grow linearly with the text, never with its square.
 MAX_SOURCE_PIECES = 200
-CLAUSE_CHUNK = 64  # an over-long sentence is cut into chunks of a few clauses, about this long
+CLAUSE_CHUNK = 40  # an over-long sentence is cut into chunks of a few clauses, about this long
 # Pieces that end a clause: a chunk preferably ends after one of them.
 _CLAUSE_END = (",", ";", ":", "–", "—", ")", "!", "?", ".")
 INSTALL_HINT = (
