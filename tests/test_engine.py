@@ -107,7 +107,10 @@ def test_output_is_capped_and_run_ons_are_chunked(tiny_model) -> None:  # type: 
     assert len(long.target_pieces) <= sum(
         decoding_cap(min(MAX_SOURCE_PIECES, n - i)) for i in range(0, n, MAX_SOURCE_PIECES)
     )
-    assert all(len(row) == n for row in long.attention)
+    # Attention is kept per chunk: the blocks cover every source piece once, one row per target piece.
+    assert sum(len(block.best_target) for block in long.attention.blocks) == n
+    assert long.attention.rows == len(long.target_pieces)
+    assert len(long.attention.blocks) == chunks
 
 
 @pytest.fixture

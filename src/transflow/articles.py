@@ -7,17 +7,27 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from transflow.errors import InputError
+from transflow.slugs import safe_slug, slugify
+
+__all__ = ["MAX_SOURCE_BYTES", "Article", "decode", "parse_article", "slugify", "source_hash"]
 
 MAX_SOURCE_BYTES = 1_000_000  # a press release is a few KB; more is a wrong file
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u202f\u2007\u2009"), " ")
 _DATE = re.compile(r"date\s+(\d{4}-\d{2}(?:-\d{2})?)\s+")
-# "Altena - ", "Bad Berleburg – ": up to four capitalised words before a dash.
-_DATELINE = re.compile(r"((?:[A-ZÄÖÜ][\w.'’]*\s?){1,4}?)\s+[-–—]\s+(?=\S)")
+# "Altena - ", "Bad Berleburg – ": up to four capitalised words before a dash. Words are
+# separated by exactly one space, so there is one way to match a line and the time is
+# linear (an optional space between words made 'A' * 400 take half a minute).
+_DATELINE = re.compile(r"([A-ZÄÖÜ][\w.'’]*(?: [A-ZÄÖÜ][\w.'’]*){0,3})\s+[-–—]\s+(?=\S)")
+_DATELINE_WINDOW = 200  # a dateline is at the very start of the first line
+# Front matter keys transflow reads; a value longer than MAX_FIELD characters is cut.
+FRONT_MATTER_KEYS = ("title", "date", "place", "slug")
+MAX_FIELD = 300
+MAX_FRONT_MATTER = 16_000
 _FRONT_MATTER = re.compile(r"\A---\n(.*?\n)?---\n", re.DOTALL)
-_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
 
 
 @dataclass(frozen=True)
@@ -32,13 +42,6 @@ class Article:
     date: str | None = None
     place: str | None = None
     warnings: tuple[str, ...] = field(default=())
-
-
-def slugify(name: str) -> str:
-    """ASCII-folded lower-case slug: ``Kümmerer Treffen`` → ``kuemmerer-treffen``."""
-    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFC", name).translate(_FOLD))
-    ascii_only = folded.encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_only).strip("-") or "article"
 
 
 def source_hash(raw: bytes) -> str:
@@ -69,22 +72,53 @@ def decode(raw: bytes, path: Path) -> tuple[str, list[str]]:
     return text, warnings
 
 
-def _front_matter(text: str, path: Path) -> tuple[dict[str, str], str]:
+def _front_matter(text: str, path: Path) -> tuple[dict[str, str], str, list[str]]:
+    """The front matter's known keys as text, the body after it, and warnings."""
     match = _FRONT_MATTER.match(text)
     if not match:
-        return {}, text
+        return {}, text, []
+    data = load_front_matter(match.group(1) or "", path.name)
+    meta, warnings = {}, []
+    for key in FRONT_MATTER_KEYS:
+        value = data.get(key)
+        if value is None:
+            continue
+        if isinstance(value, (dict, list, bytes)):
+            raise InputError(f"{path.name}: front matter '{key}' must be one line of text")
+        value = str(value)
+        if len(value) > MAX_FIELD:
+            warnings.append(f"{path.name}: front matter '{key}' is longer than {MAX_FIELD} characters; cut")
+            value = value[:MAX_FIELD]
+        meta[key] = value
+    return meta, text[match.end() :], warnings
+
+
+def load_front_matter(text: str, name: str) -> dict[Any, Any]:
+    """YAML front matter as a mapping; ``InputError`` for anything else.
+
+    Aliases are refused before anything is built: a few hundred bytes of nested aliases
+    expand to gigabytes, and title, date, place and slug never need them.
+    """
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.events import AliasEvent
 
+    if len(text) > MAX_FRONT_MATTER:
+        raise InputError(f"{name}: front matter is longer than {MAX_FRONT_MATTER // 1000} KB")
+    yaml = YAML(typ="safe")
     try:
-        data = YAML(typ="safe").load(match.group(1) or "") or {}
+        if any(isinstance(event, AliasEvent) for event in yaml.parse(text)):
+            raise InputError(f"{name}: front matter uses YAML aliases (*name); write the values out")
+        data = yaml.load(text) or {}
     except YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" line {mark.line + 2}" if mark is not None else ""
-        raise InputError(f"{path.name}:{where} front matter is not valid YAML") from e
+        raise InputError(f"{name}:{where} front matter is not valid YAML") from e
+    except (TypeError, ValueError, RecursionError) as e:  # e.g. a list as a key: `? [[1]]`
+        raise InputError(f"{name}: front matter is not key: value lines ({type(e).__name__})") from e
     if not isinstance(data, dict):
-        raise InputError(f"{path.name}: front matter must be key: value lines")
-    return {str(k): str(v) for k, v in data.items() if v is not None}, text[match.end() :]
+        raise InputError(f"{name}: front matter must be key: value lines")
+    return data
 
 
 def parse_article(path: Path, raw: bytes | None = None) -> Article:
@@ -95,14 +129,18 @@ def parse_article(path: Path, raw: bytes | None = None) -> Article:
         except OSError as e:
             raise InputError(f"{path}: cannot read ({e.strerror})") from e
     text, warnings = decode(raw, path)
-    meta, body = _front_matter(text, path) if path.suffix.lower() == ".md" else ({}, text)
+    if path.suffix.lower() == ".md":
+        meta, body, more = _front_matter(text, path)
+        warnings.extend(more)
+    else:
+        meta, body = {}, text
     body = body.strip()
     date, place = meta.get("date"), meta.get("place")
     match = _DATE.match(body)
     if match:
         date = date or match.group(1)
         body = body[match.end() :]
-    match = _DATELINE.match(body)
+    match = _DATELINE.match(body, 0, _DATELINE_WINDOW)
     if match and "\n" not in match.group(0):
         place = place or match.group(1).strip()
         body = body[match.end() :]
@@ -111,7 +149,7 @@ def parse_article(path: Path, raw: bytes | None = None) -> Article:
         raise InputError(f"{path.name}: empty, nothing to translate; skipped")
     return Article(
         source=path,
-        slug=slugify(meta.get("slug") or path.stem),
+        slug=safe_slug(meta.get("slug") or path.stem),
         paragraphs=paragraphs,
         source_hash=source_hash(raw),
         title=meta.get("title"),

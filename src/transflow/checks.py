@@ -92,10 +92,15 @@ def repetition(source: str, english: str) -> str | None:
     """Repeated words, as from an MT loop."""
     words = [w.casefold() for w in re.findall(r"\w+", english)]
     for n in (1, 2, 3):
+        in_source: set[tuple[str, ...]] | None = None  # built once: a long line must not cost n²
         for i in range(len(words) - 3 * n + 1):
             gram = words[i : i + n]
             looped = gram == words[i + n : i + 2 * n] == words[i + 2 * n : i + 3 * n]
-            if looped and not any(gram == [w.casefold() for w in g] for g in _repeats_in(source, n)):
+            if not looped:
+                continue
+            if in_source is None:
+                in_source = {tuple(w.casefold() for w in g) for g in _repeats_in(source, n)}
+            if tuple(gram) not in in_source:
                 return f"'{' '.join(gram)}' repeated"
     return None
 

@@ -15,12 +15,18 @@ right. It never depends on the model being good: with random weights the term st
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from transflow import inflection
+from transflow.attention import Attention
 from transflow.glossary import Glossary, GlossaryEntry
 
 _WORD = re.compile(r"\w+")
@@ -29,6 +35,7 @@ _CONJUNCTIONS = {"und", "oder", "bzw", "sowie"}
 _UMLAUTS = str.maketrans("äöü", "aou")
 _GERMAN_PLURAL_ENDINGS = ("e", "n", "en", "er", "nen", "se")
 _SECTION_NUMBER = re.compile(r"^\(?\d+(?:\.\d+)*[.)]?$")  # "2.1.1", "3)": a heading starts after it
+_ELIDED = re.compile(r"-\s+(\w+)\s+(\w+)")  # "Haupt- und Ehrenamt"
 
 EXACT, INFLECTED, HYPHENATED, ELIDED, CLOSED = (
     "exact",
@@ -146,8 +153,7 @@ def find_terms(sentence: str, glossary: Glossary) -> list[TermMatch]:
         if i in taken:
             continue
         # "Haupt- und Ehrenamt": complete the elided first part with the second's head.
-        following = sentence[end:]
-        elided = re.match(r"-\s+(\w+)\s+(\w+)", following)
+        elided = _ELIDED.match(sentence, end)
         if elided and elided.group(1).casefold() in _CONJUNCTIONS:
             partner = elided.group(2)
             for entry in single:
@@ -206,6 +212,7 @@ def locate_constraints(sentence: str, glossary: Glossary, matches: list[TermMatc
     return sorted(matches + extra, key=lambda m: m.start)
 
 
+@functools.lru_cache(maxsize=64)  # one English is checked for every term of its sentence
 def rendering_present(english: str, rendering: str) -> bool:
     """Case-insensitive whole-word search (the term-success rule of WMT 2023)."""
     pattern = r"(?<!\w)" + re.escape(rendering) + r"(?!\w)"
@@ -245,23 +252,35 @@ def _aligned_words(
     match: TermMatch,
     sentence: str,
     source_spans: list[tuple[int, int]],
-    attention: list[list[float]],
+    attention: Attention | Sequence[Sequence[float]],
     owner: list[int],
 ) -> list[int]:
-    lo = len(sentence[: match.start].encode("utf-8"))
-    hi = len(sentence[: match.end].encode("utf-8"))
-    source = {k for k, (b, e) in enumerate(source_spans) if b < hi and e > lo}
-    if not source or not attention:
+    if not isinstance(attention, Attention):
+        attention = Attention.from_rows(attention)
+    offsets = _byte_offsets(sentence)
+    lo, hi = int(offsets[match.start]), int(offsets[match.end])
+    # Spans run in sentence order: start at the first piece that ends after lo.
+    first = bisect.bisect_right(source_spans, lo, key=lambda span: span[1])
+    source = list(itertools.takewhile(lambda k: source_spans[k][0] < hi, range(first, len(source_spans))))
+    if not source or not attention.rows:
         return []
     hits: Counter[int] = Counter()
-    for t, row in enumerate(attention[: len(owner)]):
-        if row and max(range(len(row)), key=row.__getitem__) in source:
-            hits[owner[t]] += 1
+    strongest = attention.strongest_sources[: len(owner)]
+    for row in np.flatnonzero(np.isin(strongest, source)):
+        hits[owner[row]] += 1
     for s in source:
-        column = [row[s] if s < len(row) else 0.0 for row in attention[: len(owner)]]
-        if column:
-            hits[owner[max(range(len(column)), key=column.__getitem__)]] += 1
+        best = attention.strongest_target(s, len(owner))
+        if best is not None:
+            hits[owner[best]] += 1
     return sorted(hits, key=lambda w: (-hits[w], w))
+
+
+@functools.lru_cache(maxsize=4)
+def _byte_offsets(sentence: str) -> np.ndarray:
+    """UTF-8 byte offset of every character position (and the end): one pass per sentence, not per term."""
+    codes = np.frombuffer(sentence.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    sizes = 1 + (codes >= 0x80) + (codes >= 0x800) + (codes >= 0x10000)
+    return np.concatenate(([0], np.cumsum(sizes)))
 
 
 def _untranslated(match: TermMatch, replaced: list[str]) -> bool:
@@ -350,7 +369,7 @@ def _affixes(
     match: TermMatch,
     sentence: str,
     source_spans: list[tuple[int, int]],
-    attention: list[list[float]],
+    attention: Attention,
     pieces: list[str],
     owner: list[int],
     lo: int,
@@ -360,15 +379,15 @@ def _affixes(
 
     "coronavirus-related" where only "coronavirus" translates the term keeps "-related".
     """
-    if hi <= lo or not len(attention):
+    if hi <= lo or not attention.rows:
         return "", ""
     start = len(sentence[: match.start].encode("utf-8"))
     end = len(sentence[: match.end].encode("utf-8"))
     source = {k for k, (b, e) in enumerate(source_spans) if b < end and e > start}
+    strongest = attention.strongest_sources
 
     def owned(t: int) -> bool:
-        row = attention[t] if t < len(attention) else []
-        return len(row) > 0 and max(range(len(row)), key=row.__getitem__) in source
+        return t < len(strongest) and int(strongest[t]) in source
 
     def split(word: int, from_end: bool) -> str:
         ts = [t for t, w in enumerate(owner) if w == word]
@@ -420,7 +439,7 @@ def enforce_terms(
     matches: list[TermMatch],
     source_spans: list[tuple[int, int]],
     target_pieces: list[str],
-    attention: list[list[float]],
+    attention: Attention | Sequence[Sequence[float]],
 ) -> tuple[str, list[TermStatus]]:
     """Put every required rendering into ``english``; report what happened to each match.
 
@@ -428,6 +447,8 @@ def enforce_terms(
     number of the English words it replaces, keeps their possessive, punctuation and
     sentence-start capital, and fixes the a/an before it.
     """
+    if not isinstance(attention, Attention):
+        attention = Attention.from_rows(attention)
     statuses: dict[int, str] = {}
     plans: list[_Splice] = []
     words, owner = _target_words(target_pieces)

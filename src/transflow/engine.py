@@ -7,21 +7,32 @@ translate time and every sentence of a run shares one model load and one sorted 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
+import threading
 import time
 import zipfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from transflow.attention import Attention, AttentionBlock
 from transflow.errors import ModelError
 
 GENERATED_KEY = "transflow_generated"  # same key as testing.make_model writes
-MAX_SOURCE_PIECES = 200  # longer "sentences" (run-ons) are cut into chunks of this size
+# The hard cap on one engine segment: a longer "sentence" (a run-on, a line without full
+# stops) is cut into chunks of at most this many pieces, at clause punctuation where there
+# is some, so decoding time and memory grow linearly with the text, never with its square.
+MAX_SOURCE_PIECES = 200
+CLAUSE_CHUNK = 40  # an over-long sentence is cut into chunks of a few clauses, about this long
+# Pieces that end a clause: a chunk preferably ends after one of them.
+_CLAUSE_END = (",", ";", ":", "–", "—", ")", "!", "?", ".")
 INSTALL_HINT = (
     "install one: transflow model install PATH.argosmodel (or `transflow model install` with internet access)"
 )
@@ -220,7 +231,7 @@ class Translation:
     text: str
     source_spans: list[tuple[int, int]] = field(repr=False)  # byte spans of source pieces
     target_pieces: list[str] = field(repr=False)
-    attention: list[list[float]] = field(repr=False)  # target piece × source piece
+    attention: Attention = field(repr=False)
 
 
 @dataclass
@@ -228,6 +239,68 @@ class _Job:
     sentence: int
     offset: int  # index of the chunk's first source piece within the sentence
     pieces: list[str]
+
+
+def chunk_starts(pieces: Sequence[str], limit: int = MAX_SOURCE_PIECES) -> list[int]:
+    """Where an over-long sentence is cut for the engine: at clause punctuation, else at ``limit``.
+
+    A sentence of ``limit`` pieces or fewer is one chunk. A longer one is cut after the last
+    clause end within ``CLAUSE_CHUNK`` pieces (chunks of a few clauses decode about as fast
+    per piece as ordinary sentences; 200-piece chunks cost twice as much), else after the
+    next clause end, else at ``limit``: no chunk is ever longer than ``limit``.
+    """
+    starts = [0]
+    if len(pieces) <= limit:
+        return starts
+    while len(pieces) - starts[-1] > CLAUSE_CHUNK:
+        start = starts[-1]
+        window = range(start + CLAUSE_CHUNK // 4, min(start + limit, len(pieces)))
+        ends = [k for k in window if pieces[k].endswith(_CLAUSE_END)]
+        short = [k for k in ends if k < start + CLAUSE_CHUNK]
+        cut = (short[-1] if short else ends[0]) + 1 if ends else start + limit
+        if cut >= len(pieces):
+            break
+        starts.append(cut)
+    return starts
+
+
+# Engine threads left running by an interrupt; the CLI exits without waiting for them.
+_ABANDONED: list[threading.Thread] = []
+
+
+def engine_busy() -> bool:
+    """Is an interrupted engine batch still running in the background?"""
+    return any(thread.is_alive() for thread in _ABANDONED)
+
+
+def _interruptible(work: Callable[[], Any]) -> Any:
+    """Run ``work`` in a thread and wait for it in short steps.
+
+    CTranslate2 holds the main thread for a whole batch (seconds with a large model);
+    waiting here instead lets Ctrl-C and SIGTERM stop the run at once.
+    """
+    box: dict[str, Any] = {}
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            box["result"] = work()
+        except BaseException as e:  # handed to the main thread below
+            box["error"] = e
+        finally:
+            done.set()
+
+    thread = threading.Thread(target=run, name="transflow-engine", daemon=True)
+    thread.start()
+    try:
+        while not done.wait(0.05):
+            pass
+    except BaseException:
+        _ABANDONED.append(thread)
+        raise
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
 
 
 class Engine:
@@ -294,25 +367,28 @@ class Engine:
         self.load()
         tokenized = [self.tokenize(s) for s in sentences]
         jobs = [
-            _Job(i, start, pieces[start : start + MAX_SOURCE_PIECES])
+            _Job(i, start, pieces[start:end])
             for i, (pieces, _) in enumerate(tokenized)
-            for start in range(0, max(len(pieces), 1), MAX_SOURCE_PIECES)
+            for start, end in _pairs(chunk_starts(pieces), len(pieces))
         ]
         jobs.sort(key=lambda j: (-len(j.pieces), j.sentence, j.offset))
-        outputs: dict[tuple[int, int], tuple[list[str], list[list[float]]]] = {}
+        outputs: dict[tuple[int, int], tuple[list[str], AttentionBlock]] = {}
         done_chunks: dict[int, int] = {}
         chunks_of = Counter(j.sentence for j in jobs)
         for batch in self._batches(jobs):
             longest = max(len(j.pieces) for j in batch)
             started = time.perf_counter()
-            results = self._translator.translate_batch(
-                [j.pieces or ["."] for j in batch],
-                beam_size=self.options.beam_size,
-                max_batch_size=self.options.max_batch_tokens,
-                batch_type="tokens",
-                max_decoding_length=decoding_cap(longest),
-                return_attention=True,
-                return_scores=False,
+            results = _interruptible(
+                functools.partial(
+                    self._translator.translate_batch,
+                    [j.pieces or ["."] for j in batch],
+                    beam_size=self.options.beam_size,
+                    max_batch_size=self.options.max_batch_tokens,
+                    batch_type="tokens",
+                    max_decoding_length=decoding_cap(longest),
+                    return_attention=True,
+                    return_scores=False,
+                )
             )
             self.calls += 1
             self.seconds += time.perf_counter() - started
@@ -320,7 +396,11 @@ class Engine:
             for job, result in zip(batch, results, strict=True):
                 cap = decoding_cap(len(job.pieces))
                 pieces = list(result.hypotheses[0][:cap])
-                attention = [list(row) for row in (result.attention[0][:cap] if result.attention else [])]
+                rows = result.attention[0][:cap] if result.attention else []
+                weights = np.zeros((len(rows), len(job.pieces)), dtype=np.float32)
+                if rows:  # the kept rows only; a placeholder "." for an empty sentence has no columns
+                    weights[:] = np.asarray(rows, dtype=np.float32)[:, : len(job.pieces)]
+                attention = AttentionBlock.of(job.offset, weights)
                 self.target_pieces += len(pieces)
                 outputs[(job.sentence, job.offset)] = (pieces, attention)
                 done_chunks[job.sentence] = done_chunks.get(job.sentence, 0) + 1
@@ -349,18 +429,19 @@ class Engine:
         index: int,
         sentence: str,
         tokenized: tuple[list[str], list[tuple[int, int]]],
-        outputs: dict[tuple[int, int], tuple[list[str], list[list[float]]]],
+        outputs: dict[tuple[int, int], tuple[list[str], AttentionBlock]],
     ) -> Translation:
         source_pieces, spans = tokenized
-        total = len(source_pieces)
         target: list[str] = []
-        attention: list[list[float]] = []
-        for offset in range(0, max(total, 1), MAX_SOURCE_PIECES):
-            pieces, rows = outputs[(index, offset)]
+        blocks = []
+        for offset, _ in _pairs(chunk_starts(source_pieces), len(source_pieces)):
+            pieces, block = outputs.pop((index, offset))
             target.extend(pieces)
-            for row in rows:
-                full = [0.0] * total
-                full[offset : offset + len(row)] = row[: max(0, total - offset)]
-                attention.append(full)
+            blocks.append(block)
         text = self._tokenizer.decode_pieces(target) if target else ""
-        return Translation(sentence, text.strip(), spans, target, attention)
+        return Translation(sentence, text.strip(), spans, target, Attention(tuple(blocks)))
+
+
+def _pairs(starts: list[int], total: int) -> list[tuple[int, int]]:
+    """(start, end) of each chunk; an empty sentence is one empty chunk."""
+    return list(zip(starts, [*starts[1:], total], strict=True))

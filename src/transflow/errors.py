@@ -43,6 +43,10 @@ class InputError(TransflowError):
     exit_code = 3
 
 
+class InvalidSlug(TransflowError):
+    """An article name given on the command line cannot name a folder under output/ (exit 2)."""
+
+
 class OutputError(TransflowError):
     """A result could not be written (folder not writable, disk full); earlier files are intact."""
 

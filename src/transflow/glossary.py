@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,6 +13,8 @@ from typing import Any
 from transflow.errors import GlossaryError
 
 KEYS = {"de", "en", "en_plural", "forms", "note", "translate", "case_sensitive"}
+MAX_TERM = 200  # characters of a term or rendering; a longer one is a pasting accident
+MAX_NOTE = 1000
 
 
 @dataclass(frozen=True)
@@ -70,11 +74,14 @@ def _load_document(text: str, name: str) -> Any:
             problem += f" ({e.context.strip()} that starts on line {e.context_mark.line + 1})"
         raise GlossaryError([f"{line}{problem}"], name) from e
     except YAMLError as e:
-        raise GlossaryError([f"invalid YAML: {e}"], name) from e
+        raise GlossaryError([f"invalid YAML: {' '.join(str(e).split())}"], name) from e
+    except (TypeError, ValueError, RecursionError) as e:  # e.g. a list as a key: `? [[1]]`
+        raise GlossaryError([f"not a glossary: keys must be plain words ({type(e).__name__})"], name) from e
 
 
 def _text(value: Any) -> str | None:
-    return value.strip() if isinstance(value, str) and value.strip() else None
+    # NFC like the articles: a term typed in decomposed Unicode must still match, and be one term.
+    return unicodedata.normalize("NFC", value.strip()) if isinstance(value, str) and value.strip() else None
 
 
 def _entry(item: Any, line: int, problems: list[str]) -> GlossaryEntry | None:
@@ -104,18 +111,38 @@ def _entry(item: Any, line: int, problems: list[str]) -> GlossaryEntry | None:
     for key in ("en_plural", "note"):
         if key in item and _text(item[key]) is None:
             problems.append(f"line {line}: '{key}' is empty")
+    _check_text(item, line, problems)
     if de is None or en is None:
         return None
     return GlossaryEntry(
         de=de,
         en=en,
         en_plural=_text(item.get("en_plural")),
-        forms=tuple(str(f).strip() for f in forms),
+        forms=tuple(unicodedata.normalize("NFC", str(f).strip()) for f in forms),
         note=_text(item.get("note")),
         translate=translate is not False,
         case_sensitive=case_sensitive is True,
         line=line,
     )
+
+
+def _check_text(item: Any, line: int, problems: list[str]) -> None:
+    """Control characters (they break XML exports and the feed) and overlong values."""
+    from transflow.safetext import control_characters
+
+    for key in ("de", "en", "en_plural", "note", "forms"):
+        value = item.get(key)
+        values = value if isinstance(value, list) else [value]
+        at = line
+        with contextlib.suppress(Exception):  # the key's own line where ruamel knows it
+            at = item.lc.key(key)[0] + 1
+        for text in (v for v in values if isinstance(v, str)):
+            bad = control_characters(text)
+            if bad:
+                problems.append(f"line {at}: '{key}' contains control characters ({', '.join(bad)})")
+            limit = MAX_NOTE if key == "note" else MAX_TERM
+            if len(text) > limit:
+                problems.append(f"line {at}: '{key}' is longer than {limit} characters")
 
 
 def validate(text: str, name: str = "glossary.yml") -> tuple[tuple[GlossaryEntry, ...], list[str]]:

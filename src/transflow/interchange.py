@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,8 @@ from transflow.glossary import GlossaryEntry, add_term, load_glossary, validate
 from transflow.memory import Memory
 from transflow.project import Project, atomic_write, run_lock
 from transflow.record import MACHINE, Sentence
+from transflow.safetext import clean_text
+from transflow.slugs import safe_slug
 
 
 def _readable(path: Path) -> None:
@@ -81,7 +84,7 @@ def import_xliff(project: Project, path: Path, slug: str | None = None) -> Xliff
         store = xliff.xlifffile.parsefile(str(path))
     except Exception as e:
         raise InputError(f"{path.name}: not a valid XLIFF file ({type(e).__name__})") from e
-    slug = slug or path.stem
+    slug = slug or safe_slug(path.stem)
     folder = project.article_dir(slug)
     glossary = load_glossary(project.glossary)
     with run_lock(project):
@@ -191,7 +194,7 @@ def _tigs(unit: Any, lang: str) -> list[tuple[str, set[tuple[str, str]]]]:
         if term is None or not "".join(term.itertext()).strip():
             continue
         notes = {(n.get("type", ""), (n.text or "").strip()) for n in tig.iter(unit.namespaced("termNote"))}
-        out.append(("".join(term.itertext()).strip(), notes))
+        out.append((_term("".join(term.itertext())), notes))
     return out
 
 
@@ -201,19 +204,19 @@ def export_tbx(project: Project, path: Path) -> Path:
 
     store = tbx.tbxfile(sourcelanguage="de", targetlanguage="en")
     for entry in load_glossary(project.glossary).entries:
-        unit = store.addsourceunit(entry.de)
-        unit.settarget(entry.en)
+        unit = store.addsourceunit(clean_text(entry.de))
+        unit.settarget(clean_text(entry.en))
         german = _lang_set(unit, "de").find(unit.namespaced("tig"))
         if not entry.translate:
             _note(unit, german, KEEP_GERMAN)
         if entry.case_sensitive:
             _note(unit, german, CASE_SENSITIVE)
         for form in entry.forms:
-            _add_tig(unit, "de", form, VARIANT)
+            _add_tig(unit, "de", clean_text(form), VARIANT)
         if entry.en_plural:
-            _add_tig(unit, "en", entry.en_plural, PLURAL)
+            _add_tig(unit, "en", clean_text(entry.en_plural), PLURAL)
         if entry.note:
-            unit.addnote(entry.note)
+            unit.addnote(clean_text(entry.note))
     atomic_write(path, bytes(store))
     return path
 
@@ -241,7 +244,7 @@ def _entry_from(unit: Any) -> GlossaryEntry | None:
         en=en,
         en_plural=next((t for t, n in english if PLURAL in n), None),
         forms=tuple(t for t, n in german if VARIANT in n),
-        note=unit.getnotes().strip() or None,
+        note=_term(unit.getnotes()) or None,
         translate=translate,
         case_sensitive=CASE_SENSITIVE in notes,
     )
@@ -252,7 +255,11 @@ def _fields(entry: GlossaryEntry) -> tuple[Any, ...]:
 
 
 def import_tbx(project: Project, path: Path) -> TbxImport:
-    """Add the TBX file's terms that the glossary lacks; report terms the glossary has otherwise."""
+    """Add the TBX file's terms that the glossary lacks; report terms the glossary has otherwise.
+
+    The file must pair German with English; terms are compared and stored in NFC, so a
+    term in decomposed Unicode is the same term, not a second, conflicting one.
+    """
     from translate.storage import tbx
 
     _readable(path)
@@ -261,9 +268,10 @@ def import_tbx(project: Project, path: Path) -> TbxImport:
     except Exception as e:
         raise InputError(f"{path.name}: not a valid TBX file ({type(e).__name__})") from e
     text = project.glossary.read_text(encoding="utf-8") if project.glossary.exists() else ""
-    known = {e.de.casefold(): e for e in validate(text)[0]}
+    known = {_term(e.de).casefold(): e for e in validate(text)[0]}
     added, conflicts = [], []
     for unit in store.units:
+        _check_languages(path, unit)
         entry = _entry_from(unit)
         if entry is None:
             continue
@@ -288,8 +296,32 @@ def import_tbx(project: Project, path: Path) -> TbxImport:
         known[entry.de.casefold()] = entry
         added.append(entry.de)
     if added:
+        problems = validate(text)[1]
+        if problems:
+            raise InputError(f"{path.name}: its terms would make glossary.yml invalid: {problems[0]}")
         atomic_write(project.glossary, text)
     return TbxImport(added, conflicts)
+
+
+def _term(text: str) -> str:
+    """A term from a file: NFC, clean of control characters, single spaces."""
+    return " ".join(clean_text(unicodedata.normalize("NFC", text)).split())
+
+
+def _check_languages(path: Path, unit: Any) -> None:
+    """A term entry pairs German with English (``xx`` is Translate Toolkit's "not given")."""
+    langs = [
+        str(element.get(XML_LANG) or "").lower()
+        for element in unit.xmlelement.iter()
+        if isinstance(element.tag, str) and element.tag.endswith("langSet")
+    ]
+    foreign = [lang for lang in langs if lang and lang != "xx" and not lang.startswith(("de", "en"))]
+    swapped = len(langs) >= 2 and langs[0].startswith("en") and langs[1].startswith("de")
+    if foreign or swapped:
+        raise InputError(
+            f"{path.name}: terms in {'→'.join(langs)}; transflow needs German→English (de, en)",
+            hint="export the termbase with German as the source language and English as the target",
+        )
 
 
 def export_tmx(project: Project, path: Path) -> tuple[Path, int]:
@@ -304,7 +336,11 @@ def export_tmx(project: Project, path: Path) -> tuple[Path, int]:
         memory.close()
     for unit in units:
         store.addtranslation(
-            unit.source, "de", unit.target, "en", f"{unit.origin} {unit.article} {unit.created_at}"
+            clean_text(unit.source),
+            "de",
+            clean_text(unit.target),
+            "en",
+            clean_text(f"{unit.origin} {unit.article} {unit.created_at}"),
         )
     atomic_write(path, bytes(store))
     return path, len(units)

@@ -1,20 +1,24 @@
 """Translation memory: every edited or approved sentence pair, in SQLite under output/.transflow/.
 
 Editors' and approved English is reused for the same German in any article; the schema
-changes only by named migrations, recorded in the database; one transaction per article.
+changes only by named migrations, each in one transaction with its record; one transaction
+per article. A damaged database is moved aside and the run goes on with an empty memory.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from transflow.errors import OutputError
 from transflow.project import Project
+from transflow.safetext import for_terminal
 
 MIGRATIONS: list[tuple[str, str]] = [
     (
@@ -48,17 +52,46 @@ class MemoryUnit:
     created_at: str = ""
 
 
+class _Damaged(sqlite3.DatabaseError):
+    """The integrity check found damage."""
+
+
+def _is_damage(error: sqlite3.Error) -> bool:
+    """Damage (not a database, a malformed page) as against a lock or a permission problem."""
+    name = getattr(error, "sqlite_errorname", "")
+    return isinstance(error, _Damaged) or name in ("SQLITE_CORRUPT", "SQLITE_NOTADB")
+
+
+def _warn(message: str) -> None:
+    print(f"warning: {for_terminal(message)}", file=sys.stderr)
+
+
 class Memory:
     """The project's translation memory (``output/.transflow/memory.sqlite``)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, warn: Callable[[str], None] = _warn) -> None:
         self.path = path
+        self.damaged: Path | None = None  # where a damaged database was moved, for a rebuild
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, timeout=10)
-        except (OSError, sqlite3.Error) as e:
+        except OSError as e:
             raise OutputError(f"cannot open the translation memory {path}: {e}") from e
-        self._migrate()
+        try:
+            self._open()
+        except sqlite3.Error as e:
+            with contextlib.suppress(sqlite3.Error, AttributeError):
+                self._db.close()
+            if not _is_damage(e):  # locked, unreadable, disk full: nothing to move aside
+                raise OutputError(f"cannot open the translation memory {path}: {e}") from e
+            self.damaged = self._move_aside()
+            warn(
+                f"{path}: the translation memory is damaged ({e}); moved to {self.damaged.name}, "
+                "starting an empty one: editors' and approved sentences in it are no longer reused"
+            )
+            try:
+                self._open()
+            except sqlite3.Error as again:
+                raise OutputError(f"cannot open the translation memory {path}: {again}") from again
 
     @classmethod
     def of(cls, project: Project) -> Memory:
@@ -67,23 +100,56 @@ class Memory:
     def close(self) -> None:
         self._db.close()
 
+    def _open(self) -> None:
+        # Autocommit mode: transactions are opened explicitly, so a migration's DDL and its
+        # record commit together (the default mode commits DDL on its own).
+        self._db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        problems = [row[0] for row in self._db.execute("PRAGMA quick_check")]
+        if problems != ["ok"]:
+            raise _Damaged("; ".join(map(str, problems[:3])))
+        self._migrate()
+
+    def _move_aside(self) -> Path:
+        """Move the database (and its journal files) to ``memory.sqlite.damaged-<time>``."""
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            source = self.path.with_name(self.path.name + suffix)
+            if source.exists():
+                try:
+                    os.replace(source, aside.with_name(aside.name + suffix))
+                except OSError as e:
+                    raise OutputError(f"cannot move the damaged translation memory {source}: {e}") from e
+        return aside
+
     def _migrate(self) -> None:
-        with self._db:
+        with self._begin():
             self._db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
-            done = {row[0] for row in self._db.execute("SELECT name FROM migrations")}
+        done = {row[0] for row in self._db.execute("SELECT name FROM migrations")}
         for name, sql in MIGRATIONS:
             if name in done:
                 continue
-            with self._db:
+            with self._begin():
                 for statement in filter(str.strip, sql.split(";")):
                     self._db.execute(statement)
                 self._db.execute("INSERT INTO migrations VALUES (?, ?)", (name, _now()))
 
     @contextlib.contextmanager
+    def _begin(self) -> Iterator[sqlite3.Connection]:
+        """One explicit transaction: everything in it commits together or not at all."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         try:
-            with self._db:
-                yield self._db
+            with self._begin() as db:
+                yield db
         except sqlite3.Error as e:
             raise OutputError(f"cannot write the translation memory: {e}") from e
 

@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from transflow.errors import ConfigError, LockedError, OutputError
+from transflow.errors import ConfigError, InputError, InvalidSlug, LockedError, OutputError
+from transflow.slugs import check_slug, slug_problem
 
 SOURCE_SUFFIXES = (".txt", ".md")
 
@@ -40,18 +41,66 @@ class Project:
         return self.output / ".transflow"
 
     def article_dir(self, slug: str) -> Path:
-        return self.output / slug
+        """``output/<slug>``; ``InvalidSlug`` for a name that is not a slug or leads outside output/."""
+        folder = self.output / check_slug(slug)
+        if not self._inside(folder, self.output):
+            raise InvalidSlug(f"output/{slug} leads outside output/ (a link?); move it away")
+        return folder
+
+    def article_slugs(self) -> list[str]:
+        """Slugs of the articles translate has written (a ``segments.json``), sorted.
+
+        Folders whose names are not slugs, or that lead outside output/, are not articles.
+        """
+        return sorted(
+            p.parent.name
+            for p in self.output.glob("*/segments.json")
+            if slug_problem(p.parent.name) is None and self._inside(p.parent, self.output)
+        )
 
     def source_files(self) -> list[Path]:
         """All article files in ``sources/``, sorted by name for stable output."""
+        return self.scan_sources()[0]
+
+    def scan_sources(self) -> tuple[list[Path], list[str]]:
+        """Article files in ``sources/`` (sorted) and a warning for each one skipped.
+
+        Only regular files count; a link whose target lies outside ``sources/`` is never
+        read, so a link to a secret cannot end up in a review page or on the site.
+        """
         if not self.sources.is_dir():
             raise ConfigError(
                 f"no sources/ folder in {self.root}",
                 hint="run transflow inside a project folder, or pass --project PATH",
             )
-        return sorted(
-            p for p in self.sources.iterdir() if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES
-        )
+        found, skipped = [], []
+        for path in sorted(self.sources.iterdir()):
+            if path.suffix.lower() not in SOURCE_SUFFIXES:
+                continue
+            if path.is_symlink() and not self._inside(path, self.sources):
+                skipped.append(f"{path.name}: a link to a file outside sources/; skipped, not read")
+            elif path.is_file():
+                found.append(path)
+        return found, skipped
+
+    def named_source(self, path: Path) -> Path:
+        """A source file named on the command line: it must be a regular file inside sources/."""
+        if not self._inside(path, self.sources):
+            raise InputError(
+                f"{path}: not in {self.sources}; articles are read from sources/ only",
+                hint="copy the file into sources/ (links that lead outside it are not followed)",
+            )
+        if not path.is_file():
+            raise InputError(f"{path}: no such article file")
+        return path
+
+    @staticmethod
+    def _inside(path: Path, folder: Path) -> bool:
+        """Does ``path``, with every link followed, stay directly or deeper inside ``folder``?"""
+        try:
+            return path.resolve().is_relative_to(folder.resolve())
+        except (OSError, RuntimeError):  # a link loop
+            return False
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:
@@ -94,39 +143,43 @@ def _umask() -> int:
 def run_lock(project: Project, wait_seconds: float = 5.0) -> Iterator[None]:
     """Hold the project's run lock; fail with the holder's pid after ``wait_seconds``.
 
-    The OS releases the lock when its holder dies, so a lock left by a killed process
-    is taken over without any clean-up.
+    The lock is an ``flock`` on the state folder, held through a descriptor the run keeps
+    open: no file can be deleted to get past it, and the OS releases it when its holder
+    dies, so a lock left by a killed process is taken over without any clean-up.
     """
-    from filelock import FileLock, Timeout
+    import fcntl
 
     try:
         project.state.mkdir(parents=True, exist_ok=True)
+        fd = os.open(project.state, os.O_RDONLY)
     except OSError as e:
         raise OutputError(f"cannot write {project.state}: {e.strerror or e}") from e
-    lock = FileLock(str(project.state / "run.lock"))
     pid_file = project.state / "run.pid"
     deadline = time.monotonic() + wait_seconds
-    while True:
-        try:
-            lock.acquire(timeout=0.2)
-            break
-        except Timeout:
-            if time.monotonic() >= deadline:
-                try:
-                    pid = pid_file.read_text().strip() or "?"
-                except OSError:
-                    pid = "?"
-                raise LockedError(
-                    f"another transflow run is working on this project (pid {pid})",
-                    hint="wait for it to finish, then run again",
-                ) from None
     try:
-        pid_file.write_text(str(os.getpid()))
-        yield
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    try:
+                        pid = pid_file.read_text().strip() or "?"
+                    except OSError:
+                        pid = "?"
+                    raise LockedError(
+                        f"another transflow run is working on this project (pid {pid})",
+                        hint="wait for it to finish, then run again",
+                    ) from None
+                time.sleep(0.1)
+        try:
+            pid_file.write_text(str(os.getpid()))
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                pid_file.unlink()
     finally:
-        with contextlib.suppress(OSError):
-            pid_file.unlink()
-        lock.release()
+        os.close(fd)  # closing the descriptor releases the lock
 
 
 def file_sha256(path: Path) -> str | None:

@@ -80,8 +80,8 @@ def german_unchanged(project: Project, approval: Approval) -> bool:
     from transflow.segmentation import segment_paragraphs
 
     path = project.sources / approval.source
-    if not path.is_file():
-        return False
+    if not path.is_file() or path not in set(project.source_files()):
+        return False  # gone, or not a source any more (e.g. a link out of sources/)
     if file_sha256(path) == approval.source_sha256:
         return True
     try:

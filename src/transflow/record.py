@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -322,15 +321,6 @@ def load_record(folder: Path, repair: bool = False) -> ArticleRecord | None:
         raise RecordDamaged(
             path, f"not a transflow record ({reason})", set_aside(path) if repair else None
         ) from e
-
-
-def record_folders(output: Path) -> Iterator[Path]:
-    """Every article folder in ``output/`` that holds a record (or a damaged one), sorted."""
-    if not output.is_dir():
-        return
-    for folder in sorted(output.iterdir()):
-        if folder.is_dir() and not folder.name.startswith(".") and (folder / RECORD_FILE).exists():
-            yield folder
 
 
 # ---- writing ---------------------------------------------------------------------------------

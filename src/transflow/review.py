@@ -7,6 +7,7 @@ CSS and a few lines of inline JS, no network, readable from ``file://``.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import json
 import re
@@ -70,6 +71,8 @@ class ReviewPage:
 def jinja_environment(overrides: Path | None = None) -> Any:
     """The one jinja environment: autoescape on, undefined names are errors.
 
+    Every value a template prints passes ``safetext.clean_text``, so a control character
+    in a draft or a glossary note cannot make a page or the Atom feed malformed.
     Templates in ``overrides`` (a project's own folder) win over transflow's.
     """
     from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
@@ -81,7 +84,19 @@ def jinja_environment(overrides: Path | None = None) -> Any:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_printable,
     )
+
+
+def _printable(value: Any) -> Any:
+    """Clean text for XML 1.0 and HTML, keeping markup that is already safe."""
+    from markupsafe import Markup
+
+    from transflow.safetext import clean_text
+
+    if isinstance(value, Markup):
+        return Markup(clean_text(str(value)))
+    return clean_text(value) if isinstance(value, str) else value
 
 
 def _marked(
@@ -101,24 +116,42 @@ def _marked(
 
 
 def _english_spans(english: str, terms: list[Term], ids: list[str]) -> list[tuple[int, int, str, str | None]]:
+    """Each kept or enforced term's first free occurrence in the English.
+
+    Each rendering is searched once and its hits are used in order (a hit that overlaps a
+    taken span stays overlapped), so a sentence with thousands of terms costs n log n, not n³.
+    """
     spans: list[tuple[int, int, str, str | None]] = []
+    taken: list[tuple[int, int]] = []  # sorted, disjoint
+    hits: dict[str, list[tuple[int, int]]] = {}
+    next_hit: dict[str, int] = {}
     for term, term_id in zip(terms, ids, strict=True):
         if term.status not in ("kept", "enforced"):
             continue
         for rendering in sorted(term.renderings or (term.en,), key=len, reverse=True):
-            pattern = r"(?<!\w)" + re.escape(rendering) + r"(?!\w)"
-            hit = next(
-                (
-                    m
-                    for m in re.finditer(pattern, english, re.IGNORECASE)
-                    if all(m.end() <= s or m.start() >= e for s, e, *_ in spans)
-                ),
-                None,
-            )
-            if hit:
-                spans.append((hit.start(), hit.end(), term_id, _term_note(term)))
+            if rendering not in hits:
+                pattern = r"(?<!\w)" + re.escape(rendering) + r"(?!\w)"
+                hits[rendering] = [m.span() for m in re.finditer(pattern, english, re.IGNORECASE)]
+                next_hit[rendering] = 0
+            found, k = None, next_hit[rendering]
+            while found is None and k < len(hits[rendering]):
+                if _free(taken, *hits[rendering][k]):
+                    found = hits[rendering][k]
+                k += 1
+            next_hit[rendering] = k
+            if found:
+                bisect.insort(taken, found)
+                spans.append((found[0], found[1], term_id, _term_note(term)))
                 break
     return spans
+
+
+def _free(taken: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Does [start, end) overlap none of the sorted, disjoint spans in ``taken``?"""
+    k = bisect.bisect_left(taken, (start, end))
+    before_ok = k == 0 or taken[k - 1][1] <= start
+    after_ok = k == len(taken) or taken[k][0] >= end
+    return before_ok and after_ok
 
 
 def _term_note(term: Term) -> str:

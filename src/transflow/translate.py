@@ -17,7 +17,7 @@ from pathlib import Path
 from transflow import __version__
 from transflow.articles import Article, parse_article
 from transflow.assessment import assess
-from transflow.drafts import is_edited, write_article, write_record
+from transflow.drafts import DRAFT_FILE, is_edited, write_article, write_record
 from transflow.editing import sync_edits
 from transflow.engine import Engine, EngineOptions, ModelPackage, Translation, find_model
 from transflow.errors import InputError, ModelError
@@ -31,7 +31,6 @@ from transflow.record import (
     Signature,
     load_record,
     now,
-    record_folders,
 )
 from transflow.reuse import ENGLISH, NOTHING, Plan, plan_article, with_machine
 from transflow.review import write_index, write_review
@@ -145,11 +144,17 @@ def discover(
     report: RunReport,
     repair: bool = True,
 ) -> list[Pending]:
-    """Parse the articles to translate; unchanged and unusable ones go into the report."""
-    paths = list(files) if files else project.source_files()
-    pending: list[Pending] = []
+    """Parse the articles to translate; unchanged and unusable ones go into the report.
+
+    Every source is parsed, named on the command line or not, so that two files that make
+    one output folder are refused on every run.
+    """
+    scanned, skipped = project.scan_sources()
+    report.warnings.extend(skipped)
+    paths = [project.named_source(path) for path in files] if files else scanned
+    parsed: dict[Path, Article | str] = {}
     seen: dict[str, Path] = {}
-    for path in paths:
+    for path in dict.fromkeys([*scanned, *paths]):
         try:
             raw = path.read_bytes()
         except OSError as e:
@@ -157,7 +162,7 @@ def discover(
         try:
             article = parse_article(path, raw)
         except InputError as e:
-            report.results.append(ArticleResult(path.stem, path.name, "skipped", message=e.message))
+            parsed[path] = e.message
             continue
         if article.slug in seen:
             raise InputError(
@@ -165,13 +170,23 @@ def discover(
                 hint="rename one of them, or give one a different slug: in its front matter",
             )
         seen[article.slug] = path
+        parsed[path] = article
+    pending: list[Pending] = []
+    for path in paths:
+        outcome = parsed[path]
+        if isinstance(outcome, str):
+            report.results.append(ArticleResult(path.stem, path.name, "skipped", message=outcome))
+            continue
+        article = outcome
         report.warnings.extend(article.warnings)
-        previous = load_or_set_aside(project.article_dir(article.slug), report if repair else None)
+        folder = project.article_dir(article.slug)
+        previous = load_or_set_aside(folder, report if repair else None)
         unchanged = (
             previous is not None
             and previous.source_sha256 == article.source_hash
             and previous.signature.glossary_sha256 == glossary.sha256
             and (signature is None or previous.signature.same_model(signature))
+            and (folder / DRAFT_FILE).exists()
         )
         if unchanged and not force:
             report.results.append(ArticleResult(article.slug, path.name, "unchanged"))
@@ -233,7 +248,8 @@ def _groups(pending: list[Pending], plans: dict[str, list[Plan]]) -> list[list[P
 def collect_edits(project: Project, memory: Memory, glossary: Glossary, report: RunReport) -> list[str]:
     """Take every edited draft's English into its record; the slugs whose record changed."""
     synced = []
-    for folder in record_folders(project.output):
+    for slug in project.article_slugs():
+        folder = project.article_dir(slug)
         record = load_or_set_aside(folder, report)
         if record is None or not is_edited(folder, record):
             continue
@@ -264,7 +280,9 @@ def run_translate(
     probe = RunReport()
     pending = discover(project, files, glossary, signature, force, probe, repair=False)
     if not pending and not any(
-        is_edited(f, r) for f in record_folders(project.output) if (r := load_or_set_aside(f, None))
+        is_edited(f, r)
+        for f in map(project.article_dir, project.article_slugs())
+        if (r := load_or_set_aside(f, None))
     ):
         return probe
     if pending and identity is None:

@@ -41,7 +41,6 @@ from transflow.record import (
     load_site,
     now,
     old_approval,
-    record_folders,
 )
 
 NEW, DRAFTED, EDITED, APPROVED_STATE, PUBLISHED, STALE, ATTENTION = (
@@ -210,7 +209,7 @@ def article_state(
 def all_states(project: Project, glossary: Glossary | None = None) -> list[ArticleState]:
     """Every article: in sources/ (not yet translated: new), with a record, or still on the site."""
     site = load_site(project.state)
-    slugs = {f.name for f in record_folders(project.output)} | set(site)
+    slugs = set(project.article_slugs()) | set(site)
     states = [article_state(project, slug, glossary, site) for slug in sorted(slugs)]
     return sorted(states + _untranslated(project, slugs), key=lambda s: s.slug)
 
@@ -347,7 +346,7 @@ class MissingTerm:
 def check_terms(project: Project, slugs: list[str] | None = None) -> list[MissingTerm]:
     """Every required term missing from the drafts as they stand (editors' edits included)."""
     glossary = load_glossary(project.glossary)
-    chosen = slugs if slugs is not None else [f.name for f in record_folders(project.output)]
+    chosen = slugs if slugs is not None else project.article_slugs()
     missing: list[MissingTerm] = []
     for slug in chosen:
         folder, record = _recorded(project, slug)

@@ -16,6 +16,7 @@ from rich.console import Console
 
 from transflow.errors import Interrupted, TransflowError
 from transflow.project import Project
+from transflow.safetext import for_terminal
 
 app = typer.Typer(
     help="Translate German municipal news into English drafts editors can trust.\n\n"
@@ -65,6 +66,13 @@ def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False)
 
 
+def cell(text: str) -> str:
+    """User text (file names, titles, terms) for a rich table: markup and control codes shown as typed."""
+    from rich.markup import escape
+
+    return escape(for_terminal(text))
+
+
 def _crash_log(project_dir: Path) -> Path:
     """Write the traceback of an unexpected error where the user can send it to us."""
     folder = project_dir / "output" / ".transflow" / "logs"
@@ -94,9 +102,10 @@ def main(argv: list[str] | None = None) -> int:
             raise KeyboardInterrupt
         return code if isinstance(code, int) else 0
     except TransflowError as e:
-        print(f"error: {e.message}", file=sys.stderr)
+        # Messages quote file names and user text: escape codes in them are shown, not obeyed.
+        print(f"error: {for_terminal(e.message)}", file=sys.stderr)
         if e.hint:
-            print(f"hint: {e.hint}", file=sys.stderr)
+            print(f"hint: {for_terminal(e.hint)}", file=sys.stderr)
         return e.exit_code
     except typer.Exit as e:
         return e.exit_code
@@ -104,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         print("error: interrupted; finished articles are kept, run again to continue", file=sys.stderr)
         return Interrupted.exit_code
     except typer.TyperException as e:  # usage errors: bad option, missing argument
-        print(f"error: {e.format_message()}", file=sys.stderr)
+        print(f"error: {for_terminal(e.format_message())}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("error: interrupted; finished articles are kept, run again to continue", file=sys.stderr)
@@ -113,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
         args = argv if argv is not None else sys.argv[1:]
         where = Path(args[args.index("--project") + 1]) if "--project" in args[:-1] else Path.cwd()
         log = _crash_log(where)
-        print(f"error: unexpected {type(e).__name__}: {e} (details in {log})", file=sys.stderr)
+        message = for_terminal(f"unexpected {type(e).__name__}: {e}")
+        print(f"error: {message} (details in {log})", file=sys.stderr)
         return 70
 
 
@@ -123,4 +133,11 @@ def run() -> None:
     code = main()
     if os.environ.get("TRANSFLOW_TIMING"):
         print(f"[{time.monotonic() - started:.2f}s]", file=sys.stderr)
+    engine = sys.modules.get("transflow.engine")  # not imported: no engine ran
+    if engine is not None and engine.engine_busy():
+        # Interrupted mid-batch: files are closed and the lock released, but the engine's
+        # thread would hold the exit until its batch ends (seconds with a large model).
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
     sys.exit(code)

@@ -11,6 +11,7 @@ import typer
 
 from transflow.cli.app import (
     ProjectOption,
+    cell,
     console,
     export_app,
     glossary_app,
@@ -20,6 +21,8 @@ from transflow.cli.app import (
     project_at,
 )
 from transflow.errors import ChecksFailed
+from transflow.safetext import for_terminal
+from transflow.slugs import check_slug
 
 
 @model_app.command("install")
@@ -88,7 +91,6 @@ def glossary_list(project: ProjectOption = Path(".")) -> None:
 
     Example: transflow glossary list
     """
-    from rich.markup import escape
     from rich.table import Table
 
     from transflow.glossary import load_glossary
@@ -99,7 +101,7 @@ def glossary_list(project: ProjectOption = Path(".")) -> None:
         table.add_column(column)
     for e in glossary.entries:
         english = e.en if e.translate else f"{e.en} (not translated)"
-        table.add_row(*(escape(cell) for cell in (e.de, english, e.en_plural or "", e.note or "")))
+        table.add_row(*(cell(text) for text in (e.de, english, e.en_plural or "", e.note or "")))
     console().print(table)
 
 
@@ -127,7 +129,7 @@ def glossary_add(
     from transflow.glossary import add_term
 
     _edit_glossary(project, lambda text: add_term(text, german, english, note, not no_translate))
-    console().print(f"added {german}")
+    console().print(f"added {german}", markup=False)
 
 
 @glossary_app.command("remove")
@@ -142,7 +144,7 @@ def glossary_remove(
     from transflow.glossary import remove_term
 
     _edit_glossary(project, lambda text: remove_term(text, german))
-    console().print(f"removed {german}")
+    console().print(f"removed {german}", markup=False)
 
 
 @glossary_app.command("lint")
@@ -161,7 +163,7 @@ def glossary_lint(project: ProjectOption = Path(".")) -> None:
         glossary = load_glossary(path)
     except GlossaryError as e:
         for problem in e.problems:
-            print(f"{path.name}: {problem}", file=sys.stderr)
+            print(for_terminal(f"{path.name}: {problem}"), file=sys.stderr)
         raise ChecksFailed(f"{len(e.problems)} problem(s) in {path.name}") from e
     for hint in plural_hints(glossary.entries):
         console().print(f"{path.name}: {hint}", markup=False, soft_wrap=True)
@@ -182,10 +184,11 @@ def glossary_check(
     from transflow.workflow import check_terms
 
     proj = project_at(project)
-    missing = check_terms(proj, slugs or None)
+    missing = check_terms(proj, [check_slug(s) for s in slugs] if slugs else None)
     out = console()
     for item in missing:
-        out.print(f"{item.slug}: '{item.surface}' needs '{item.english}' in: {item.sentence}", markup=False)
+        line = f"{item.slug}: '{item.surface}' needs '{item.english}' in: {item.sentence}"
+        out.print(for_terminal(line), markup=False)
     if missing:
         raise ChecksFailed(f"{len(missing)} required term(s) missing")
     out.print("all glossary terms present")
@@ -255,9 +258,13 @@ def glossary_import(
 
     _format(fmt, "tbx")
     done = import_tbx(project_at(project), path)
-    print(f"added {len(done.added)} term(s)" + (f": {', '.join(done.added)}" if done.added else ""))
+    print(
+        for_terminal(
+            f"added {len(done.added)} term(s)" + (f": {', '.join(done.added)}" if done.added else "")
+        )
+    )
     for conflict in done.conflicts:
-        print(f"warning: not changed: {conflict}", file=sys.stderr)
+        print(for_terminal(f"warning: not changed: {conflict}"), file=sys.stderr)
     if done.conflicts:
         print(f"{len(done.conflicts)} term(s) differ from the glossary: edit glossary.yml to decide")
 
@@ -276,7 +283,7 @@ def export_xliff(
     """
     from transflow.interchange import export_xliff as export
 
-    print(export(project_at(project), slug, out))
+    print(export(project_at(project), check_slug(slug), out))
 
 
 @import_app.command("xliff")
@@ -291,7 +298,7 @@ def import_xliff(
     """
     from transflow.interchange import import_xliff as take
 
-    done = take(project_at(project), path, slug)
+    done = take(project_at(project), path, check_slug(slug) if slug is not None else None)
     print(f"{done.slug}: {done.changed} sentence(s) changed")
     if done.refused:
         print(

@@ -10,10 +10,13 @@ import typer
 from transflow.cli.app import (
     ProjectOption,
     app,
+    cell,
     console,
     project_at,
 )
 from transflow.errors import InputError
+from transflow.safetext import for_terminal
+from transflow.slugs import check_slug
 
 
 @app.command()
@@ -33,7 +36,6 @@ def translate(
     Example: transflow translate            (all new or changed articles)
     Example: transflow translate sources/altena.txt --force
     """
-    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
     from rich.table import Table
 
@@ -73,18 +75,18 @@ def translate(
         if progress.live.is_started:
             progress.stop()
     for warning in report.warnings:
-        err.print(f"warning: {warning}", markup=False)
+        err.print(f"warning: {for_terminal(warning)}", markup=False)
     table = Table(title=f"model: {report.model.label}" if report.model else None)
     for column in ("article", "status", "sentences", "enforced", "missing", "note"):
         table.add_column(column)
     for r in report.results:
         table.add_row(
-            r.slug,
+            cell(r.slug),  # a skipped file's name, as it is
             r.status,
             str(r.sentences or ""),
             str(r.terms_enforced or ""),
             str(r.terms_missing or ""),
-            escape(r.message),  # file names may hold [brackets]
+            cell(r.message),  # file names may hold [brackets] and escape codes
         )
     out.print(table)
     if report.edited_sentences:
@@ -116,9 +118,7 @@ def review(
     from transflow.review import write_index, write_review
 
     proj = project_at(project)
-    from transflow.record import record_folders
-
-    chosen = slugs or [f.name for f in record_folders(proj.output)]
+    chosen = [check_slug(s) for s in slugs] if slugs else proj.article_slugs()
     paths = [write_review(proj, slug) for slug in chosen]
     index = write_index(proj)
     for path in paths or [index]:
@@ -143,13 +143,14 @@ def approve(
     from transflow.workflow import approve as approve_article
 
     proj = project_at(project)
+    slug = check_slug(slug)
     done = approve_article(proj, slug, force)
     write_review(proj, slug)
     write_index(proj)
     notes = [f"{done.missing_terms} missing term(s)"] if done.missing_terms else []
     notes += [f"{done.conflicts} sentence(s) whose German changed"] if done.conflicts else []
     note = f" despite {' and '.join(notes)}" if notes else ""
-    console().print(f"approved {done.slug} ({done.sentences} sentences){note}", markup=False)
+    console().print(for_terminal(f"approved {done.slug} ({done.sentences} sentences){note}"), markup=False)
 
 
 @app.command()
@@ -158,7 +159,6 @@ def status(project: ProjectOption = Path(".")) -> None:
 
     Example: transflow status
     """
-    from rich.markup import escape
     from rich.table import Table
 
     from transflow.review import index_rows
@@ -173,11 +173,11 @@ def status(project: ProjectOption = Path(".")) -> None:
     for row in index_rows(project_at(project)):
         table.add_row(
             row.slug,
-            escape(row.date),
+            cell(row.date),
             row.status,
             str(row.warnings),
             str(row.missing),
-            escape("; ".join(row.reasons)),
+            cell("; ".join(row.reasons)),
         )
     console().print(table)
 
@@ -215,5 +215,5 @@ def unpublish(
     """
     from transflow.publish import unpublish as take_down
 
-    removed = take_down(project_at(project), slug)
+    removed = take_down(project_at(project), check_slug(slug))
     console().print(f"unpublished {slug} ({len(removed)} file(s) removed)", markup=False)
