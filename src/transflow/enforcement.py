@@ -317,7 +317,9 @@ def _wants_plural(match: TermMatch, words: list[str], lo: int, hi: int, untransl
     ("Continuing Education Krems"), which stays as written.
     """
     if not untranslated:
-        if hi <= lo or not inflection.reads_as_english(words):
+        # The words around the term, not the whole output: a run-on "sentence" of thousands of
+        # words with a term in every line would make this quadratic.
+        if hi <= lo or not inflection.reads_as_english(words[max(0, lo - 30) : hi + 30]):
             return None
         return inflection.known_number(inflection.word_parts(words[hi - 1])["core"])
     if match.entry.en.split(" ")[-1][:1].isupper():
