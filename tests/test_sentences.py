@@ -1,4 +1,4 @@
-"""Saving one sentence from outside draft.en.md: the same result as a file edit, versions refuse stale saves."""
+"""Saving one sentence outside draft.en.md: the same as a file edit; stale versions are refused."""
 
 from __future__ import annotations
 

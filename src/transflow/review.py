@@ -8,6 +8,7 @@ CSS and a few lines of inline JS, no network, readable from ``file://``.
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -67,10 +68,13 @@ class ReviewPage:
     rows: list[SentenceRow] = field(default_factory=list)
 
 
+@functools.lru_cache(maxsize=8)
 def jinja_environment(overrides: Path | None = None) -> Any:
     """The one jinja environment: autoescape on, undefined names are errors.
 
-    Templates in ``overrides`` (a project's own folder) win over transflow's.
+    Templates in ``overrides`` (a project's own folder) win over transflow's. One environment
+    per folder for the process, so each template is compiled once (a server renders a page
+    on every save).
     """
     from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 

@@ -18,7 +18,7 @@ from transflow.errors import InputError
 from transflow.glossary import load_glossary
 from transflow.memory import Memory
 from transflow.project import Project, atomic_write, run_lock
-from transflow.record import RecordDamaged, Sentence, load_record
+from transflow.record import ArticleRecord, RecordDamaged, Sentence, load_record
 
 # A browser waits its turn behind a translate run or other editors' saves rather than failing.
 SAVE_WAIT_SECONDS = 60.0
@@ -78,24 +78,30 @@ def save_sentence(
             record, taken = sync_edits(folder, record, memory, glossary)
             if taken:
                 write_record(folder, record)
+            before = _summary(record)
             sentence = record.sentences[number - 1]
-            now = sentence_version(sentence)
-            if now != version:
-                return SaveResult(False, number, sentence.english, now, record.draft_sha256, taken)
-            if english != sentence.english:
+            saved = sentence_version(sentence) == version
+            if saved and english != sentence.english:
                 wanted = replace(record, sentences=_with_english(record.sentences, number - 1, english))
                 atomic_write(folder / DRAFT_FILE, render_draft(wanted))
                 record, _ = sync_edits(folder, record, memory, glossary)
                 write_record(folder, record)
         finally:
             memory.close()
-        if render:
+        if render and (taken or (saved and english != sentence.english)):
             from transflow.review import write_index, write_review
 
             write_review(project, slug)
-            write_index(project)
-    sentence = record.sentences[number - 1]
-    return SaveResult(True, number, sentence.english, sentence_version(sentence), record.draft_sha256, taken)
+            if taken or _summary(record) != before:  # the index shows only these
+                write_index(project)
+    now = record.sentences[number - 1]
+    return SaveResult(saved, number, now.english, sentence_version(now), record.draft_sha256, taken)
+
+
+def _summary(record: ArticleRecord) -> tuple[bool, int, int]:
+    """What the index shows of an article's sentences: edited, warnings, missing terms."""
+    findings = sum(len(s.findings) for s in record.sentences)
+    return record.edited, findings, len(record.missing_terms())
 
 
 def _with_english(sentences: tuple[Sentence, ...], k: int, english: str) -> tuple[Sentence, ...]:
