@@ -60,7 +60,7 @@ def save(http: Any, number: int, english: str, version: str, **headers: str) -> 
 def test_pages_carry_security_headers_and_escape_what_editors_typed(translated: Path) -> None:
     http = client(translated)
     index = http.get("/")
-    assert index.status_code == 200 and SLUG in index.text
+    assert index.status_code == 200 and SLUG in index.text and 'class="tf-filter"' in index.text
     page = http.get(f"/{SLUG}/review.html")
     assert page.status_code == 200
     csp = page.headers["content-security-policy"]
@@ -367,6 +367,10 @@ def test_editing_in_chromium(server: str, translated: Path) -> None:
         shown = [r for r in driver.find_elements(By.CSS_SELECTOR, ".row") if r.is_displayed()]
         assert 1 <= len(shown) < len(record_of(translated, SLUG).sentences)
         # A refused save is a 409 by design; anything else (a CSP violation, a 404) is a bug.
+        driver.get(server + "/")
+        driver.find_element(By.CSS_SELECTOR, ".tf-filter[value=missing]").click()
+        rows = driver.find_elements(By.CSS_SELECTOR, "table.articles tbody tr")
+        assert [r.is_displayed() for r in rows] == [r.get_attribute("data-missing") != "0" for r in rows]
         errors = [
             e
             for e in driver.get_log("browser")

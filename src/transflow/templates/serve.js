@@ -58,6 +58,7 @@
   });
 
   function grow(area) { area.style.height = "auto"; area.style.height = (area.scrollHeight + 4) + "px"; }
+  window.addEventListener("resize", function () { if (editing) { grow(editing.area); } });
 
   function open(n, text) {
     var s = byNumber[n], box = en(n);
