@@ -86,3 +86,28 @@ def test_bad_numbers_and_slugs_are_input_errors(translated: Path) -> None:
         save_sentence(proj, SLUG, 99, "x", "0")
     with pytest.raises(InputError):
         save_sentence(proj, "nope", 1, "x", "0")
+
+
+def test_awkward_english_lands_in_its_sentence_only(translated: Path) -> None:
+    proj = Project(translated)
+    record = record_of(translated, SLUG)
+    neighbour = record.sentences[4].english
+    cases = [
+        "",
+        neighbour,
+        "---",
+        "# Not a heading",
+        record.sentences[2].english + " " + neighbour,
+        "\u00a0x\u200b",
+    ]
+    for text in cases:
+        before = record_of(translated, SLUG)
+        result = save_sentence(proj, SLUG, 4, text, sentence_version(before.sentences[3]))
+        assert result.saved
+        after = record_of(translated, SLUG)
+        wanted = " ".join(text.split())
+        assert after.sentences[3].english == wanted, text
+        others = [s.english for k, s in enumerate(after.sentences) if k != 3]
+        assert others == [s.english for k, s in enumerate(before.sentences) if k != 3], text
+        draft = read_draft(proj.article_dir(SLUG))
+        assert draft is not None and draft[1] == after.draft_sha256

@@ -193,9 +193,17 @@ def create_app(config: ServerConfig) -> ASGIApp:
         slug = request.path_params["slug"]
         if not _valid_slug(project, slug):
             return _error(404, "no such article")
-        return page(
-            request, "review.html", page=build_review_page(project, slug), edit=edit_state(project, slug)
-        )
+        try:
+            built = build_review_page(project, slug)
+        except TransflowError as e:  # a damaged record: status and translate say what to do
+            return _error(404, e.message)
+        return page(request, "review.html", page=built, edit=edit_state(project, slug))
+
+    def folder(request: Request) -> Response:
+        slug = request.path_params["slug"]
+        if not _valid_slug(project, slug):
+            return _error(404, "no such article")
+        return RedirectResponse(f"/{slug}/review.html")
 
     def state(request: Request) -> Response:
         slug = request.path_params["slug"]
@@ -280,7 +288,7 @@ def create_app(config: ServerConfig) -> ASGIApp:
         Route("/index.html", index),
         Route("/favicon.ico", lambda r: Response(status_code=204)),
         Route("/glossary", add_glossary, methods=["POST"]),
-        Route("/{slug}/", lambda r: RedirectResponse(f"/{r.path_params['slug']}/review.html")),
+        Route("/{slug}/", folder),
         Route("/{slug}/review.html", review),
         Route("/{slug}/state.json", state),
         Route("/{slug}/sentences/{number:int}", save, methods=["POST"]),

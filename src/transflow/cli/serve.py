@@ -32,6 +32,7 @@ def serve(
     Every save goes through the same code as an edit of draft.en.md (memory, revisions),
     under the run lock; stale saves are refused with both texts shown.
 
+    \b
     Example: transflow serve --open
     Example: transflow serve --host 0.0.0.0 --port 9000     (prints a URL with a token)
     """
