@@ -494,3 +494,22 @@ def test_many_editors_lose_nothing(ten_articles: Path) -> None:
                 assert sentence.english == last[3]
             for a in mine:
                 assert (slug, a[3]) in remembered and a[3] in files + draft[0].body
+
+
+def test_beyond_loopback_the_cli_makes_a_token(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    seen: dict[str, Any] = {}
+
+    def fake_run(self: Any, sockets: Any = None) -> None:  # bind and print, but do not serve
+        seen["token"] = self.config.app.config.token
+        for sock in sockets or ():
+            sock.close()
+
+    monkeypatch.setattr(uvicorn.Server, "run", fake_run)
+    code, out, _ = run_cli(
+        "serve", "--project", str(project), "--host", "0.0.0.0", "--port", str(free_port())
+    )
+    assert code == 0 and seen["token"] and f"?token={seen['token']}" in out.replace("\n", "")
+    code, out, _ = run_cli("serve", "--project", str(project), "--port", str(free_port()))
+    assert code == 0 and seen["token"] is None and "token" not in out

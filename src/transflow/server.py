@@ -260,6 +260,8 @@ def create_app(config: ServerConfig) -> ASGIApp:
             result = await run_in_threadpool(approve_article, project, slug, data.get("force") is True)
         except ChecksFailed as e:
             return _error(409, e.message)
+        except LockedError as e:
+            return _error(503, e.message)
         except TransflowError as e:
             return _error(422, e.message)
         await run_in_threadpool(_render, project, slug)
@@ -281,6 +283,8 @@ def create_app(config: ServerConfig) -> ASGIApp:
             await run_in_threadpool(add_to_glossary, project, de, en, note)
         except GlossaryError as e:
             return _error(409, e.message)
+        except LockedError as e:
+            return _error(503, e.message)
         return JSONResponse({"added": de.strip()})
 
     routes = [
