@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -68,12 +69,15 @@ class ReviewPage:
     rows: list[SentenceRow] = field(default_factory=list)
 
 
+@functools.lru_cache(maxsize=8)
 def jinja_environment(overrides: Path | None = None) -> Any:
     """The one jinja environment: autoescape on, undefined names are errors.
 
     Every value a template prints passes ``safetext.clean_text``, so a control character
     in a draft or a glossary note cannot make a page or the Atom feed malformed.
-    Templates in ``overrides`` (a project's own folder) win over transflow's.
+    Templates in ``overrides`` (a project's own folder) win over transflow's. One environment
+    per folder for the process, so each template is compiled once (a server renders a page
+    on every save).
     """
     from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 

@@ -6,7 +6,7 @@ commands (translate, review, approve, status, publish); `manage.py` models, glos
 memory and CAT-tool interchange.
 """
 
-from transflow.cli import manage, work  # noqa: F401 - importing registers their commands
+from transflow.cli import manage, serve, work  # noqa: F401 - importing registers their commands
 from transflow.cli.app import app, main, run
 
 __all__ = ["app", "main", "run"]

@@ -1,0 +1,108 @@
+"""One sentence's English changed from outside draft.en.md (the browser), through the file-edit path.
+
+A save writes the new English into draft.en.md and then takes that file in with ``sync_edits``,
+exactly as if an editor had changed the file: the record, the memory and the revisions get the
+same thing either way. Every sentence has a version (a hash of its German and English); a save
+against an older version is refused and both texts are returned, so nothing is overwritten
+silently.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+
+from transflow.drafts import DRAFT_FILE, render_draft, write_record
+from transflow.editing import sync_edits
+from transflow.errors import InputError
+from transflow.glossary import load_glossary
+from transflow.memory import Memory
+from transflow.project import Project, atomic_write, run_lock
+from transflow.record import ArticleRecord, RecordDamaged, Sentence, load_record
+
+# A browser waits its turn behind a translate run or other editors' saves rather than failing.
+SAVE_WAIT_SECONDS = 60.0
+
+
+def sentence_version(sentence: Sentence) -> str:
+    """A short hash of the sentence's German and current English: what a save must be based on."""
+    raw = f"{sentence.source}\x00{sentence.english}".encode()
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What became of one save: saved, or refused because the sentence changed meanwhile."""
+
+    saved: bool
+    number: int
+    english: str  # the sentence's English now (theirs, when refused)
+    version: str  # the sentence's version now
+    draft_sha256: str  # draft.en.md as it stands after the save
+    file_edits: int = 0  # sentences taken in from a draft.en.md edited outside the browser first
+
+    @property
+    def conflict(self) -> bool:
+        return not self.saved
+
+
+def clean_english(text: str) -> str:
+    """One sentence's English on one line: line breaks would be the editor's layout, not text."""
+    return " ".join(text.split())
+
+
+def save_sentence(
+    project: Project, slug: str, number: int, english: str, version: str, *, render: bool = True
+) -> SaveResult:
+    """Set sentence ``number`` (1-based) of ``slug`` to ``english`` if it is still at ``version``.
+
+    Under the run lock: pending edits to draft.en.md are taken in first (they win: a save based
+    on the text before them is refused), then the new English is written into draft.en.md and
+    taken in by ``sync_edits`` like any file edit (record, memory, revision), and the review page
+    is rendered again.
+    """
+    english = clean_english(english)
+    glossary = load_glossary(project.glossary)
+    folder = project.article_dir(slug)
+    with run_lock(project, wait_seconds=SAVE_WAIT_SECONDS):
+        try:
+            record = load_record(folder)
+        except RecordDamaged as e:
+            raise InputError(f"{slug}: {e.reason}", hint="run `transflow translate` to rebuild it") from e
+        if record is None:
+            raise InputError(f"no translated article '{slug}'", hint="run `transflow translate` first")
+        if not 1 <= number <= len(record.sentences):
+            raise InputError(f"{slug} has no sentence {number}")
+        memory = Memory.of(project)
+        try:
+            record, taken = sync_edits(folder, record, memory, glossary)
+            if taken:
+                write_record(folder, record)
+            before = _summary(record)
+            sentence = record.sentences[number - 1]
+            saved = sentence_version(sentence) == version
+            if saved and english != sentence.english:
+                wanted = replace(record, sentences=_with_english(record.sentences, number - 1, english))
+                atomic_write(folder / DRAFT_FILE, render_draft(wanted))
+                record, _ = sync_edits(folder, record, memory, glossary)
+                write_record(folder, record)
+        finally:
+            memory.close()
+        if render and (taken or (saved and english != sentence.english)):
+            from transflow.review import write_index, write_review
+
+            write_review(project, slug)
+            if taken or _summary(record) != before:  # the index shows only these
+                write_index(project)
+    now = record.sentences[number - 1]
+    return SaveResult(saved, number, now.english, sentence_version(now), record.draft_sha256, taken)
+
+
+def _summary(record: ArticleRecord) -> tuple[bool, int, int]:
+    """What the index shows of an article's sentences: edited, warnings, missing terms."""
+    findings = sum(len(s.findings) for s in record.sentences)
+    return record.edited, findings, len(record.missing_terms())
+
+
+def _with_english(sentences: tuple[Sentence, ...], k: int, english: str) -> tuple[Sentence, ...]:
+    return tuple(replace(s, english=english) if i == k else s for i, s in enumerate(sentences))

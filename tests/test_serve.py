@@ -1,0 +1,515 @@
+"""`transflow serve`: security, conflicts and limits over Starlette's TestClient; a real server with
+Chromium for the editing loop; a bounded load test over loopback."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import ROOT, record_of, run_cli
+from transflow.drafts import DRAFT_FILE, read_draft
+from transflow.memory import Memory
+from transflow.project import Project
+from transflow.sentences import sentence_version
+
+SLUG = "altena-2018-04-oecd-studie"
+LOCAL = "http://127.0.0.1:8765"
+_TRANSLATED: dict[str, Path] = {}
+
+
+@pytest.fixture
+def translated(project: Path, tiny_model, tmp_path_factory: pytest.TempPathFactory) -> Path:  # type: ignore[no-untyped-def]
+    """The seed project, translated once per session and copied for each test."""
+    if "seed" not in _TRANSLATED:
+        assert run_cli("translate", "--project", str(project))[0] == 0
+        keep = tmp_path_factory.mktemp("translated-seed")
+        shutil.copytree(project / "output", keep / "output")
+        _TRANSLATED["seed"] = keep
+    else:
+        shutil.copytree(_TRANSLATED["seed"] / "output", project / "output")
+    return project
+
+
+def client(project: Path, host: str = "127.0.0.1", token: str | None = None, base: str = LOCAL) -> Any:
+    from starlette.testclient import TestClient
+
+    from transflow.server import ServerConfig, create_app
+
+    config = ServerConfig(Project(project), host=host, port=8765, token=token, csrf="test-csrf")
+    return TestClient(create_app(config), base_url=base)
+
+
+def save(http: Any, number: int, english: str, version: str, **headers: str) -> Any:
+    sent = {"X-CSRF-Token": "test-csrf", "Origin": LOCAL, **headers}
+    return http.post(
+        f"/{SLUG}/sentences/{number}", json={"english": english, "version": version}, headers=sent
+    )
+
+
+def test_pages_carry_security_headers_and_escape_what_editors_typed(translated: Path) -> None:
+    http = client(translated)
+    index = http.get("/")
+    assert index.status_code == 200 and SLUG in index.text and 'class="tf-filter"' in index.text
+    page = http.get(f"/{SLUG}/review.html")
+    assert page.status_code == 200
+    csp = page.headers["content-security-policy"]
+    assert "unsafe-eval" not in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    nonce = csp.split("'nonce-")[1].split("'")[0]
+    assert page.text.count(f'nonce="{nonce}"') >= 3  # page style, editing style, scripts
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert "tf-edit" in page.text and 'data-csrf="test-csrf"' in page.text
+    version = sentence_version(record_of(translated, SLUG).sentences[0])
+    typed = "<script>alert(1)</script> & <b>bold</b>"
+    assert save(http, 1, typed, version).status_code == 200
+    page = http.get(f"/{SLUG}/review.html").text
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<b>bold" not in page
+    state = http.get(f"/{SLUG}/state.json").json()
+    assert state["sentences"][0]["english"] == typed
+    # The static page (no server) stays free of the editing UI and nonces.
+    static = (translated / "output" / SLUG / "review.html").read_text()
+    assert "tf-edit" not in static and "nonce" not in static and "&lt;script&gt;" in static
+
+
+def test_no_token_beyond_loopback_is_refused(translated: Path) -> None:
+    http = client(translated, host="0.0.0.0", token="s3cret", base="http://192.0.2.7:8765")
+    assert http.get("/").status_code == 401
+    assert http.get(f"/{SLUG}/state.json").status_code == 401
+    assert http.get("/?token=wrong").status_code == 401
+    assert http.get("/", headers={"Authorization": "Bearer s3cret"}).status_code == 200
+    first = http.get("/?token=s3cret")
+    assert first.status_code == 200 and "transflow_token" in first.headers["set-cookie"]
+    assert "samesite=strict" in first.headers["set-cookie"].lower()
+    assert http.get(f"/{SLUG}/review.html").status_code == 200  # the cookie carries the token on
+    # Bound to loopback, a foreign Host header (DNS rebinding) is refused.
+    assert client(translated, base="http://evil.example:8765").get("/").status_code == 403
+
+
+def test_cross_origin_and_tokenless_posts_are_refused(translated: Path) -> None:
+    http = client(translated)
+    version = sentence_version(record_of(translated, SLUG).sentences[0])
+    assert save(http, 1, "x", version, Origin="http://evil.example").status_code == 403
+    assert save(http, 1, "x", version, **{"Sec-Fetch-Site": "cross-site"}).status_code == 403
+    assert save(http, 1, "x", version, **{"X-CSRF-Token": "guess"}).status_code == 403
+    no_csrf = http.post(f"/{SLUG}/approve", json={"force": True}, headers={"Origin": LOCAL})
+    assert no_csrf.status_code == 403
+    assert http.get(f"/{SLUG}/sentences/1").status_code == 405  # changes are POST only
+    assert record_of(translated, SLUG).sentences[0].english != "x"
+    assert not (translated / "output" / SLUG / "approved.json").exists()
+
+
+def test_bad_slugs_numbers_and_big_bodies(translated: Path) -> None:
+    http = client(translated)
+    for path in (
+        "/../glossary.yml/review.html",
+        "/..%2F..%2Fetc/review.html",
+        "/%2e%2e/state.json",
+        f"/{'a' * 300}/review.html",
+        "/.transflow/review.html",
+        "/nope/state.json",
+    ):
+        assert http.get(path).status_code == 404, path
+    version = sentence_version(record_of(translated, SLUG).sentences[0])
+    assert save(http, 999, "x", version).status_code == 404
+    big = "x" * (10 * 1024 * 1024)
+    headers = {"X-CSRF-Token": "test-csrf", "Origin": LOCAL, "Content-Type": "application/json"}
+    response = http.post(f"/{SLUG}/sentences/1", content=big, headers=headers)
+    assert response.status_code == 413
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it arrives
+        for _ in range(200):
+            yield b"x" * 65536
+
+    assert http.post(f"/{SLUG}/sentences/1", content=chunks(), headers=headers).status_code == 413
+    assert record_of(translated, SLUG).sentences[0].english != "x"
+
+
+def test_stale_save_gets_a_conflict_with_both_texts(translated: Path) -> None:
+    http = client(translated)
+    version = sentence_version(record_of(translated, SLUG).sentences[1])
+    first = save(http, 2, "The first editor's English.", version)
+    assert first.status_code == 200 and first.json()["saved"]
+    second = save(http, 2, "The second editor's English.", version)
+    assert second.status_code == 409
+    assert second.json()["english"] == "The first editor's English." and not second.json()["saved"]
+    assert record_of(translated, SLUG).sentences[1].english == "The first editor's English."
+    assert save(http, 2, "The second editor's English.", second.json()["version"]).status_code == 200
+
+
+def test_approve_and_glossary_go_through_the_library(translated: Path) -> None:
+    http = client(translated)
+    headers = {"X-CSRF-Token": "test-csrf", "Origin": LOCAL}
+    state = http.get(f"/{SLUG}/state.json").json()
+    response = http.post(f"/{SLUG}/approve", json={"force": bool(state["blocked"])}, headers=headers)
+    assert response.status_code == 200, response.text
+    assert (translated / "output" / SLUG / "approved.json").exists()
+    assert http.get(f"/{SLUG}/state.json").json()["state"] == "approved"
+    glossary = translated / "glossary.yml"
+    comments = [line for line in glossary.read_text().splitlines() if line.lstrip().startswith("#")]
+    term = {"de": "Frankreich", "en": "France", "note": "<i>the country</i>"}
+    assert http.post("/glossary", json=term, headers=headers).status_code == 200
+    text = glossary.read_text()
+    assert "de: Frankreich" in text and all(c in text for c in comments)
+    assert http.post("/glossary", json=term, headers=headers).status_code == 409  # already there
+
+
+def test_no_articles_yet_says_what_to_run(project: Path) -> None:
+    page = client(project).get("/")
+    assert page.status_code == 200 and "transflow translate" in page.text
+
+
+def test_port_in_use_is_one_error_line(project: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        code, _, err = run_cli("serve", "--project", str(project), "--port", str(port))
+    assert code == 2 and err.startswith("error: port") and "Traceback" not in err
+
+
+# ---- a real server ------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def server(translated: Path) -> Iterator[str]:
+    """uvicorn on 127.0.0.1 in a thread, serving the translated seed project."""
+    import uvicorn
+
+    from transflow.server import ServerConfig, create_app
+
+    port = free_port()
+    config = uvicorn.Config(
+        create_app(ServerConfig(Project(translated), port=port)),
+        host="127.0.0.1",
+        port=port,
+        log_level="error",
+    )
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not running.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    running.should_exit = True
+    thread.join(10)
+
+
+CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+
+
+@pytest.mark.skipif(
+    not (CHROMIUM and DRIVER) and not os.environ.get("CI"),
+    reason="Debian packages chromium and chromium-driver are not installed (make browser installs them)",
+)
+def test_editing_in_chromium(server: str, translated: Path) -> None:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM or "/usr/bin/chromium"
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1280,1000",
+        f"--user-data-dir={translated / 'chrome'}",
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(DRIVER or "/usr/bin/chromedriver"), options=options)
+    wait = WebDriverWait(driver, 10)
+    folder = translated / "output" / SLUG
+    page = f"{server}/{SLUG}/review.html"
+    shots = ROOT / "output" / "screenshots"
+
+    def english(n: int) -> str:
+        return str(driver.execute_script(f"return document.querySelector('#s{n} .en').textContent"))
+
+    try:
+        # Keyboard only: Tab to the first English sentence, Enter, type, Enter saves and moves on.
+        driver.get(page)
+        for _ in range(60):
+            driver.switch_to.active_element.send_keys(Keys.TAB)
+            if "editable" in (driver.switch_to.active_element.get_attribute("class") or ""):
+                break
+        box = driver.switch_to.active_element
+        assert box.get_attribute("data-number") == "1"
+        box.send_keys(Keys.ENTER)
+        area = driver.switch_to.active_element
+        assert area.tag_name == "textarea"
+        area.send_keys(Keys.CONTROL, "a")
+        area.send_keys("Fresh back from France: the mayor <b>reports</b>.")
+        shots.mkdir(parents=True, exist_ok=True)
+        driver.save_screenshot(str(shots / "serve-desktop.png"))
+        area.send_keys(Keys.ENTER)
+        wait.until(lambda d: d.execute_script("return document.activeElement.closest('#s2') !== null"))
+        assert driver.switch_to.active_element.tag_name == "textarea"  # sentence 2 is open now
+        assert "Saved sentence 1" in driver.find_element(By.ID, "tf-status").text
+        driver.set_window_size(390, 900)
+        driver.execute_script("document.activeElement.scrollIntoView({block: 'center'})")
+        driver.save_screenshot(str(shots / "serve-phone.png"))
+        driver.set_window_size(1280, 1000)
+        driver.switch_to.active_element.send_keys(Keys.ESCAPE)
+        assert "cancelled" in driver.find_element(By.ID, "tf-status").text
+        driver.refresh()
+        assert "Fresh back from France: the mayor <b>reports</b>." in english(1)
+        assert driver.find_elements(By.CSS_SELECTOR, "#s1 .diff ins")  # the editor's diff
+        draft = read_draft(folder)
+        assert draft is not None and "the mayor <b>reports</b>." in draft[0].body
+        memory = Memory.of(Project(translated))
+        try:
+            assert any(u.target.endswith("<b>reports</b>.") for u in memory.units())
+        finally:
+            memory.close()
+
+        # Two windows, one sentence: the second save gets the conflict dialog with both texts.
+        first = driver.current_window_handle
+        driver.switch_to.new_window("window")
+        second = driver.current_window_handle
+        driver.get(page)
+        driver.switch_to.window(first)
+        driver.find_element(By.CSS_SELECTOR, "#s3 .en").click()
+        driver.switch_to.active_element.send_keys(Keys.CONTROL, "a")
+        driver.switch_to.active_element.send_keys("Window one's English.", Keys.ESCAPE)  # cancelled
+        assert "Window one's English." not in english(3)
+        driver.find_element(By.CSS_SELECTOR, "#s3 .en").click()
+        driver.switch_to.active_element.send_keys(Keys.CONTROL, "a")
+        driver.switch_to.active_element.send_keys("Window one's English.", Keys.CONTROL, Keys.ENTER)
+        wait.until(lambda d: "Saved sentence 3" in d.find_element(By.ID, "tf-status").text)
+        driver.switch_to.window(second)
+        driver.find_element(By.CSS_SELECTOR, "#s3 .en").click()
+        driver.switch_to.active_element.send_keys(Keys.CONTROL, "a")
+        driver.switch_to.active_element.send_keys("Window two's English.", Keys.ENTER)
+        dialog = wait.until(
+            lambda d: (
+                d.find_element(By.ID, "tf-conflict")
+                if d.find_element(By.ID, "tf-conflict").is_displayed()
+                else None
+            )
+        )
+        assert "Window one's English." in dialog.find_element(By.ID, "tf-theirs").text
+        assert "Window two's English." in dialog.find_element(By.ID, "tf-yours").text
+        driver.set_window_size(390, 900)
+        driver.save_screenshot(str(shots / "serve-phone-conflict.png"))
+        driver.set_window_size(1280, 1000)
+        driver.find_element(By.ID, "tf-keep-theirs").click()
+        assert record_of(translated, SLUG).sentences[2].english == "Window one's English."
+        driver.close()
+        driver.switch_to.window(first)
+
+        # A file edit while the page is open is detected.
+        path = folder / DRAFT_FILE
+        path.write_text(path.read_text().replace("Window one's English.", "Edited in the file."))
+        wait.until(lambda d: d.find_element(By.ID, "tf-file-changed").is_displayed())
+
+        # Approve (anyway, with confirmation, where the tiny model leaves terms missing).
+        driver.refresh()
+        approve = driver.find_element(By.ID, "tf-approve")
+        if approve.is_enabled():
+            approve.click()
+        else:
+            assert "Cannot approve" in driver.find_element(By.ID, "tf-blocked").text
+            driver.find_element(By.ID, "tf-approve-anyway").click()
+            driver.switch_to.alert.accept()
+        wait.until(lambda d: "Approved" in d.find_element(By.ID, "tf-status").text)
+        assert (folder / "approved.json").exists()
+        assert record_of(translated, SLUG).sentences[2].english == "Edited in the file."
+
+        # A German selection becomes a glossary term, marked after the next translate.
+        driver.execute_script(
+            """const has = (e) => e.textContent.includes('Frankreich');
+            const de = [...document.querySelectorAll('.de')].find(has);
+            const text = [...de.childNodes].find(n => n.nodeType === 3 && has(n));
+            const at = text.textContent.indexOf('Frankreich'); const range = document.createRange();
+            range.setStart(text, at); range.setEnd(text, at + 'Frankreich'.length);
+            getSelection().removeAllRanges(); getSelection().addRange(range);"""
+        )
+        wait.until(lambda d: d.find_element(By.ID, "tf-add-term").is_displayed())
+        driver.find_element(By.ID, "tf-add-term").click()
+        assert driver.find_element(By.ID, "tf-g-de").get_attribute("value") == "Frankreich"
+        driver.switch_to.active_element.send_keys("France")
+        driver.find_element(By.ID, "tf-g-note").send_keys("the country")
+        driver.find_element(By.ID, "tf-g-add").click()
+        wait.until(lambda d: "Added" in d.find_element(By.ID, "tf-status").text)
+        assert run_cli("translate", "--project", str(translated))[0] == 0  # takes the same lock
+        driver.refresh()
+        marked = driver.find_elements(By.CSS_SELECTOR, ".de mark.term")
+        assert any(m.text == "Frankreich" for m in marked)
+
+        # Filters: only edited sentences.
+        driver.find_element(By.CSS_SELECTOR, ".tf-filter[value=edited]").click()
+        shown = [r for r in driver.find_elements(By.CSS_SELECTOR, ".row") if r.is_displayed()]
+        assert 1 <= len(shown) < len(record_of(translated, SLUG).sentences)
+        # A refused save is a 409 by design; anything else (a CSP violation, a 404) is a bug.
+        driver.get(server + "/")
+        driver.find_element(By.CSS_SELECTOR, ".tf-filter[value=missing]").click()
+        rows = driver.find_elements(By.CSS_SELECTOR, "table.articles tbody tr")
+        assert [r.is_displayed() for r in rows] == [r.get_attribute("data-missing") != "0" for r in rows]
+        errors = [
+            e
+            for e in driver.get_log("browser")
+            if e["level"] == "SEVERE" and "409 (Conflict)" not in e["message"]
+        ]
+        assert errors == [], errors
+    finally:
+        driver.quit()
+
+
+# ---- load ---------------------------------------------------------------------------------------
+
+ARTICLES, CLIENTS, SAVES = 10, 20, 1000
+
+
+@pytest.fixture
+def ten_articles(project: Path, tiny_model) -> Path:  # type: ignore[no-untyped-def]
+    (project / "sources" / "altena-2018-04-oecd-studie.txt").unlink()
+    for k in range(ARTICLES):
+        (project / "sources" / f"rat-{k}.md").write_text(
+            f"---\ntitle: Sitzung {k}\ndate: 2024-05-{k + 1:02d}\n---\n"
+            f"Der Rat tagt am Montag im Rathaus. Der Bürgermeister lädt ein.\n\n"
+            f"Die Sitzung {k} ist öffentlich. Fragen sind willkommen.\n"
+        )
+    assert run_cli("translate", "--project", str(project))[0] == 0
+    return project
+
+
+def test_many_editors_lose_nothing(ten_articles: Path) -> None:
+    import httpx
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "transflow", "serve", "--project", str(ten_articles), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(base + "/", timeout=1)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline and server.poll() is None, "the server did not start"
+                time.sleep(0.1)
+        html = httpx.get(f"{base}/rat-0/review.html").text
+        csrf = html.split('data-csrf="')[1].split('"')[0]
+        slugs = [f"rat-{k}" for k in range(ARTICLES)]
+        start = {
+            s: [x["version"] for x in httpx.get(f"{base}/{s}/state.json").json()["sentences"]] for s in slugs
+        }
+        headers = {"X-CSRF-Token": csrf, "Origin": base}
+        finish_by = time.monotonic() + 240
+
+        def editor(c: int) -> list[tuple[str, int, str, str, int, str]]:
+            known = {s: list(v) for s, v in start.items()}
+            done = []
+            with httpx.Client(base_url=base, headers=headers, timeout=120) as http:
+                retry = None
+                for i in range(SAVES // CLIENTS):
+                    assert time.monotonic() < finish_by, "the load test ran out of time"
+                    # After a conflict the editor chooses "use mine": the same sentence, the new version.
+                    slug, n = retry or (slugs[(c + i) % ARTICLES], 1 + (c * 7 + i * 3) % len(known[slugs[0]]))
+                    text = f"Client {c} save {i}."
+                    based_on = known[slug][n - 1]
+                    r = http.post(f"/{slug}/sentences/{n}", json={"english": text, "version": based_on})
+                    assert r.status_code in (200, 409), r.text
+                    known[slug][n - 1] = r.json()["version"]
+                    retry = (slug, n) if r.status_code == 409 else None
+                    done.append((slug, n, based_on, text, r.status_code, r.json()["version"]))
+            return done
+
+        began = time.monotonic()
+        with ThreadPoolExecutor(CLIENTS) as pool:
+            answers = [a for got in pool.map(editor, range(CLIENTS)) for a in got]
+        took = time.monotonic() - began
+        peak_kb = int(
+            next(
+                x
+                for x in Path(f"/proc/{server.pid}/status").read_text().splitlines()
+                if x.startswith("VmHWM")
+            ).split()[1]
+        )
+    finally:
+        server.terminate()
+        server.wait(10)
+    saved = [a for a in answers if a[4] == 200]
+    assert len(answers) == SAVES and saved
+    print(
+        f"{SAVES} saves by {CLIENTS} clients in {took:.1f}s: {len(saved)} saved, "
+        f"{SAVES - len(saved)} conflicts; server peak RSS {peak_kb / 1024:.0f} MB"
+    )
+    assert peak_kb < 300 * 1024
+    proj = Project(ten_articles)
+    memory = Memory.of(proj)
+    try:
+        remembered = {(u.article, u.target) for u in memory.units() if u.origin == "editor"}
+    finally:
+        memory.close()
+    for slug in slugs:
+        folder = proj.article_dir(slug)
+        record = record_of(ten_articles, slug)
+        draft = read_draft(folder)
+        assert draft is not None and draft[1] == record.draft_sha256  # file and record agree
+        assert not list(folder.glob(".*.tmp")), "a half-written file was left"
+        files = "".join(p.read_text() for p in (folder / "revisions").glob("*.edited.en.md"))
+        for k, sentence in enumerate(record.sentences, start=1):
+            mine = [a for a in saved if a[0] == slug and a[1] == k]
+            # Each save was based on the version the one before it made: none overwrote another.
+            chain, version = {a[2]: a for a in mine}, start[slug][k - 1]
+            assert len(chain) == len(mine), f"two saves of {slug} #{k} were based on the same text"
+            last = None
+            while version in chain:
+                last = chain[version]
+                version = last[5]
+            assert len(mine) == 0 or last is not None
+            assert sentence_version(sentence) == version
+            if last is not None:
+                assert sentence.english == last[3]
+            for a in mine:
+                assert (slug, a[3]) in remembered and a[3] in files + draft[0].body
+
+
+def test_beyond_loopback_the_cli_makes_a_token(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    seen: dict[str, Any] = {}
+
+    def fake_run(self: Any, sockets: Any = None) -> None:  # bind and print, but do not serve
+        seen["token"] = self.config.app.config.token
+        for sock in sockets or ():
+            sock.close()
+
+    monkeypatch.setattr(uvicorn.Server, "run", fake_run)
+    code, out, _ = run_cli(
+        "serve", "--project", str(project), "--host", "0.0.0.0", "--port", str(free_port())
+    )
+    assert code == 0 and seen["token"] and f"?token={seen['token']}" in out.replace("\n", "")
+    code, out, _ = run_cli("serve", "--project", str(project), "--port", str(free_port()))
+    assert code == 0 and seen["token"] is None and "token" not in out
