@@ -10,7 +10,6 @@ a strict CSP with a per-response nonce.
 from __future__ import annotations
 
 import hmac
-import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -23,12 +22,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from transflow.errors import ChecksFailed, GlossaryError, InputError, LockedError, TransflowError
 from transflow.project import Project
+from transflow.slugs import slug_problem
 
 MAX_BODY = 64 * 1024  # one sentence, a glossary term: far below this
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 TOKEN_COOKIE = "transflow_token"
 # What output/ folder names look like (slugs.py will own this check once it lands).
-_SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,119}")
 
 
 @dataclass(frozen=True)
@@ -48,15 +47,14 @@ def needs_token(host: str) -> bool:
 
 
 def _valid_slug(project: Project, slug: str) -> bool:
-    """A folder name directly inside output/ that holds a record; nothing else."""
-    if not _SLUG.fullmatch(slug) or ".." in slug:
+    """A slug (the one validator, ``slugs.slug_problem``) whose folder holds a record."""
+    if slug_problem(slug) is not None:
         return False
-    folder = project.article_dir(slug)
     try:
-        inside = folder.resolve().parent == project.output.resolve()
-    except OSError:
+        folder = project.article_dir(slug)  # refuses a folder that links out of output/
+    except TransflowError:
         return False
-    return inside and (folder / "segments.json").is_file()
+    return (folder / "segments.json").is_file()
 
 
 # ---- middleware ---------------------------------------------------------------------------------
