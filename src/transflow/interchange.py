@@ -84,6 +84,12 @@ def import_xliff(project: Project, path: Path, slug: str | None = None) -> Xliff
         store = xliff.xlifffile.parsefile(str(path))
     except Exception as e:
         raise InputError(f"{path.name}: not a valid XLIFF file ({type(e).__name__})") from e
+    languages = (store.getsourcelanguage() or "de", store.gettargetlanguage() or "en")
+    if not (languages[0].lower().startswith("de") and languages[1].lower().startswith("en")):
+        raise InputError(
+            f"{path.name}: a {languages[0]}→{languages[1]} file; transflow takes German→English (de→en)",
+            hint="export it from your CAT tool with German as the source and English as the target",
+        )
     slug = slug or safe_slug(path.stem)
     folder = project.article_dir(slug)
     glossary = load_glossary(project.glossary)

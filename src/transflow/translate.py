@@ -289,6 +289,10 @@ def run_translate(
         find_model()  # raises the "no model" error, before anything is written
     with run_lock(project):
         memory = Memory.of(project)
+        if memory.damaged is not None:  # moved aside: what the records hold comes back
+            from transflow.doctor import rebuild_memory
+
+            rebuild_memory(project, memory)
         try:
             report = RunReport()
             synced = collect_edits(project, memory, glossary, report)

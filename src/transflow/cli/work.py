@@ -217,3 +217,33 @@ def unpublish(
 
     removed = take_down(project_at(project), check_slug(slug))
     console().print(f"unpublished {slug} ({len(removed)} file(s) removed)", markup=False)
+
+
+@app.command()
+def doctor(
+    fix: Annotated[bool, typer.Option("--repair", help="Carry out the repairs it lists.")] = False,
+    project: ProjectOption = Path("."),
+) -> None:
+    """Check output/ for damaged or left-over files; exit 1 if any, unless --repair fixed them.
+
+    Example: transflow doctor
+    Example: transflow doctor --repair
+    """
+    from transflow.doctor import diagnose, repair
+    from transflow.errors import ChecksFailed
+
+    proj = project_at(project)
+    problems = diagnose(proj)
+    out = console()
+    for problem in problems:
+        verb = "repairing" if fix else "would"
+        out.print(for_terminal(f"{problem.path}: {problem.what}; {verb}: {problem.repair}"), markup=False)
+    if not problems:
+        out.print("output/ is in order: nothing to repair")
+        return
+    if not fix:
+        raise ChecksFailed(
+            f"{len(problems)} problem(s) in output/", hint="`transflow doctor --repair` fixes them"
+        )
+    for line in repair(proj, problems):
+        out.print(for_terminal(line), markup=False)
