@@ -664,3 +664,26 @@ def test_editors_loop_state_machine(two_models: Path, monkeypatch: pytest.Monkey
 def test_status_lists_untranslated_sources_as_new(project: Path) -> None:
     code, out, _ = run_cli("status", "--project", str(project))
     assert code == 0 and SLUG[:20] in out and "new" in out
+
+
+def test_an_xliff_target_with_a_blank_line_stays_in_its_sentence(
+    project: Path, tiny_model, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from translate.storage import xliff
+
+    p = str(project)
+    translate(project)
+    before = record_of(project, SLUG)
+    xlf = tmp_path / f"{SLUG}.xlf"
+    run_cli("export", "xliff", SLUG, "-o", str(xlf), "--project", p)
+    store = xliff.xlifffile.parsefile(str(xlf))
+    store.units[3].settarget("First part.\n\nSecond part of the same sentence.")
+    xlf.write_bytes(bytes(store))
+    assert run_cli("import", "xliff", str(xlf), "--project", p)[0] == 0
+    change_german(project, "Er konnte in Paris", "Er durfte in Paris")  # a later run re-reads the draft
+    translate(project)
+    after = record_of(project, SLUG)
+    assert after.sentences[3].english == "First part.\n\nSecond part of the same sentence."
+    assert [s.english for k, s in enumerate(after.sentences) if k not in (1, 3)] == [
+        s.english for k, s in enumerate(before.sentences) if k not in (1, 3)
+    ]

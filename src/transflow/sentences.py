@@ -18,7 +18,8 @@ from transflow.errors import InputError
 from transflow.glossary import load_glossary
 from transflow.memory import Memory
 from transflow.project import Project, atomic_write, run_lock
-from transflow.record import ArticleRecord, RecordDamaged, Sentence, load_record
+from transflow.record import ArticleRecord, Sentence
+from transflow.workflow import recorded
 
 # A browser waits its turn behind a translate run or other editors' saves rather than failing.
 SAVE_WAIT_SECONDS = 60.0
@@ -63,14 +64,8 @@ def save_sentence(
     """
     english = clean_english(english)
     glossary = load_glossary(project.glossary)
-    folder = project.article_dir(slug)
     with run_lock(project, wait_seconds=SAVE_WAIT_SECONDS):
-        try:
-            record = load_record(folder)
-        except RecordDamaged as e:
-            raise InputError(f"{slug}: {e.reason}", hint="run `transflow translate` to rebuild it") from e
-        if record is None:
-            raise InputError(f"no translated article '{slug}'", hint="run `transflow translate` first")
+        folder, record = recorded(project, slug)
         if not 1 <= number <= len(record.sentences):
             raise InputError(f"{slug} has no sentence {number}")
         memory = Memory.of(project)

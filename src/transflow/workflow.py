@@ -258,7 +258,8 @@ class ApprovalResult:
     forced: bool
 
 
-def _recorded(project: Project, slug: str) -> tuple[Path, ArticleRecord]:
+def recorded(project: Project, slug: str) -> tuple[Path, ArticleRecord]:
+    """The article's folder and record; a missing or damaged one is an ``InputError``."""
     folder = project.article_dir(slug)
     try:
         record = load_record(folder)
@@ -288,7 +289,7 @@ def approve(project: Project, slug: str, force: bool = False) -> ApprovalResult:
     """Approve an article's current German and English; refuse while terms are missing or German changed."""
     glossary = load_glossary(project.glossary)
     with run_lock(project):
-        folder, record = _recorded(project, slug)
+        folder, record = recorded(project, slug)
         memory = Memory.of(project)
         try:
             record, _ = sync_edits(folder, record, memory, glossary)
@@ -349,7 +350,7 @@ def check_terms(project: Project, slugs: list[str] | None = None) -> list[Missin
     chosen = slugs if slugs is not None else project.article_slugs()
     missing: list[MissingTerm] = []
     for slug in chosen:
-        folder, record = _recorded(project, slug)
+        folder, record = recorded(project, slug)
         record = checked(current(folder, record, None)[0], glossary)
         missing += [MissingTerm(slug, s.source, t.surface, t.en) for s, t in record.missing_terms()]
     return missing
