@@ -78,7 +78,7 @@ def translate(
             progress.stop()
     for warning in report.warnings:
         err.print(f"warning: {for_terminal(warning)}", markup=False)
-    # Light borders, and no note column without notes: 80 columns keep the slug, which people type, whole.
+    # Light borders and notes under the table: 80 columns keep the slug, which people type, whole.
     table = Table(
         title=f"model: {report.model.label}" if report.model else None,
         box=box.SIMPLE,
@@ -89,19 +89,18 @@ def translate(
     table.add_column("status", no_wrap=True)
     for column in ("sentences", "terms", "missing"):
         table.add_column(column, justify="right", overflow="fold")  # these wrap first
-    notes = any(r.message for r in report.results)
-    if notes:
-        table.add_column("note", overflow="fold")
     for r in report.results:
-        row = [
+        table.add_row(
             cell(r.slug),  # a skipped file's name, as it is
             r.status,
             str(r.sentences or ""),
             str(r.terms_enforced or ""),
             str(r.terms_missing or ""),
-        ]
-        table.add_row(*row, *([cell(r.message)] if notes else []))  # file names may hold [brackets]
+        )
     out.print(table)
+    for r in report.results:
+        if r.message:  # file names may hold [brackets] and escape codes
+            out.print(for_terminal(f"{r.slug}: {r.message}"), markup=False, soft_wrap=True)
     if report.edited_sentences:
         out.print(
             f"{report.edited_sentences} sentence(s) edited in drafts taken in;"
@@ -218,6 +217,8 @@ def publish(
 
     report = publish_site(project_at(project), with_german)
     out = console()
+    for warning in report.warnings:
+        console(stderr=True).print(f"warning: {warning}", markup=False, soft_wrap=True)
     for slug, reason in report.skipped:
         out.print(f"skipped {slug}: {reason}", markup=False)
     for slug, reason in report.stale:
@@ -268,3 +269,24 @@ def doctor(
         )
     for line in repair(proj, problems):
         out.print(for_terminal(line), markup=False)
+
+
+@app.command()
+def init(project: ProjectOption = Path(".")) -> None:
+    """Make a project folder: transflow.toml (settings, with comments), sources/ and an empty glossary.
+
+    Nothing that exists is changed.
+
+    Example: transflow init
+    """
+    from transflow.settings import init_project
+
+    root = project_at(project).root
+    made = init_project(root)
+    out = console()
+    for path in made:
+        out.print(f"created {path.relative_to(root)}", markup=False)
+    if not made:
+        out.print(f"{root} is already a transflow project: nothing created", markup=False)
+    else:
+        out.print("next: put German articles in sources/ and run `transflow translate`", markup=False)
