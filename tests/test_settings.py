@@ -87,6 +87,7 @@ def test_feed_links_are_absolute_with_a_base_url(project: Path, tiny_model) -> N
     for page in (site / "index.html", site / f"{SLUG}.html"):
         html = page.read_text()
         assert "Altena in English" in html and "Altena" in html and "News in English" not in html
+        assert '<time datetime="2018-04">April 2018</time>' in html  # the seed's date, for people
 
 
 def test_publish_without_a_base_url_warns_once(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
