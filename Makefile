@@ -16,10 +16,12 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $@
 
+# An offline first run is not an error: the index's message goes to a log, the notice explains.
 demo: venv
+	@mkdir -p output
 	@$(BIN)/transflow model list | grep -q '^\*' \
-	  || $(BIN)/transflow model install \
-	  || { echo; echo '!!! No German→English model and no model index reachable.'; \
+	  || $(BIN)/transflow model install 2>output/.model-install.log \
+	  || { echo; echo '!!! No German→English model and no model index reachable (details: output/.model-install.log).'; \
 	       echo '!!! Using the GENERATED TEST MODEL: its English is NOT a translation.'; echo; \
 	       $(PY) -m transflow.testing.make_model $(GENERATED) && $(BIN)/transflow model install $(GENERATED); }
 	$(BIN)/transflow translate

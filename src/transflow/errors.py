@@ -26,11 +26,16 @@ class ConfigError(TransflowError):
 class GlossaryError(TransflowError):
     """glossary.yml is invalid; ``problems`` holds one line per problem with its YAML line."""
 
-    def __init__(self, problems: list[str], path: str = "glossary.yml") -> None:
+    def __init__(
+        self,
+        problems: list[str],
+        path: str = "glossary.yml",
+        hint: str = "run `transflow glossary lint` for every problem",
+    ) -> None:
         self.problems = problems
         first = problems[0] if problems else "invalid glossary"
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        super().__init__(f"{path}: {first}{more}", hint="run `transflow glossary lint` for every problem")
+        super().__init__(f"{path}: {first}{more}", hint=hint)
 
 
 class ModelError(TransflowError):

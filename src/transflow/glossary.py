@@ -237,9 +237,16 @@ def add_term(
     if problems:
         raise GlossaryError(problems)
     if any(e.de.casefold() == de.strip().casefold() for e in entries):
-        raise GlossaryError([f"'{de}' is already in the glossary"])
+        raise GlossaryError(
+            [f"'{de}' is already in the glossary"],
+            hint="see it with `transflow glossary list`; to change it, edit glossary.yml"
+            " or `transflow glossary remove` it first",
+        )
     if translate and not (en and en.strip()):
-        raise GlossaryError([f"an English rendering is required for '{de}' (or use --no-translate)"])
+        raise GlossaryError(
+            [f"an English rendering is required for '{de}'"],
+            hint=f"give it: transflow glossary add {de} 'English', or --no-translate for a name",
+        )
     yaml = _yaml()
     doc = yaml.load(text) if text.strip() else None
     if doc is None:
@@ -278,4 +285,6 @@ def remove_term(text: str, de: str) -> str:
             out = io.StringIO()
             yaml.dump(doc, out)
             return out.getvalue()
-    raise GlossaryError([f"'{de}' is not in the glossary"])
+    raise GlossaryError(
+        [f"'{de}' is not in the glossary"], hint="see every term with `transflow glossary list`"
+    )

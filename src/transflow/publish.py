@@ -45,6 +45,7 @@ class PublishReport:
     stale: list[tuple[str, str]] = field(default_factory=list)  # still on the site, older version
     skipped: list[tuple[str, str]] = field(default_factory=list)
     site: Path | None = None
+    warnings: list[str] = field(default_factory=list)
 
 
 def _markdown(text: str) -> str:
@@ -99,8 +100,16 @@ def _why_not(state: ArticleState) -> str:
 
 def publish(project: Project, with_german: bool = False) -> PublishReport:
     """Put every approved article's snapshot on the site; keep what is there; rebuild index and feed."""
+    from transflow.settings import SETTINGS_FILE, load_settings
+
     report = PublishReport()
     site_dir = project.output / "site"
+    settings = load_settings(project.root)  # before any work: a bad file stops the run
+    if not settings.base_url:
+        report.warnings.append(
+            f"no base_url in {SETTINGS_FILE}: the feed's links are relative, feed readers cannot follow"
+            " them (`transflow init` writes the file)"
+        )
     with run_lock(project):
         site = load_site(project.state)
         for state in all_states(project):
@@ -119,7 +128,9 @@ def publish(project: Project, with_german: bool = False) -> PublishReport:
             if page.slug not in report.published:
                 continue
             publication = site[page.slug]
-            html = env.get_template("site_article.html").render(page=page, body=_safe(page.html))
+            html = env.get_template("site_article.html").render(
+                page=page, body=_safe(page.html), settings=settings
+            )
             atomic_write(site_dir / f"{page.slug}.html", html)
             if publication.with_german:
                 atomic_write(site_dir / f"{page.slug}.de.txt", publication.approval.german_text() + "\n")
@@ -138,13 +149,19 @@ def _write_lists(project: Project, env: object, pages: list[SitePage], site: dic
     """The site index, the feed and the manifest of what the site holds."""
     from typing import Any
 
+    from transflow.settings import load_settings
+
+    settings = load_settings(project.root)
     jinja: Any = env
     site_dir = project.output / "site"
     pages.sort(key=lambda p: (p.date, p.approved_at), reverse=True)
-    atomic_write(site_dir / "index.html", jinja.get_template("site_index.html").render(pages=pages))
+    atomic_write(
+        site_dir / "index.html", jinja.get_template("site_index.html").render(pages=pages, settings=settings)
+    )
     updated = max((p.approved_at for p in pages), default=now())
     feed = jinja.get_template("feed.xml").render(
         pages=pages,
+        settings=settings,
         updated=updated,
         feed_id=f"urn:sha256:{hashlib.sha256(str(project.root).encode()).hexdigest()[:32]}",
     )

@@ -82,7 +82,9 @@ def jinja_environment(overrides: Path | None = None) -> Any:
     from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 
     ours = PackageLoader("transflow", "templates")
-    return Environment(
+    from transflow.dates import people_date
+
+    env = Environment(
         loader=ChoiceLoader([FileSystemLoader(str(overrides)), ours]) if overrides else ours,
         autoescape=True,
         undefined=StrictUndefined,
@@ -90,6 +92,8 @@ def jinja_environment(overrides: Path | None = None) -> Any:
         lstrip_blocks=True,
         finalize=_printable,
     )
+    env.globals["people_date"] = people_date
+    return env
 
 
 def _printable(value: Any) -> Any:

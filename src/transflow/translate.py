@@ -66,11 +66,16 @@ class RunReport:
     model: ModelPackage | None = None
     warnings: list[str] = field(default_factory=list)
     edited_sentences: int = 0  # editors' changes collected from drafts
+    remembered_sentences: int = 0  # of those, new editor units in the translation memory
     engine_sentences: int = 0  # sentences sent to the engine (reused ones are not)
 
     @property
     def translated(self) -> list[ArticleResult]:
         return [r for r in self.results if r.status == "translated"]
+
+    def count(self, status: str) -> int:
+        """How many articles ended with ``status`` (translated, unchanged or skipped)."""
+        return sum(1 for r in self.results if r.status == status)
 
 
 @dataclass(frozen=True)
@@ -253,9 +258,12 @@ def collect_edits(project: Project, memory: Memory, glossary: Glossary, report: 
         record = load_or_set_aside(folder, report)
         if record is None or not is_edited(folder, record):
             continue
+        # Counted as `memory stats` counts: an identical pair already stored is not new.
+        before = memory.stats()["editor"]
         record, changed = sync_edits(folder, record, memory, glossary)
         write_record(folder, record)
         report.edited_sentences += changed
+        report.remembered_sentences += memory.stats()["editor"] - before
         synced.append(folder.name)
     return synced
 

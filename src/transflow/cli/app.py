@@ -42,6 +42,26 @@ export_app = typer.Typer(
 import_app = typer.Typer(
     help="Import from CAT tools.\n\nExample: transflow import xliff altena.xlf", no_args_is_help=True
 )
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from transflow import __version__
+
+        print(f"transflow {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="Show the version and exit.", callback=_show_version, is_eager=True),
+    ] = False,
+) -> None:
+    """Translate German municipal news into English drafts editors can trust."""
+
+
 app.add_typer(model_app, name="model")
 app.add_typer(glossary_app, name="glossary")
 app.add_typer(memory_app, name="memory")

@@ -97,8 +97,9 @@ def glossary_list(project: ProjectOption = Path(".")) -> None:
 
     glossary = load_glossary(project_at(project).glossary)
     table = Table()
-    for column in ("German", "English", "plural", "note"):
-        table.add_column(column)
+    table.add_column("German", no_wrap=True)  # the term people look up: never cut
+    for column in ("English", "plural", "note"):
+        table.add_column(column, overflow="fold")
     for e in glossary.entries:
         english = e.en if e.translate else f"{e.en} (not translated)"
         table.add_row(*(cell(text) for text in (e.de, english, e.en_plural or "", e.note or "")))
@@ -119,16 +120,30 @@ def glossary_add(
     english: Annotated[str | None, typer.Argument(help="Required English rendering.")] = None,
     note: Annotated[str | None, typer.Option(help="A note for editors.")] = None,
     no_translate: Annotated[bool, typer.Option("--no-translate", help="A name that stays German.")] = False,
+    plural: Annotated[
+        str | None, typer.Option("--plural", help="The English plural, where adding -s is wrong.")
+    ] = None,
+    form: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--form", help="Another German form to recognise (repeat for more).", show_default=False
+        ),
+    ] = None,
     project: ProjectOption = Path("."),
 ) -> None:
     """Add a term to glossary.yml, keeping its comments and layout.
 
     Example: transflow glossary add Rathaus "town hall" --note "the building"
     Example: transflow glossary add Stellwerk --no-translate
+    Example: transflow glossary add Kita "day-care centre" --plural "day-care centres" --form Kitas
     """
     from transflow.glossary import add_term
 
-    _edit_glossary(project, lambda text: add_term(text, german, english, note, not no_translate))
+    forms = tuple(form or ())
+    _edit_glossary(
+        project,
+        lambda text: add_term(text, german, english, note, not no_translate, en_plural=plural, forms=forms),
+    )
     console().print(f"added {german}", markup=False)
 
 
@@ -207,8 +222,12 @@ def memory_stats(project: ProjectOption = Path(".")) -> None:
         counts = memory.stats()
     finally:
         memory.close()
-    for key, value in counts.items():
-        print(f"{key}: {value}")
+    origins = ("machine", "editor", "approved")
+    units = sum(counts[origin] for origin in origins)
+    # Units are pairs; one German sentence may have several (a machine and an editor's English).
+    print(f"units: {units} ({', '.join(f'{counts[o]} {o}' for o in origins)})")
+    print(f"distinct German sentences: {counts['sentences']}")
+    print(f"articles: {counts['articles']}")
 
 
 @memory_app.command("export")

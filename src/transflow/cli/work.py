@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -36,6 +37,7 @@ def translate(
     Example: transflow translate            (all new or changed articles)
     Example: transflow translate sources/altena.txt --force
     """
+    from rich import box
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
     from rich.table import Table
 
@@ -76,9 +78,17 @@ def translate(
             progress.stop()
     for warning in report.warnings:
         err.print(f"warning: {for_terminal(warning)}", markup=False)
-    table = Table(title=f"model: {report.model.label}" if report.model else None)
-    for column in ("article", "status", "sentences", "enforced", "missing", "note"):
-        table.add_column(column)
+    # Light borders and notes under the table: 80 columns keep the slug, which people type, whole.
+    table = Table(
+        title=f"model: {report.model.label}" if report.model else None,
+        box=box.SIMPLE,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    table.add_column("article", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    for column in ("sentences", "terms", "missing"):
+        table.add_column(column, justify="right", overflow="fold")  # these wrap first
     for r in report.results:
         table.add_row(
             cell(r.slug),  # a skipped file's name, as it is
@@ -86,15 +96,19 @@ def translate(
             str(r.sentences or ""),
             str(r.terms_enforced or ""),
             str(r.terms_missing or ""),
-            cell(r.message),  # file names may hold [brackets] and escape codes
         )
     out.print(table)
+    for r in report.results:
+        if r.message:  # file names may hold [brackets] and escape codes
+            out.print(for_terminal(f"{r.slug}: {r.message}"), markup=False, soft_wrap=True)
     if report.edited_sentences:
         out.print(
-            f"{report.edited_sentences} sentence(s) of editors' corrections kept in the translation memory"
+            f"{report.edited_sentences} sentence(s) edited in drafts taken in;"
+            f" {report.remembered_sentences} new editor unit(s) in the translation memory",
+            soft_wrap=True,
         )
-    done = len(report.translated)
-    out.print(f"{done} translated, {len(report.results) - done} not translated")
+    counts = [report.count(status) for status in ("translated", "unchanged", "skipped")]
+    out.print("{} translated, {} unchanged, {} skipped".format(*counts), soft_wrap=True)
     if report.model is not None and report.model.generated:
         err.print(f"[bold red]WARNING: {GENERATED_NOTICE}[/]")
     skipped = [r for r in report.results if r.status == "skipped"]
@@ -126,7 +140,13 @@ def review(
     if open_page:
         import webbrowser
 
-        webbrowser.open((paths[0] if len(paths) == 1 else index).as_uri())
+        page = paths[0] if len(paths) == 1 else index
+        try:
+            opened = webbrowser.open(page.as_uri())
+        except webbrowser.Error:
+            opened = False
+        if not opened:
+            print(f"no browser could be opened: open {page} yourself", file=sys.stderr)
 
 
 @app.command()
@@ -197,6 +217,8 @@ def publish(
 
     report = publish_site(project_at(project), with_german)
     out = console()
+    for warning in report.warnings:
+        console(stderr=True).print(f"warning: {warning}", markup=False, soft_wrap=True)
     for slug, reason in report.skipped:
         out.print(f"skipped {slug}: {reason}", markup=False)
     for slug, reason in report.stale:
@@ -247,3 +269,24 @@ def doctor(
         )
     for line in repair(proj, problems):
         out.print(for_terminal(line), markup=False)
+
+
+@app.command()
+def init(project: ProjectOption = Path(".")) -> None:
+    """Make a project folder: transflow.toml (settings, with comments), sources/ and an empty glossary.
+
+    Nothing that exists is changed.
+
+    Example: transflow init
+    """
+    from transflow.settings import init_project
+
+    root = project_at(project).root
+    made = init_project(root)
+    out = console()
+    for path in made:
+        out.print(f"created {path.relative_to(root)}", markup=False)
+    if not made:
+        out.print(f"{root} is already a transflow project: nothing created", markup=False)
+    else:
+        out.print("next: put German articles in sources/ and run `transflow translate`", markup=False)
