@@ -579,8 +579,8 @@ class EditorsLoop(RuleBasedStateMachine):
         missing = {w for w in self.expected if w not in drafts}
         if not missing:
             return
-        revisions = "".join(
-            p.read_text(encoding="utf-8") for p in (self.root / "output").glob("*/revisions/*.en.md")
+        revisions = "".join(  # edited drafts (.edited.en.md) and drafts written (.json)
+            p.read_text(encoding="utf-8") for p in (self.root / "output").glob("*/revisions/*")
         )
         memory = Memory.of(self.project)
         try:
