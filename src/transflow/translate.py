@@ -405,6 +405,7 @@ def _write(project: Project, item: Pending, sentences: list[Sentence], signature
         title=article.title,
         date=article.date,
         place=article.place,
+        prefixes=article.prefixes,
     )
     write_article(project.article_dir(article.slug), record, item.previous)
     kept = sum(s.origin != "machine" for s in sentences)
