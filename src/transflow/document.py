@@ -55,10 +55,10 @@ def _inline(token: Any) -> str:
             out.append(child.markup)
         elif kind == "link_open":
             hrefs.append(str(child.attrs.get("href", "")))
-            out.append("" if child.markup == "autolink" else "[")
+            out.append("<" if child.markup == "autolink" else "[")
         elif kind == "link_close":
             href = hrefs.pop() if hrefs else ""
-            out.append("" if child.markup == "autolink" else f"]({href})")
+            out.append(">" if child.markup == "autolink" else f"]({href})")
         elif kind == "image":
             out.append(f"![{child.content}]({child.attrs.get('src', '')})")
         else:  # html_inline and anything newer: as written
