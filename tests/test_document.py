@@ -131,6 +131,7 @@ def test_structured_articles_round_trip(structured: Path, tiny_model) -> None:  
         assert page.count("<h1") == 1  # the English headline, not a second one from the body
         assert ("<ol" in page) == ("1. " in german_body)
         assert "<ul" in page
+        assert "<li>\n<p>" not in page  # tight lists, as written
 
 
 def test_edits_in_a_heading_and_a_list_item_survive(structured: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]

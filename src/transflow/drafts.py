@@ -29,6 +29,7 @@ DRAFT_FILE = "draft.en.md"
 WORD_TOKEN = re.compile(r"\S+\s*|\s+")
 BANNER = f"> **{GENERATED_NOTICE}**\n\n"
 _REVISION = re.compile(r"^(\d{4,})\.")
+_LIST_ITEM = re.compile(r"(?:> )* *(?:[-*+]|\d{1,9}[.)]) \Z")
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,13 @@ def default_after(sentences: Sequence[Sentence], k: int, prefixes: Sequence[str]
     if k + 1 >= len(sentences):
         return ""
     if sentences[k + 1].paragraph != sentences[k].paragraph:
-        return "\n\n" + _prefix(prefixes, sentences[k + 1].paragraph)
+        here, following = (
+            _prefix(prefixes, sentences[k].paragraph),
+            _prefix(prefixes, sentences[k + 1].paragraph),
+        )
+        # One list's items on consecutive lines: a tight list, as press releases write them.
+        joint = "\n" if _LIST_ITEM.match(here) and _LIST_ITEM.match(following) else "\n\n"
+        return joint + following
     return sentences[k].space_after or " "
 
 
