@@ -160,3 +160,32 @@ def test_edits_in_a_heading_and_a_list_item_survive(structured: Path, tiny_model
         "Detours (edited)",
         "Via the church square (edited)",
     }
+
+
+def test_records_keep_the_structure_and_old_records_still_load() -> None:
+    import json
+
+    from transflow.record import ArticleRecord, Sentence, Signature, parse_record, record_json
+
+    record = ArticleRecord(
+        "a",
+        "a.md",
+        "0" * 64,
+        Signature("0.1", "m", "1", "0" * 64, "4", 4, "0" * 64),
+        (Sentence(0, 0, "Titel", "Title"), Sentence(1, 0, "Punkt", "Point")),
+        prefixes=("# ", "- "),
+    )
+    assert parse_record(record_json(record)).prefixes == ("# ", "- ")
+    old = json.loads(record_json(record))
+    del old["article"]["prefixes"]  # written before structure was kept (still schema 2)
+    assert parse_record(json.dumps(old)).prefixes == ()
+    assert "prefixes" not in json.loads(record_json(parse_record(json.dumps(old))))["article"]
+    from transflow.drafts import Draft, body_of
+    from transflow.editing import apply_edits
+
+    assert body_of(record) == "# Title\n\n- Point"
+    edited, changed = apply_edits(record, Draft("", "# New title\n\n- New point"))
+    assert len(changed) == 2
+    assert [s.english for s in edited.sentences] == ["New title", "New point"]
+    assert [s.after for s in edited.sentences] == [None, None]  # the structure is not an edit
+    assert body_of(edited) == "# New title\n\n- New point"
