@@ -33,7 +33,9 @@ def test_markdown_front_matter(tmp_path: Path) -> None:
     article = parse_article(write(tmp_path, "x.md", text.encode()))
     assert (article.title, article.date, article.place) == ("Kümmerer gesucht", "2024-05-02", "Altena")
     assert article.slug == "kuemmerer-aufruf"
-    assert article.paragraphs == ("Erster Absatz.", "Zweiter Absatz.")
+    # The title is translated like the body: the first block, an h1 in the English draft.
+    assert article.paragraphs == ("Kümmerer gesucht", "Erster Absatz.", "Zweiter Absatz.")
+    assert article.prefixes == ("# ", "", "")
 
 
 def test_broken_front_matter_is_one_input_error(tmp_path: Path) -> None:

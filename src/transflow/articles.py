@@ -42,6 +42,8 @@ class Article:
     date: str | None = None
     place: str | None = None
     warnings: tuple[str, ...] = field(default=())
+    # Markdown before each paragraph that re-creates the structure ("## ", "- "); () for .txt
+    prefixes: tuple[str, ...] = field(default=())
 
 
 def source_hash(raw: bytes) -> str:
@@ -144,7 +146,17 @@ def parse_article(path: Path, raw: bytes | None = None) -> Article:
     if match and "\n" not in match.group(0):
         place = place or match.group(1).strip()
         body = body[match.end() :]
-    paragraphs = tuple(" ".join(p.split()) for p in re.split(r"\n\s*\n", body) if p.strip())
+    prefixes: tuple[str, ...] = ()
+    if path.suffix.lower() == ".md":
+        from transflow.document import markdown_blocks
+
+        blocks = [b for b in markdown_blocks(body, meta.get("title")) if b.text]
+        paragraphs = tuple(b.text for b in blocks)
+        prefixes = tuple(b.prefix for b in blocks)
+        if not any(prefixes):
+            prefixes = ()  # plain paragraphs: the record stays as before
+    else:
+        paragraphs = tuple(" ".join(p.split()) for p in re.split(r"\n\s*\n", body) if p.strip())
     if not paragraphs:
         raise InputError(f"{path.name}: empty, nothing to translate; skipped")
     return Article(
@@ -156,4 +168,5 @@ def parse_article(path: Path, raw: bytes | None = None) -> Article:
         date=date,
         place=place,
         warnings=tuple(warnings),
+        prefixes=prefixes,
     )

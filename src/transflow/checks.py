@@ -58,14 +58,49 @@ def untranslated(source: str, english: str) -> str | None:
     return None
 
 
-def _digits(text: str) -> list[str]:
-    return sorted(re.sub(r"\D", "", n) for n in _NUMBER.findall(text))
+# Times of day, compared as "H:MM": German "17:30 Uhr", "8.00 Uhr", "8 Uhr", "17:30";
+# English "5:30 pm", "8 a.m.", "8 o'clock", "17:30".
+_GERMAN_TIME = re.compile(r"\b(\d{1,2})(?:[.:](\d{2}))?\s*Uhr\b|\b(\d{1,2}):(\d{2})\b")
+_ENGLISH_TIME = re.compile(
+    r"\b(\d{1,2})(?:[.:](\d{2}))?\s*(?:([ap])\.?\s?m\b\.?|o'clock\b)|\b(\d{1,2}):(\d{2})\b", re.IGNORECASE
+)
+
+
+def _times(text: str, pattern: re.Pattern[str]) -> tuple[list[str], str]:
+    """The times of day in ``text`` as "H:MM", and the text without them."""
+    found: list[str] = []
+
+    def take(match: re.Match[str]) -> str:
+        groups = match.groups()
+        if len(groups) == 4:  # German
+            hour, minute = (groups[0], groups[1]) if groups[0] else (groups[2], groups[3])
+            half = None
+        else:
+            hour, minute, half = (
+                (groups[0], groups[1], groups[2]) if groups[0] else (groups[3], groups[4], None)
+            )
+        h = int(hour)
+        if half and half.lower() == "p" and h < 12:
+            h += 12
+        elif half and half.lower() == "a" and h == 12:
+            h = 0
+        found.append(f"{h}:{minute or '00'}")
+        return " "
+
+    return found, pattern.sub(take, text)
+
+
+def _digits(text: str, times: re.Pattern[str] | None = None) -> list[str]:
+    found: list[str] = []
+    if times is not None:
+        found, text = _times(text, times)
+    return sorted(found + [re.sub(r"\D", "", n) for n in _NUMBER.findall(text)])
 
 
 @check("functional")
 def numbers(source: str, english: str) -> str | None:
-    """Numbers or dates differ between German and English."""
-    german, english_numbers = _digits(source), _digits(english)
+    """Numbers, dates or times of day differ between German and English."""
+    german, english_numbers = _digits(source, _GERMAN_TIME), _digits(english, _ENGLISH_TIME)
     if german == english_numbers:
         return None
     missing = sorted(set(german) - set(english_numbers))

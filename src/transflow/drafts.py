@@ -29,6 +29,7 @@ DRAFT_FILE = "draft.en.md"
 WORD_TOKEN = re.compile(r"\S+\s*|\s+")
 BANNER = f"> **{GENERATED_NOTICE}**\n\n"
 _REVISION = re.compile(r"^(\d{4,})\.")
+_LIST_ITEM = re.compile(r"(?:> )* *(?:[-*+]|\d{1,9}[.)]) \Z")
 
 
 @dataclass(frozen=True)
@@ -55,23 +56,42 @@ def parse_draft(text: str) -> Draft:
     return Draft(front, text.strip())
 
 
-def default_after(sentences: Sequence[Sentence], k: int) -> str:
-    """The text after sentence ``k`` in a draft nobody edited: the German paragraph layout."""
+def _prefix(prefixes: Sequence[str], paragraph: int) -> str:
+    return prefixes[paragraph] if 0 <= paragraph < len(prefixes) else ""
+
+
+def default_after(sentences: Sequence[Sentence], k: int, prefixes: Sequence[str] = ()) -> str:
+    """The text after sentence ``k`` in a draft nobody edited: the German paragraph layout.
+
+    Between paragraphs it holds the next block's Markdown ("## ", "- "), so headings and
+    list items come back in the English and an editor's layout change is kept like any other.
+    """
     if k + 1 >= len(sentences):
         return ""
     if sentences[k + 1].paragraph != sentences[k].paragraph:
-        return "\n\n"
+        here, following = (
+            _prefix(prefixes, sentences[k].paragraph),
+            _prefix(prefixes, sentences[k + 1].paragraph),
+        )
+        # One list's items on consecutive lines: a tight list, as press releases write them.
+        joint = "\n" if _LIST_ITEM.match(here) and _LIST_ITEM.match(following) else "\n\n"
+        return joint + following
     return sentences[k].space_after or " "
 
 
-def compose_body(sentences: Sequence[Sentence]) -> tuple[str, list[int]]:
-    """The English body and each sentence's start offset in it."""
+def lead_of(sentences: Sequence[Sentence], prefixes: Sequence[str] = ()) -> str:
+    """The Markdown before the first sentence (e.g. "# " of the title)."""
+    return _prefix(prefixes, sentences[0].paragraph) if sentences else ""
+
+
+def compose_body(sentences: Sequence[Sentence], prefixes: Sequence[str] = ()) -> tuple[str, list[int]]:
+    """The English body (after the lead, see ``lead_of``) and each sentence's start offset in it."""
     parts: list[str] = []
     starts: list[int] = []
     at = 0
     for k, sentence in enumerate(sentences):
         starts.append(at)
-        after = sentence.after if sentence.after is not None else default_after(sentences, k)
+        after = sentence.after if sentence.after is not None else default_after(sentences, k, prefixes)
         chunk = sentence.english + after
         parts.append(chunk)
         at += len(chunk)
@@ -80,7 +100,8 @@ def compose_body(sentences: Sequence[Sentence]) -> tuple[str, list[int]]:
 
 def body_of(record: ArticleRecord) -> str:
     """The English body of the record's draft, as written to draft.en.md."""
-    return compose_body(record.sentences)[0].strip()
+    lead = lead_of(record.sentences, record.prefixes)
+    return (lead + compose_body(record.sentences, record.prefixes)[0]).strip()
 
 
 def render_draft(record: ArticleRecord) -> str:

@@ -9,6 +9,7 @@ paragraph, an added sentence) and nothing is lost.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from transflow.drafts import (
     compose_body,
     default_after,
     keep_revision,
+    lead_of,
     read_draft,
     realign,
 )
@@ -25,19 +27,35 @@ from transflow.glossary import Glossary
 from transflow.memory import Memory
 from transflow.record import EDITOR, MACHINE, WRITTEN, ArticleRecord, Sentence
 
+# Block Markdown at the end of a piece: the next heading's "## " or list item's "- " / "2. ".
+_TRAILING_MARKUP = re.compile(r"\n[ \t]*(?:(?:#{1,6}|[-*+]|\d{1,9}[.)]|>)[ \t]+)+\Z")
+
+
+def _english_of(piece: str, separator: str) -> str:
+    """A sentence's English: its piece without the separator and the next block's Markdown."""
+    if separator.strip() and piece.endswith(separator):
+        return piece[: -len(separator)].rstrip()
+    match = _TRAILING_MARKUP.search(piece)
+    return (piece[: match.start()] if match else piece).rstrip()
+
 
 def apply_edits(record: ArticleRecord, draft: Draft) -> tuple[ArticleRecord, list[Sentence]]:
     """The record with the edited draft's English in it, and the sentences whose English changed."""
     sentences = list(record.sentences)
-    body, starts = compose_body(sentences)
-    pieces = realign(body.strip(), starts, draft.body)
+    body, starts = compose_body(sentences, record.prefixes)
+    # The lead ("# " of the title) is structure, not the first sentence's English.
+    lead = lead_of(sentences, record.prefixes).strip()
+    edited = draft.body
+    if lead and edited.startswith(lead):
+        edited = edited[len(lead) :].lstrip(" ")
+    pieces = realign(body.strip(), starts, edited)
     updated, changed = [], []
     for k, (sentence, piece) in enumerate(zip(sentences, pieces, strict=True)):
-        english = piece.rstrip()
+        english = _english_of(piece, default_after(sentences, k, record.prefixes))
         after: str | None = piece[len(english) :]
         if k + 1 == len(sentences) and not after:
             after = sentence.after  # the body is stripped: the last sentence's after is not an edit
-        if after == default_after(sentences, k):
+        if after == default_after(sentences, k, record.prefixes):
             after = None
         new = replace(sentence, after=after)
         if english != sentence.english:

@@ -62,15 +62,24 @@ def _title(approval: Approval, slug: str) -> str:
     return title if len(title) <= 100 else title[:97] + "…"
 
 
+def _headline(english: str) -> tuple[str | None, str]:
+    """The English headline (the draft's leading "# " line, the translated title) and the rest."""
+    if english.startswith("# "):
+        first, _, rest = english.partition("\n")
+        return first[2:].strip() or None, rest.strip()
+    return None, english
+
+
 def site_page(publication: Publication) -> SitePage:
     approval = publication.approval
+    headline, body = _headline(approval.english)
     return SitePage(
         slug=publication.slug,
-        title=_title(approval, publication.slug),
+        title=headline or _title(approval, publication.slug),
         date=approval.date or "",
         place=approval.place or "",
         approved_at=approval.approved_at,
-        html=_markdown(approval.english),
+        html=_markdown(body),
         german=f"{publication.slug}.de.txt" if publication.with_german else None,
         notice=GENERATED_NOTICE if approval.generated else None,
     )

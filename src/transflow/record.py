@@ -132,6 +132,13 @@ class ArticleRecord:
     date: str | None = None
     place: str | None = None
     schema_version: int = SCHEMA_VERSION
+    # The Markdown before each paragraph ("## ", "- ", "   1. "): the document's structure.
+    # Empty for plain text articles and for records written before structure was kept.
+    prefixes: tuple[str, ...] = ()
+
+    def prefix(self, paragraph: int) -> str:
+        """The Markdown that opens paragraph ``paragraph`` in the draft ("" for a plain one)."""
+        return self.prefixes[paragraph] if 0 <= paragraph < len(self.prefixes) else ""
 
     @property
     def german(self) -> tuple[str, ...]:
@@ -289,6 +296,7 @@ def parse_record(text: str) -> ArticleRecord:
         title=_str(article.get("title")),
         date=_str(article.get("date")),
         place=_str(article.get("place")),
+        prefixes=tuple(str(p) for p in article.get("prefixes") or () if isinstance(p, str)),
     )
 
 
@@ -348,7 +356,8 @@ def record_json(record: ArticleRecord) -> str:
         "source_sha256": record.source_sha256,
         "draft_sha256": record.draft_sha256,
         "translated_at": record.translated_at,
-        "article": {"title": record.title, "date": record.date, "place": record.place},
+        "article": {"title": record.title, "date": record.date, "place": record.place}
+        | ({"prefixes": list(record.prefixes)} if record.prefixes else {}),
         "signature": record.signature.to_dict(),
         "sentences": sentences,
     }

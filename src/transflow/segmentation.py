@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 from dataclasses import dataclass
 from typing import Any
+
+_PHONE_END = re.compile(r"(?:\+\d{2}[ /-]?|\b0)\d{2,5}(?:[ /-]?\d{1,6}){1,5}-\d{1,5}\.\s+(?=[A-ZÄÖÜ])")
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,12 @@ def sentence_starts(text: str) -> list[int]:
         offset = getattr(sentence[0], "character_offset", None)
         if offset and starts[-1] < offset[0] < len(text):
             starts.append(offset[0])
-    return starts
+    # SoMaJo reads the "0." of "209-0. Die ..." as an ordinal: a phone number at a
+    # sentence's end does end it when a capitalised word follows.
+    for match in _PHONE_END.finditer(text):
+        if match.end() < len(text) and match.end() not in starts:
+            starts.append(match.end())
+    return sorted(starts)
 
 
 def split_paragraph(text: str, paragraph: int = 0) -> list[Segment]:

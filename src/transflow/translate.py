@@ -24,6 +24,7 @@ from transflow.errors import InputError, ModelError
 from transflow.glossary import Glossary, load_glossary
 from transflow.memory import Memory
 from transflow.project import Project, atomic_write, run_lock
+from transflow.protect import Protected
 from transflow.record import (
     ArticleRecord,
     RecordDamaged,
@@ -231,8 +232,42 @@ def translate_segments(
     progress: Callable[[int], None] | None = None,
 ) -> list[Sentence]:
     """Translate sentences in one batched stream and enforce the glossary on each."""
-    translations = engine.translate([s.text for s in segments], progress)
-    return [enforce_glossary(s, t, glossary) for s, t in zip(segments, translations, strict=True)]
+    from transflow.protect import protect
+
+    protected = [protect(s.text) for s in segments]
+    # Link texts are translated on their own, so the link is re-made around English text.
+    labels = [
+        (k, n, span.label) for k, p in enumerate(protected) for n, span in enumerate(p.spans) if span.label
+    ]
+    texts = [p.text for p in protected] + [label for _, _, label in labels]
+    translations = engine.translate(texts, progress)
+    english_labels: dict[int, dict[int, str]] = {}
+    for (k, n, _), t in zip(labels, translations[len(segments) :], strict=True):
+        english_labels.setdefault(k, {})[n] = t.text
+    return [
+        _restored(s, p, enforce_glossary(replace(s, text=p.text), t, glossary), english_labels.get(k))
+        for k, (s, p, t) in enumerate(zip(segments, protected, translations, strict=False))
+    ]
+
+
+def _restored(
+    segment: Segment, protected: Protected, sentence: Sentence, labels: dict[int, str] | None
+) -> Sentence:
+    """The sentence with its protected spans back in the German and the English, byte for byte."""
+    from transflow.checks import REGISTRY, run_checks
+    from transflow.protect import restore
+
+    if not protected.spans:
+        return sentence
+    english, moved = restore(sentence.english, protected, labels)
+    terms = tuple(
+        replace(t, start=protected.offset(t.start), end=protected.offset(t.end)) for t in sentence.terms
+    )
+    kept = [f for f in sentence.findings if f.check not in REGISTRY]
+    findings = (*kept, *moved, *run_checks(segment.text, english))
+    return replace(
+        sentence, source=segment.text, english=english, machine=english, terms=terms, findings=findings
+    )
 
 
 def _groups(pending: list[Pending], plans: dict[str, list[Plan]]) -> list[list[Pending]]:
@@ -413,6 +448,7 @@ def _write(project: Project, item: Pending, sentences: list[Sentence], signature
         title=article.title,
         date=article.date,
         place=article.place,
+        prefixes=article.prefixes,
     )
     write_article(project.article_dir(article.slug), record, item.previous)
     kept = sum(s.origin != "machine" for s in sentences)

@@ -1,0 +1,140 @@
+"""The document model between reading and translating: an article as a sequence of blocks.
+
+A block is a title, a heading with its level, a paragraph, a list item with its kind and
+depth, or a quote; its ``text`` is what is split into sentences and translated, its
+``prefix`` the Markdown that re-creates the structure in the English draft ("## ", "- ",
+"  1. ", "> "). Markdown is read from markdown-it-py's token stream; inline markup (links,
+bold, emphasis, code) stays in the text as Markdown so the draft keeps it.
+Constructs transflow does not translate (tables, fenced code, raw HTML) are kept verbatim
+in the next block's prefix, never dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["Block", "markdown_blocks"]
+
+TITLE, HEADING, PARAGRAPH, ITEM = "title", "heading", "paragraph", "item"
+QUOTE, VERBATIM = "quote", "verbatim"
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of an article: its kind, its translatable text and the Markdown before it."""
+
+    kind: str
+    text: str
+    prefix: str = ""
+    level: int = 0  # heading level, 1-6
+    ordered: bool = False  # list items: numbered or bullets
+    depth: int = 0  # list items: 0 for the outer list
+
+
+@dataclass
+class _List:
+    ordered: bool
+    number: int
+    marker: str
+
+
+def _inline(token: Any) -> str:
+    """An inline token's children as one line of Markdown text (links keep their URL)."""
+    out: list[str] = []
+    hrefs: list[str] = []
+    for child in token.children or []:
+        kind = child.type
+        if kind == "text":
+            out.append(child.content)
+        elif kind in ("softbreak", "hardbreak"):
+            out.append(" ")
+        elif kind == "code_inline":
+            out.append(f"{child.markup}{child.content}{child.markup}")
+        elif kind in ("strong_open", "strong_close", "em_open", "em_close", "s_open", "s_close"):
+            out.append(child.markup)
+        elif kind == "link_open":
+            hrefs.append(str(child.attrs.get("href", "")))
+            out.append("<" if child.markup == "autolink" else "[")
+        elif kind == "link_close":
+            href = hrefs.pop() if hrefs else ""
+            out.append(">" if child.markup == "autolink" else f"]({href})")
+        elif kind == "image":
+            out.append(f"![{child.content}]({child.attrs.get('src', '')})")
+        else:  # html_inline and anything newer: as written
+            out.append(child.content)
+    return " ".join("".join(out).split())
+
+
+def markdown_blocks(body: str, title: str | None = None) -> list[Block]:
+    """The blocks of a Markdown body (front matter already removed); a ``title`` comes first."""
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark").enable("table").enable("strikethrough")
+    tokens = parser.parse(body)
+    lines = body.split("\n")
+    blocks: list[Block] = [Block(TITLE, " ".join(title.split()), "# ", level=1)] if title else []
+    lists: list[_List] = []
+    quotes = 0
+    pending_item = False  # the next paragraph opens a list item
+    heading = 0
+    verbatim: list[str] = []  # untranslated constructs waiting for the next block
+    skip_until = -1
+
+    def add(kind: str, text: str, prefix: str, **extra: Any) -> None:
+        lead = "".join(v + "\n\n" for v in verbatim)
+        verbatim.clear()
+        blocks.append(Block(kind, text, lead + "> " * quotes + prefix, **extra))
+
+    for i, token in enumerate(tokens):
+        if i <= skip_until:
+            continue
+        kind = token.type
+        if kind == "heading_open":
+            heading = int(token.tag[1])
+        elif kind == "bullet_list_open":
+            lists.append(_List(False, 1, token.markup or "-"))
+        elif kind == "ordered_list_open":
+            start = token.attrs.get("start", 1)
+            lists.append(_List(True, int(start) if start is not None else 1, token.markup or "."))
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+        elif kind == "list_item_open":
+            pending_item = True
+        elif kind == "list_item_close" and lists:
+            lists[-1].number += 1
+        elif kind == "blockquote_open":
+            quotes += 1
+        elif kind == "blockquote_close":
+            quotes -= 1
+        elif kind == "inline":
+            text = _inline(token)
+            if not text:
+                continue
+            if heading:
+                add(HEADING, text, "#" * heading + " ", level=heading)
+                heading = 0
+            elif lists:
+                indent = "   " * (len(lists) - 1)
+                top = lists[-1]
+                if pending_item:
+                    marker = f"{top.number}{top.marker} " if top.ordered else f"{top.marker} "
+                else:
+                    marker = "   "  # a second paragraph inside the same item
+                add(ITEM, text, indent + marker, ordered=top.ordered, depth=len(lists) - 1)
+                pending_item = False
+            else:
+                add(QUOTE if quotes else PARAGRAPH, text, "")
+        elif kind in ("fence", "code_block", "html_block", "table_open", "hr") and token.map:
+            start, end = token.map
+            verbatim.append("\n".join(lines[start:end]).rstrip())
+            if kind == "table_open":
+                depth = 0
+                for j in range(i, len(tokens)):
+                    depth += tokens[j].nesting if tokens[j].type.startswith("table") else 0
+                    if tokens[j].type == "table_close" and depth == 0:
+                        skip_until = j
+                        break
+    if verbatim:  # at the very end: a block of its own, kept as written (never sent to the engine)
+        blocks.append(Block(VERBATIM, "", "\n\n".join(verbatim)))
+    return blocks
