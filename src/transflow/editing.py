@@ -13,6 +13,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+from transflow.assessment import assess
 from transflow.drafts import (
     DRAFT_FILE,
     Draft,
@@ -25,7 +26,7 @@ from transflow.drafts import (
 )
 from transflow.glossary import Glossary
 from transflow.memory import Memory
-from transflow.record import EDITOR, MACHINE, WRITTEN, ArticleRecord, Sentence
+from transflow.record import EDITOR, ArticleRecord, Sentence
 
 # Block Markdown at the end of a piece: the next heading's "## " or list item's "- " / "2. ".
 _TRAILING_MARKUP = re.compile(r"\n[ \t]*(?:(?:#{1,6}|[-*+]|\d{1,9}[.)]|>)[ \t]+)+\Z")
@@ -39,8 +40,13 @@ def _english_of(piece: str, separator: str) -> str:
     return (piece[: match.start()] if match else piece).rstrip()
 
 
-def apply_edits(record: ArticleRecord, draft: Draft) -> tuple[ArticleRecord, list[Sentence]]:
-    """The record with the edited draft's English in it, and the sentences whose English changed."""
+def apply_edits(
+    record: ArticleRecord, draft: Draft, glossary: Glossary | None = None
+) -> tuple[ArticleRecord, list[Sentence]]:
+    """The record with the edited draft's English in it, and the sentences whose English changed.
+
+    With a glossary, each changed sentence is judged again (terms, findings).
+    """
     sentences = list(record.sentences)
     body, starts = compose_body(sentences, record.prefixes)
     # The lead ("# " of the title) is structure, not the first sentence's English.
@@ -59,25 +65,13 @@ def apply_edits(record: ArticleRecord, draft: Draft) -> tuple[ArticleRecord, lis
             after = None
         new = replace(sentence, after=after)
         if english != sentence.english:
-            machine = sentence.machine if sentence.machine is not None else sentence.english
-            if sentence.origin == MACHINE:
-                machine = sentence.english
-            origin = MACHINE if english == machine and sentence.origin == MACHINE else EDITOR
             # An edit after the German changed is the editor's decision: the conflict is resolved.
-            new = replace(
-                new, english=english, origin=origin, machine=machine, written_for=None, suggestion=None
-            )
+            new = new.written_by(english, EDITOR)
+            if glossary is not None:
+                new = assess(new, glossary)
             changed.append(new)
         updated.append(new)
     return replace(record, sentences=tuple(updated)), changed
-
-
-def current_record(folder: Path, record: ArticleRecord) -> ArticleRecord:
-    """The record as the draft on disk stands now (edits applied in memory, nothing written)."""
-    found = read_draft(folder)
-    if found is None or found[1] == record.draft_sha256:
-        return record
-    return apply_edits(record, found[0])[0]
 
 
 def sync_edits(
@@ -89,19 +83,13 @@ def sync_edits(
     every sentence an editor wrote goes into the translation memory, so a later draft can
     never lose it. The caller writes the record.
     """
-    from transflow.assessment import assess
-
     found = read_draft(folder)
     if found is None or found[1] == record.draft_sha256:
         return record, 0
     draft, digest = found
-    updated, changed = apply_edits(record, draft)
-    updated = replace(
-        updated,
-        draft_sha256=digest,
-        sentences=tuple(assess(s, glossary) if s in changed else s for s in updated.sentences),
-    )
-    written = [(s.source, s.english) for s in changed if s.origin in WRITTEN]
+    updated, changed = apply_edits(record, draft, glossary)
+    updated = replace(updated, draft_sha256=digest)
+    written = [(s.source, s.english) for s in changed]
     memory.store(record.slug, written, "editor", json.dumps(record.signature.to_dict(), sort_keys=True))
     keep_revision(folder, ".edited.en.md", (folder / DRAFT_FILE).read_bytes())
     return updated, len(changed)

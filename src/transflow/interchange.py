@@ -119,19 +119,7 @@ def import_xliff(project: Project, path: Path, slug: str | None = None) -> Xliff
                     continue
                 english = str(unit.target).strip()
                 if english != sentences[k].english:
-                    sentences[k] = assess(
-                        replace(
-                            sentences[k],
-                            english=english,
-                            origin=IMPORTED,
-                            machine=sentences[k].machine
-                            if sentences[k].machine is not None
-                            else sentences[k].english,
-                            written_for=None,
-                            suggestion=None,
-                        ),
-                        glossary,
-                    )
+                    sentences[k] = assess(sentences[k].written_by(english, IMPORTED), glossary)
                     changed.append(sentences[k])
             if changed:
                 pairs = [(s.source, s.english) for s in changed]

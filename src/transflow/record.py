@@ -107,6 +107,13 @@ class Sentence:
     written_for: str | None = None  # the German a person's English was written for, when it changed since
     suggestion: str | None = None  # new machine English waiting for an editor's decision
 
+    def written_by(self, english: str, origin: str) -> Sentence:
+        """This sentence with English a person wrote: the engine's English kept, any conflict decided."""
+        machine = self.english if self.origin == MACHINE or self.machine is None else self.machine
+        return replace(
+            self, english=english, origin=origin, machine=machine, written_for=None, suggestion=None
+        )
+
     @property
     def conflict(self) -> bool:
         """The German changed under English a person wrote, and nobody has decided yet."""
@@ -409,10 +416,6 @@ def old_approval(folder: Path) -> dict[str, Any] | None:
     if isinstance(data, dict) and _int(data.get("schema_version"), 1) == 1 and "draft_sha256" in data:
         return data
     return None
-
-
-def with_sentences(record: ArticleRecord, sentences: list[Sentence] | tuple[Sentence, ...]) -> ArticleRecord:
-    return replace(record, sentences=tuple(sentences))
 
 
 # ---- what the site holds -------------------------------------------------------------------------

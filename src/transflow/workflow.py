@@ -34,7 +34,6 @@ from transflow.record import (
     Publication,
     RecordDamaged,
     Sentence,
-    Term,
     approval_json,
     load_approval,
     load_record,
@@ -141,12 +140,7 @@ def current(folder: Path, record: ArticleRecord, glossary: Glossary | None) -> t
         return record, "", ""
     draft, digest = found
     if digest != record.draft_sha256:
-        record, changed = apply_edits(record, draft)
-        if glossary is not None and changed:
-            ids = {id(s) for s in changed}
-            record = replace(
-                record, sentences=tuple(assess(s, glossary) if id(s) in ids else s for s in record.sentences)
-            )
+        record = apply_edits(record, draft, glossary)[0]
     return record, draft.body, digest
 
 
@@ -354,7 +348,3 @@ def check_terms(project: Project, slugs: list[str] | None = None) -> list[Missin
         record = checked(current(folder, record, None)[0], glossary)
         missing += [MissingTerm(slug, s.source, t.surface, t.en) for s, t in record.missing_terms()]
     return missing
-
-
-def missing_in(sentence: Sentence) -> list[Term]:
-    return [t for t in sentence.terms if t.status == "missing"]
