@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from transflow.attention import Attention, AttentionBlock
+from transflow.enforcement import aligned_owners
 
 
 def dense_alignment(attention: list[list[float]], source: set[int], owner: list[int]) -> list[int]:
@@ -21,18 +22,6 @@ def dense_alignment(attention: list[list[float]], source: set[int], owner: list[
         column = [row[s] if s < len(row) else 0.0 for row in attention[: len(owner)]]
         if column:
             hits[owner[max(range(len(column)), key=column.__getitem__)]] += 1
-    return sorted(hits, key=lambda w: (-hits[w], w))
-
-
-def block_alignment(attention: Attention, source: set[int], owner: list[int]) -> list[int]:
-    """The same question asked of the per-chunk attention, as enforcement asks it."""
-    hits: Counter[int] = Counter()
-    for row in np.flatnonzero(np.isin(attention.strongest_sources[: len(owner)], sorted(source))):
-        hits[owner[row]] += 1
-    for s in source:
-        best = attention.strongest_target(s, len(owner))
-        if best is not None:
-            hits[owner[best]] += 1
     return sorted(hits, key=lambda w: (-hits[w], w))
 
 
@@ -63,5 +52,5 @@ def test_chunked_attention_aligns_like_the_full_matrix(
     owner = sorted(data.draw(st.lists(st.integers(0, 5), min_size=len(dense), max_size=len(dense))))
     source = data.draw(st.sets(st.integers(0, total - 1), min_size=1, max_size=3))
     expected = dense_alignment(dense, source, owner)
-    assert block_alignment(attention, source, owner) == expected
-    assert block_alignment(Attention.from_rows(dense), source, owner) == expected
+    assert aligned_owners(attention, source, owner) == expected
+    assert aligned_owners(Attention.from_rows(dense), source, owner) == expected

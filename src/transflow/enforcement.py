@@ -20,7 +20,7 @@ import functools
 import itertools
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -257,16 +257,30 @@ def _aligned_words(
 ) -> list[int]:
     if not isinstance(attention, Attention):
         attention = Attention.from_rows(attention)
+    source = _term_pieces(match, sentence, source_spans)
+    if not source or not attention.rows:
+        return []
+    return aligned_owners(attention, source, owner)
+
+
+def _term_pieces(match: TermMatch, sentence: str, source_spans: list[tuple[int, int]]) -> list[int]:
+    """The source pieces whose bytes overlap the term's characters."""
     offsets = _byte_offsets(sentence)
     lo, hi = int(offsets[match.start]), int(offsets[match.end])
     # Spans run in sentence order: start at the first piece that ends after lo.
     first = bisect.bisect_right(source_spans, lo, key=lambda span: span[1])
-    source = list(itertools.takewhile(lambda k: source_spans[k][0] < hi, range(first, len(source_spans))))
-    if not source or not attention.rows:
-        return []
+    return list(itertools.takewhile(lambda k: source_spans[k][0] < hi, range(first, len(source_spans))))
+
+
+def aligned_owners(attention: Attention, source: Collection[int], owner: list[int]) -> list[int]:
+    """Target words linked to the source pieces by the attention, most links first.
+
+    A link is a target piece attending most to one of the source pieces, or the target piece
+    a source piece is attended by most; ``owner`` maps target pieces to words.
+    """
     hits: Counter[int] = Counter()
     strongest = attention.strongest_sources[: len(owner)]
-    for row in np.flatnonzero(np.isin(strongest, source)):
+    for row in np.flatnonzero(np.isin(strongest, list(source))):
         hits[owner[row]] += 1
     for s in source:
         best = attention.strongest_target(s, len(owner))
@@ -383,9 +397,7 @@ def _affixes(
     """
     if hi <= lo or not attention.rows:
         return "", ""
-    start = len(sentence[: match.start].encode("utf-8"))
-    end = len(sentence[: match.end].encode("utf-8"))
-    source = {k for k, (b, e) in enumerate(source_spans) if b < end and e > start}
+    source = set(_term_pieces(match, sentence, source_spans))
     strongest = attention.strongest_sources
 
     def owned(t: int) -> bool:
