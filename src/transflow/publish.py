@@ -20,6 +20,7 @@ from transflow.errors import InputError
 from transflow.project import Project, atomic_write, file_sha256, run_lock
 from transflow.record import SITE_FILE, Approval, Publication, load_site, now, site_json
 from transflow.review import jinja_environment
+from transflow.settings import SETTINGS_FILE, Settings, load_settings
 from transflow.workflow import ArticleState, all_states
 
 
@@ -109,8 +110,6 @@ def _why_not(state: ArticleState) -> str:
 
 def publish(project: Project, with_german: bool = False) -> PublishReport:
     """Put every approved article's snapshot on the site; keep what is there; rebuild index and feed."""
-    from transflow.settings import SETTINGS_FILE, load_settings
-
     report = PublishReport()
     site_dir = project.output / "site"
     settings = load_settings(project.root)  # before any work: a bad file stops the run
@@ -143,7 +142,7 @@ def publish(project: Project, with_german: bool = False) -> PublishReport:
             atomic_write(site_dir / f"{page.slug}.html", html)
             if publication.with_german:
                 atomic_write(site_dir / f"{page.slug}.de.txt", publication.approval.german_text() + "\n")
-        _write_lists(project, env, pages, site)
+        _write_lists(project, pages, site, settings)
         report.site = site_dir
     return report
 
@@ -154,14 +153,11 @@ def _safe(html: str) -> object:
     return Markup(html)
 
 
-def _write_lists(project: Project, env: object, pages: list[SitePage], site: dict[str, Publication]) -> None:
+def _write_lists(
+    project: Project, pages: list[SitePage], site: dict[str, Publication], settings: Settings
+) -> None:
     """The site index, the feed and the manifest of what the site holds."""
-    from typing import Any
-
-    from transflow.settings import load_settings
-
-    settings = load_settings(project.root)
-    jinja: Any = env
+    jinja = jinja_environment(project.root / "templates")
     site_dir = project.output / "site"
     pages.sort(key=lambda p: (p.date, p.approved_at), reverse=True)
     atomic_write(
@@ -194,6 +190,5 @@ def unpublish(project: Project, slug: str) -> list[Path]:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
                 removed.append(path)
-        env = jinja_environment(project.root / "templates")
-        _write_lists(project, env, [site_page(p) for p in site.values()], site)
+        _write_lists(project, [site_page(p) for p in site.values()], site, load_settings(project.root))
     return removed
