@@ -209,18 +209,26 @@ def create_app(config: ServerConfig) -> ASGIApp:
             return _error(404, "no such article")
         return JSONResponse(edit_state(project, slug))
 
+    async def article_post(request: Request) -> tuple[str, dict[str, Any]] | Response:
+        """A POST about one article: refused (token, CSRF, origin), 404, or its slug and JSON body."""
+        refused = _check_post(request, config)
+        if refused:
+            return refused
+        slug = request.path_params["slug"]
+        if not _valid_slug(project, slug):
+            return _error(404, "no such article")
+        return slug, await _json(request)
+
     async def save(request: Request) -> Response:
         from starlette.concurrency import run_in_threadpool
 
         from transflow.sentences import save_sentence
 
-        slug, number = request.path_params["slug"], request.path_params["number"]
-        refused = _check_post(request, config)
-        if refused:
-            return refused
-        if not _valid_slug(project, slug):
-            return _error(404, "no such article")
-        data = await _json(request)
+        posted = await article_post(request)
+        if isinstance(posted, Response):
+            return posted
+        slug, data = posted
+        number = request.path_params["number"]
         english, version = data.get("english"), data.get("version")
         if not isinstance(english, str) or not isinstance(version, str) or len(english) > 5000:
             return _error(400, "expected english and version")
@@ -247,13 +255,10 @@ def create_app(config: ServerConfig) -> ASGIApp:
 
         from transflow.workflow import approve as approve_article
 
-        slug = request.path_params["slug"]
-        refused = _check_post(request, config)
-        if refused:
-            return refused
-        if not _valid_slug(project, slug):
-            return _error(404, "no such article")
-        data = await _json(request)
+        posted = await article_post(request)
+        if isinstance(posted, Response):
+            return posted
+        slug, data = posted
         try:
             result = await run_in_threadpool(approve_article, project, slug, data.get("force") is True)
         except ChecksFailed as e:
