@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -70,3 +71,45 @@ def record_of(project: Path, slug: str):  # type: ignore[no-untyped-def]
     record = load_record(project / "output" / slug)
     assert record is not None, f"no record for {slug}"
     return record
+
+
+CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+# The browser tests run where Debian's chromium is installed, and always in CI (make test installs it).
+needs_chromium = pytest.mark.skipif(
+    not (CHROMIUM and CHROMEDRIVER) and not os.environ.get("CI"),
+    reason="Debian packages chromium and chromium-driver are not installed (make test installs them)",
+)
+
+
+def chromium(profile: Path, width: int, height: int):  # type: ignore[no-untyped-def]
+    """A headless Debian Chromium under Selenium, with its browser log kept; the caller quits it."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM or "/usr/bin/chromium"
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--window-size={width},{height}",
+        f"--user-data-dir={profile}",
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service(CHROMEDRIVER or "/usr/bin/chromedriver"), options=options)
+
+
+def screenshot_folder(scratch: Path) -> Path:
+    """Where a test's screenshots go: a temporary folder, or README's with TRANSFLOW_REFRESH_SCREENSHOTS=1.
+
+    Tests never change tracked files: README's screenshots are refreshed on purpose only.
+    """
+    refresh = os.environ.get("TRANSFLOW_REFRESH_SCREENSHOTS") == "1"
+    folder = ROOT / "output" / "screenshots" if refresh else scratch / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

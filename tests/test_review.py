@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import html.parser
 import json
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, record_of, run_cli
+from conftest import chromium, needs_chromium, record_of, run_cli, screenshot_folder
 from transflow.project import Project
 from transflow.review import build_review_page, word_diff, write_index, write_review
 from transflow.safetext import clean_text
@@ -166,38 +164,15 @@ def test_any_text_renders_escaped(
     parse(write_index(Project(root)))
 
 
-CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
-
-
-@pytest.mark.skipif(
-    not (CHROMIUM and DRIVER) and not os.environ.get("CI"),
-    reason="Debian packages chromium and chromium-driver are not installed (make test installs them)",
-)
+@needs_chromium
 def test_pages_work_in_headless_chromium(seed_pages: Path) -> None:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
 
     source = seed_pages / "sources" / f"{SLUG}.txt"
     source.write_text(source.read_text().replace("Er konnte in Paris", "Er durfte in Paris"))
     assert run_cli("translate", "--project", str(seed_pages))[0] == 0
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM or "/usr/bin/chromium"
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1280,1600",
-        f"--user-data-dir={seed_pages / 'chrome'}",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(DRIVER or "/usr/bin/chromedriver"), options=options)
+    driver = chromium(seed_pages / "chrome", 1280, 1600)
     try:
         review = seed_pages / "output" / SLUG / "review.html"
         driver.get(review.as_uri())
@@ -215,11 +190,7 @@ def test_pages_work_in_headless_chromium(seed_pages: Path) -> None:
         assert badges and all(b.is_displayed() for b in badges[:3])
         diff = driver.find_element(By.CSS_SELECTOR, ".diff")
         assert diff.is_displayed() and driver.find_elements(By.CSS_SELECTOR, ".diff ins")
-        # Tests never change tracked files: README's screenshots are refreshed on purpose only,
-        # with TRANSFLOW_REFRESH_SCREENSHOTS=1.
-        refresh = os.environ.get("TRANSFLOW_REFRESH_SCREENSHOTS") == "1"
-        shots = ROOT / "output" / "screenshots" if refresh else seed_pages / "screenshots"
-        shots.mkdir(parents=True, exist_ok=True)
+        shots = screenshot_folder(seed_pages)
         driver.save_screenshot(str(shots / "review.png"))
         driver.find_element(By.CSS_SELECTOR, "label[for=show-diff]").click()
         assert not diff.is_displayed()

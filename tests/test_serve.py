@@ -3,7 +3,6 @@ Chromium for the editing loop; a bounded load test over loopback."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
@@ -17,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from conftest import ROOT, record_of, run_cli
+from conftest import chromium, needs_chromium, record_of, run_cli, screenshot_folder
 from transflow.drafts import DRAFT_FILE, read_draft
 from transflow.memory import Memory
 from transflow.project import Project
@@ -213,43 +212,17 @@ def server(translated: Path) -> Iterator[str]:
     thread.join(10)
 
 
-CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
-
-
-@pytest.mark.skipif(
-    not (CHROMIUM and DRIVER) and not os.environ.get("CI"),
-    reason="Debian packages chromium and chromium-driver are not installed (make browser installs them)",
-)
+@needs_chromium
 def test_editing_in_chromium(server: str, translated: Path) -> None:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM or "/usr/bin/chromium"
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1280,1000",
-        f"--user-data-dir={translated / 'chrome'}",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(DRIVER or "/usr/bin/chromedriver"), options=options)
+    driver = chromium(translated / "chrome", 1280, 1000)
     wait = WebDriverWait(driver, 10)
     folder = translated / "output" / SLUG
     page = f"{server}/{SLUG}/review.html"
-    # Tests never change tracked files: README's screenshots only with TRANSFLOW_REFRESH_SCREENSHOTS=1.
-    refresh = os.environ.get("TRANSFLOW_REFRESH_SCREENSHOTS") == "1"
-    shots = ROOT / "output" / "screenshots" if refresh else translated / "screenshots"
-    shots.mkdir(parents=True, exist_ok=True)
+    shots = screenshot_folder(translated)
 
     def english(n: int) -> str:
         return str(driver.execute_script(f"return document.querySelector('#s{n} .en').textContent"))
@@ -268,7 +241,6 @@ def test_editing_in_chromium(server: str, translated: Path) -> None:
         assert area.tag_name == "textarea"
         area.send_keys(Keys.CONTROL, "a")
         area.send_keys("Fresh back from France: the mayor <b>reports</b>.")
-        shots.mkdir(parents=True, exist_ok=True)
         driver.save_screenshot(str(shots / "serve-desktop.png"))
         area.send_keys(Keys.ENTER)
         wait.until(lambda d: d.execute_script("return document.activeElement.closest('#s2') !== null"))
