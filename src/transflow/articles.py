@@ -124,14 +124,17 @@ def load_front_matter(text: str, name: str) -> dict[Any, Any]:
 
 
 def parse_article(path: Path, raw: bytes | None = None) -> Article:
-    """Read one ``.txt`` or ``.md`` article; raise ``InputError`` for unusable files."""
+    """Read one ``.txt``, ``.md`` or ``.docx`` article; raise ``InputError`` for unusable files."""
     if raw is None:
         try:
             raw = path.read_bytes()
         except OSError as e:
             raise InputError(f"{path}: cannot read ({e.strerror})") from e
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        return _word_article(path, raw)
     text, warnings = decode(raw, path)
-    if path.suffix.lower() == ".md":
+    if suffix == ".md":
         meta, body, more = _front_matter(text, path)
         warnings.extend(more)
     else:
@@ -147,14 +150,10 @@ def parse_article(path: Path, raw: bytes | None = None) -> Article:
         place = place or match.group(1).strip()
         body = body[match.end() :]
     prefixes: tuple[str, ...] = ()
-    if path.suffix.lower() == ".md":
+    if suffix == ".md":
         from transflow.document import markdown_blocks
 
-        blocks = [b for b in markdown_blocks(body, meta.get("title")) if b.text]
-        paragraphs = tuple(b.text for b in blocks)
-        prefixes = tuple(b.prefix for b in blocks)
-        if not any(prefixes):
-            prefixes = ()  # plain paragraphs: the record stays as before
+        paragraphs, prefixes = _structure(markdown_blocks(body, meta.get("title")))
     else:
         paragraphs = tuple(" ".join(p.split()) for p in re.split(r"\n\s*\n", body) if p.strip())
     if not paragraphs:
@@ -168,5 +167,56 @@ def parse_article(path: Path, raw: bytes | None = None) -> Article:
         date=date,
         place=place,
         warnings=tuple(warnings),
+        prefixes=prefixes,
+    )
+
+
+def _structure(blocks: list[Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The blocks' texts and prefixes; untranslated constructs at the very end are one more prefix."""
+    from transflow.document import VERBATIM
+
+    tail = blocks[-1].prefix if blocks and blocks[-1].kind == VERBATIM else ""
+    kept = [b for b in blocks if b.text]
+    paragraphs = tuple(b.text for b in kept)
+    prefixes = tuple(b.prefix for b in kept) + ((tail,) if tail and kept else ())
+    if not any(prefixes):
+        prefixes = ()  # plain paragraphs: the record stays as before
+    return paragraphs, prefixes
+
+
+def _word_article(path: Path, raw: bytes) -> Article:
+    """A ``.docx`` article: structure from the Word styles, the dateline from its first paragraph."""
+    from dataclasses import replace
+
+    from transflow.document import PARAGRAPH, TITLE
+    from transflow.wordfile import docx_blocks
+
+    try:
+        blocks = docx_blocks(raw, path.name)
+    except InputError as e:
+        raise InputError(e.message if e.message.startswith(path.name) else f"{path.name}: {e.message}") from e
+    title = next((b.text for b in blocks if b.kind == TITLE), None)
+    date = place = None
+    first = next((k for k, b in enumerate(blocks) if b.kind == PARAGRAPH), None)
+    if first is not None:
+        text = blocks[first].text
+        match = _DATE.match(text)
+        if match:
+            date, text = match.group(1), text[match.end() :]
+        match = _DATELINE.match(text, 0, _DATELINE_WINDOW)
+        if match:
+            place, text = match.group(1).strip(), text[match.end() :]
+        blocks[first] = replace(blocks[first], text=text)
+    paragraphs, prefixes = _structure(blocks)
+    if not paragraphs:
+        raise InputError(f"{path.name}: empty, nothing to translate; skipped")
+    return Article(
+        source=path,
+        slug=safe_slug(path.stem),
+        paragraphs=paragraphs,
+        source_hash=source_hash(raw),
+        title=title,
+        date=date,
+        place=place,
         prefixes=prefixes,
     )

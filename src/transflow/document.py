@@ -11,10 +11,11 @@ in the next block's prefix, never dropped.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Block", "markdown_blocks"]
+__all__ = ["Block", "BlockMark", "block_mark", "markdown_blocks", "split_prefix"]
 
 TITLE, HEADING, PARAGRAPH, ITEM = "title", "heading", "paragraph", "item"
 QUOTE, VERBATIM = "quote", "verbatim"
@@ -30,6 +31,10 @@ class Block:
     level: int = 0  # heading level, 1-6
     ordered: bool = False  # list items: numbered or bullets
     depth: int = 0  # list items: 0 for the outer list
+    verbatim: tuple[str, ...] = ()  # untranslated constructs before this block, as written (also in prefix)
+
+
+_MARKER = re.compile(r"(?:> )*[ ]*(?:#{1,6} |[-*+] |\d{1,9}[.)] )?")
 
 
 @dataclass
@@ -83,8 +88,8 @@ def markdown_blocks(body: str, title: str | None = None) -> list[Block]:
 
     def add(kind: str, text: str, prefix: str, **extra: Any) -> None:
         lead = "".join(v + "\n\n" for v in verbatim)
+        blocks.append(Block(kind, text, lead + "> " * quotes + prefix, verbatim=tuple(verbatim), **extra))
         verbatim.clear()
-        blocks.append(Block(kind, text, lead + "> " * quotes + prefix, **extra))
 
     for i, token in enumerate(tokens):
         if i <= skip_until:
@@ -111,6 +116,11 @@ def markdown_blocks(body: str, title: str | None = None) -> list[Block]:
             text = _inline(token)
             if not text:
                 continue
+            if _only_images(token) and not heading and not lists and token.map:
+                start, end = token.map  # a picture on its own: nothing to translate, kept as written
+                verbatim.append("\n".join(lines[start:end]).strip())
+                pending_item = False
+                continue
             if heading:
                 add(HEADING, text, "#" * heading + " ", level=heading)
                 heading = 0
@@ -136,5 +146,58 @@ def markdown_blocks(body: str, title: str | None = None) -> list[Block]:
                         skip_until = j
                         break
     if verbatim:  # at the very end: a block of its own, kept as written (never sent to the engine)
-        blocks.append(Block(VERBATIM, "", "\n\n".join(verbatim)))
+        blocks.append(Block(VERBATIM, "", "\n\n".join(verbatim), verbatim=tuple(verbatim)))
     return blocks
+
+
+def _only_images(token: Any) -> bool:
+    """Is an inline token nothing but pictures (and spaces)?"""
+    children = token.children or []
+    return any(c.type == "image" for c in children) and all(
+        c.type in ("image", "softbreak", "hardbreak") or (c.type == "text" and not c.content.strip())
+        for c in children
+    )
+
+
+def split_prefix(prefix: str) -> tuple[str, str]:
+    """A block's prefix as (the untranslated constructs before it, its own Markdown marker).
+
+    The constructs end with a blank line, the marker ("## ", "- ", "   1. ") is one line
+    without one. A prefix after the last block (a table ending the article) is all verbatim.
+    """
+    if _MARKER.fullmatch(prefix):
+        return "", prefix
+    lead, _, marker = prefix.rpartition("\n\n")
+    if lead and _MARKER.fullmatch(marker):
+        return lead, marker
+    return prefix.strip("\n"), ""
+
+
+@dataclass(frozen=True)
+class BlockMark:
+    """What a page shows of a block's structure: its kind, a short label, its list depth."""
+
+    kind: str  # title, heading, item, quote, paragraph
+    label: str  # "H2", "•", "1.", "" for a paragraph
+    level: int = 0  # heading level
+    depth: int = 0  # list depth
+
+
+def block_mark(marker: str, first: bool = False) -> BlockMark:
+    """The structure a block's Markdown marker stands for ("## " → heading 2, "   - " → item, depth 1)."""
+    quoted = marker.startswith("> ")
+    bare = marker.replace("> ", "")
+    stripped = bare.lstrip(" ")
+    depth = (len(bare) - len(stripped)) // 3
+    if stripped.startswith("#"):
+        level = len(stripped) - len(stripped.lstrip("#"))
+        if first and level == 1:
+            return BlockMark(TITLE, "title", level=1)
+        return BlockMark(HEADING, f"H{level}", level=level)
+    if stripped[:1] in ("-", "*", "+"):
+        return BlockMark(ITEM, "•", depth=depth)
+    if stripped[:1].isdigit():
+        return BlockMark(ITEM, stripped.strip(), depth=depth)
+    if bare and not stripped:
+        return BlockMark(ITEM, "", depth=max(depth - 1, 0))  # a list item's second paragraph
+    return BlockMark(QUOTE, "quote") if quoted else BlockMark(PARAGRAPH, "")

@@ -67,7 +67,9 @@ def default_after(sentences: Sequence[Sentence], k: int, prefixes: Sequence[str]
     list items come back in the English and an editor's layout change is kept like any other.
     """
     if k + 1 >= len(sentences):
-        return ""
+        # What follows the last block (a table ending the article) is kept, not translated.
+        tail = _prefix(prefixes, sentences[k].paragraph + 1)
+        return "\n\n" + tail if tail else ""
     if sentences[k + 1].paragraph != sentences[k].paragraph:
         here, following = (
             _prefix(prefixes, sentences[k].paragraph),

@@ -14,7 +14,7 @@ from pathlib import Path
 from transflow.errors import ConfigError, InputError, InvalidSlug, LockedError, OutputError
 from transflow.slugs import check_slug, slug_problem
 
-SOURCE_SUFFIXES = (".txt", ".md")
+SOURCE_SUFFIXES = (".txt", ".md", ".docx")
 
 
 @dataclass(frozen=True)

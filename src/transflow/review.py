@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from transflow import GENERATED_NOTICE
+from transflow.document import BlockMark, block_mark, split_prefix
 from transflow.drafts import WORD_TOKEN
 from transflow.errors import InputError
 from transflow.project import Project, atomic_write
@@ -67,6 +68,9 @@ class ReviewPage:
     previous_revision: int | None
     notice: str | None = None
     rows: list[SentenceRow] = field(default_factory=list)
+    # Per paragraph: its structure and the untranslated constructs (tables, code) before it.
+    blocks: list[tuple[BlockMark, str]] = field(default_factory=list)
+    tail: str = ""  # untranslated constructs after the last paragraph
 
 
 @functools.lru_cache(maxsize=8)
@@ -258,6 +262,10 @@ def build_review_page(project: Project, slug: str) -> ReviewPage:
         for finding in sentence.findings:
             counts[finding.severity] = counts.get(finding.severity, 0) + 1
     signature = record.signature.to_dict()
+    blocks = []
+    for number in sorted(paragraphs):
+        before, marker = split_prefix(record.prefix(number))
+        blocks.append((block_mark(marker, first=number == 0), before))
     return ReviewPage(
         slug=slug,
         title=state.title,
@@ -273,6 +281,8 @@ def build_review_page(project: Project, slug: str) -> ReviewPage:
         revision=revisions[-1]["revision"] if revisions else 0,
         previous_revision=previous["revision"] if previous else None,
         notice=GENERATED_NOTICE if record.signature.generated else None,
+        blocks=blocks,
+        tail=split_prefix(record.prefix(max(paragraphs, default=-1) + 1))[0] if record.prefixes else "",
     )
 
 

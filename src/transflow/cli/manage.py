@@ -305,6 +305,23 @@ def export_xliff(
     print(export(project_at(project), check_slug(slug), out))
 
 
+@export_app.command("docx")
+def export_docx(
+    slug: Annotated[str, typer.Argument(help="The article.")],
+    project: ProjectOption = Path("."),
+) -> None:
+    """Write the article's English draft as a Word file (output/SLUG/SLUG.en.docx), structure kept.
+
+    Headings, lists, bold and italic text and links come out as Word styles and hyperlinks,
+    for pasting into a CMS from Word.
+
+    Example: transflow export docx altena-2018-04-oecd-studie
+    """
+    from transflow.wordfile import export_docx as export
+
+    print(export(project_at(project), check_slug(slug)))
+
+
 @import_app.command("xliff")
 def import_xliff(
     path: Annotated[Path, typer.Argument(help="The XLIFF file a translator returned.")],
