@@ -189,3 +189,41 @@ def test_records_keep_the_structure_and_old_records_still_load() -> None:
     assert [s.english for s in edited.sentences] == ["New title", "New point"]
     assert [s.after for s in edited.sentences] == [None, None]  # the structure is not an edit
     assert body_of(edited) == "# New title\n\n- New point"
+
+
+@pytest.mark.parametrize(
+    "paragraph, sentences",
+    [
+        (
+            "**Wichtig. Bitte kommen.** Danach gehen wir.",
+            ["**Wichtig. Bitte kommen.**", "Danach gehen wir."],
+        ),
+        ("Und *dann. Noch* was. Ende.", ["Und *dann. Noch* was.", "Ende."]),
+        ("Das ist gut. **Neu:** ab Montag.", ["Das ist gut.", "**Neu:** ab Montag."]),
+        (
+            "Siehe [die Stadt. Hier](https://a.de/x.y). Neu ist das.",
+            ["Siehe [die Stadt. Hier](https://a.de/x.y).", "Neu ist das."],
+        ),
+        (
+            "Die Bürger*innen kommen. Die Kolleg*innen auch.",
+            ["Die Bürger*innen kommen.", "Die Kolleg*innen auch."],
+        ),
+    ],
+)
+def test_emphasis_and_links_are_never_cut_by_a_sentence_end(paragraph: str, sentences: list[str]) -> None:
+    from transflow.segmentation import inside_markup, split_paragraph
+
+    split = split_paragraph(paragraph)
+    assert [s.text for s in split] == sentences
+    assert "".join(s.text + s.space_after for s in split) == paragraph
+    for sentence in split:
+        assert not inside_markup(sentence.text), sentence.text
+        assert sentence.text.count("**") % 2 == 0
+
+
+def test_every_fixture_sentence_has_balanced_markup() -> None:
+    from transflow.segmentation import inside_markup, segment_paragraphs
+
+    for path in ARTICLES:
+        for sentence in segment_paragraphs(parse_article(path).paragraphs):
+            assert not inside_markup(sentence.text), (path.name, sentence.text)
