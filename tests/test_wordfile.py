@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import time
 import zipfile
@@ -11,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from conftest import record_of, run_cli
+from conftest import chromium, needs_chromium, record_of, run_cli, screenshot_folder
 from test_document import ARTICLES, protected_spans
 from transflow.articles import parse_article
-from transflow.document import TITLE, VERBATIM, Block, markdown_blocks
+from transflow.document import SUMMARY, TITLE, VERBATIM, Block, markdown_blocks
 from transflow.drafts import DRAFT_FILE, parse_draft
 from transflow.errors import InputError
 from transflow.wordfile import docx_blocks
@@ -114,10 +115,11 @@ def word_numbered_lists() -> bytes:
     return out.getvalue()
 
 
-def word_with_title_only_heading() -> bytes:
-    """A Word file whose headline is a Heading 1 paragraph, with an italic sentence and a phone number."""
+def word_with_subtitle() -> bytes:
+    """A Word file with a Subtitle (its teaser), an italic sentence and a phone number."""
     d = docx.Document()
     d.add_paragraph("Sommerfest im Stadtpark", style="Title")
+    d.add_paragraph("Musik, Spiele und Essen für die ganze Familie.", style="Subtitle")
     p = d.add_paragraph("Das ")
     p.add_run("Sommerfest").bold = True
     p.add_run(" beginnt am Samstag um 15:00 Uhr. ")
@@ -134,7 +136,7 @@ def word_with_title_only_heading() -> bytes:
 WORD_ARTICLES = {
     "buergerbuero-word.docx": word_press_release,
     "sperrung-word.docx": word_numbered_lists,
-    "sommerfest.docx": word_with_title_only_heading,
+    "sommerfest.docx": word_with_subtitle,
 }
 
 
@@ -144,7 +146,8 @@ def shape(blocks: list[Block]) -> list[tuple[str, int, bool, int]]:
     for b in blocks:
         if not b.text:
             continue
-        kind = "heading" if b.kind == TITLE else b.kind
+        # The title is the draft's "# " heading; the summary its first paragraph.
+        kind = {TITLE: "heading", SUMMARY: "paragraph"}.get(b.kind, b.kind)
         out.append((kind, b.level, b.ordered, b.depth))
     return out
 
@@ -348,6 +351,31 @@ def test_structured_articles_round_trip_draft_page_site_word(structured_words: P
             assert span.replace("&", "&amp;") in page, (article.slug, span)
         assert page.count("<h1") == 1
         assert article.title not in page  # the English headline, not the German one
+        assert "target=" not in page  # links open in the same tab
+        for link in re.findall(r"<a href=\"(?:https?:)?//[^>]*>", page):
+            assert 'rel="noopener"' in link, link
+        # The German original: clean text from the parsed article, not the source file.
+        raw = (structured_words / "output" / "site" / f"{article.slug}.de.txt").read_bytes()
+        german = raw.decode("utf-8")
+        assert b"\r" not in raw and not german.startswith("---") and german.endswith("\n")
+        assert german.startswith(article.title + "\n\n")
+        for syntax in ("**", "](", "\n## ", "\n- ", "title:", "date 2024"):
+            assert syntax not in german, (article.slug, syntax)
+        for span in protected_spans("\n".join(article.paragraphs)):
+            assert span in german, (article.slug, span)
+    assert 'rel="noopener"' in (structured_words / "output" / "site" / "buergerbuero.html").read_text()
+    # The front matter's summary: translated like the title, the teaser on the page and the index.
+    record = record_of(structured_words, "haushalt")
+    summary = " ".join(s.english for s in record.sentences if s.paragraph == record.summary_paragraph)
+    assert record.summary_paragraph == 1 and summary
+    assert "Mehrheit" not in summary
+    site = structured_words / "output" / "site"
+    assert '<p class="teaser">' in (site / "haushalt.html").read_text(encoding="utf-8")
+    assert '<span class="teaser">' in (site / "index.html").read_text(encoding="utf-8")
+    assert "<summary" in (site / "feed.xml").read_text(encoding="utf-8")
+    review = (structured_words / "output" / "haushalt" / "review.html").read_text(encoding="utf-8")
+    assert "block-summary" in review and "block-heading" in review and "block-item depth-1" in review
+    assert review.count("not translated: kept as written") == 2  # the picture; the HTML and the table
     # Nothing was written outside output/.
     assert {q.name for q in structured_words.iterdir()} == {"sources", "glossary.yml", "output"}
 
@@ -356,8 +384,11 @@ def german_blocks(path: Path) -> list[Block]:
     """The German article's blocks, read from the source again."""
     if path.suffix == ".docx":
         return docx_blocks(path.read_bytes(), path.name)
-    body = path.read_text(encoding="utf-8").split("---\n", 2)[2]
-    return markdown_blocks(body, parse_article(path).title)
+    from transflow.articles import load_front_matter
+
+    _, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
+    meta = load_front_matter(front, path.name)
+    return markdown_blocks(body, meta.get("title"), meta.get("summary") or meta.get("teaser"))
 
 
 def test_a_verbatim_block_at_the_end_stays_in_the_draft(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
@@ -382,3 +413,34 @@ def test_a_verbatim_block_at_the_end_stays_in_the_draft(project: Path, tiny_mode
     assert body.endswith(" (edited)\n\n| Jahr | Euro |\n|---|---|\n| 2024 | 5 |")
     assert record_of(project, "tabelle").sentences[-1].english.endswith("(edited)")
     assert [b.kind for b in markdown_blocks(body)][-1] == VERBATIM
+
+
+@needs_chromium
+def test_a_structured_review_page_in_headless_chromium(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
+    """Headings, list items and the untranslated blocks are seen on a desktop and a phone."""
+    from selenium.webdriver.common.by import By
+
+    shutil.copy(ARTICLES[0].parent / "haushalt.md", project / "sources" / "haushalt.md")
+    assert run_cli("translate", "--project", str(project))[0] == 0
+    review = project / "output" / "haushalt" / "review.html"
+    shots = screenshot_folder(project)
+    sizes = ((1280, 1500, "review-structured.png"), (390, 1800, "review-structured-phone.png"))
+    for width, height, name in sizes:
+        driver = chromium(project / f"chrome-{width}", width, height)
+        try:
+            driver.get(review.as_uri())
+            items = driver.find_elements(By.CSS_SELECTOR, "section.block-item")
+            assert len(items) == 6 and all(i.is_displayed() for i in items)
+            nested = driver.find_element(By.CSS_SELECTOR, "section.block-item.depth-1")
+            outer = items[0]
+            assert nested.location["x"] > outer.location["x"]  # nesting is visible
+            kept = driver.find_elements(By.CSS_SELECTOR, "section.verbatim")
+            assert len(kept) == 2 and all(k.is_displayed() for k in kept)
+            assert all("not translated" in k.text for k in kept)
+            headings = driver.find_elements(By.CSS_SELECTOR, "section.block-heading .blocktag")
+            assert [h.text for h in headings] == ["H2", "H3"]
+            # Nothing wider than the window: a table or a long URL scrolls in its own box.
+            assert driver.execute_script("return document.documentElement.scrollWidth") <= width
+            driver.save_screenshot(str(shots / name))
+        finally:
+            driver.quit()

@@ -24,7 +24,7 @@ _DATE = re.compile(r"date\s+(\d{4}-\d{2}(?:-\d{2})?)\s+")
 _DATELINE = re.compile(r"([A-ZÄÖÜ][\w.'’]*(?: [A-ZÄÖÜ][\w.'’]*){0,3})\s+[-–—]\s+(?=\S)")
 _DATELINE_WINDOW = 200  # a dateline is at the very start of the first line
 # Front matter keys transflow reads; a value longer than MAX_FIELD characters is cut.
-FRONT_MATTER_KEYS = ("title", "date", "place", "slug")
+FRONT_MATTER_KEYS = ("title", "date", "place", "slug", "summary", "teaser")
 MAX_FIELD = 300
 MAX_FRONT_MATTER = 16_000
 _FRONT_MATTER = re.compile(r"\A---\n(.*?\n)?---\n", re.DOTALL)
@@ -44,6 +44,7 @@ class Article:
     warnings: tuple[str, ...] = field(default=())
     # Markdown before each paragraph that re-creates the structure ("## ", "- "); () for .txt
     prefixes: tuple[str, ...] = field(default=())
+    summary_paragraph: int | None = None  # the front matter's summary or teaser (a Word Subtitle)
 
 
 def source_hash(raw: bytes) -> str:
@@ -150,10 +151,13 @@ def parse_article(path: Path, raw: bytes | None = None) -> Article:
         place = place or match.group(1).strip()
         body = body[match.end() :]
     prefixes: tuple[str, ...] = ()
+    summary = None
     if suffix == ".md":
         from transflow.document import markdown_blocks
 
-        paragraphs, prefixes = _structure(markdown_blocks(body, meta.get("title")))
+        blocks = markdown_blocks(body, meta.get("title"), meta.get("summary") or meta.get("teaser"))
+        paragraphs, prefixes = _structure(blocks)
+        summary = _summary_paragraph(blocks)
     else:
         paragraphs = tuple(" ".join(p.split()) for p in re.split(r"\n\s*\n", body) if p.strip())
     if not paragraphs:
@@ -168,7 +172,16 @@ def parse_article(path: Path, raw: bytes | None = None) -> Article:
         place=place,
         warnings=tuple(warnings),
         prefixes=prefixes,
+        summary_paragraph=summary,
     )
+
+
+def _summary_paragraph(blocks: list[Any]) -> int | None:
+    """Which paragraph (of those with text) is the summary, if the article has one."""
+    from transflow.document import SUMMARY
+
+    kept = [b for b in blocks if b.text]
+    return next((k for k, b in enumerate(kept) if b.kind == SUMMARY), None)
 
 
 def _structure(blocks: list[Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -219,4 +232,5 @@ def _word_article(path: Path, raw: bytes) -> Article:
         date=date,
         place=place,
         prefixes=prefixes,
+        summary_paragraph=_summary_paragraph(blocks),
     )

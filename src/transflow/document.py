@@ -12,13 +12,22 @@ in the next block's prefix, never dropped.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Block", "BlockMark", "block_mark", "markdown_blocks", "split_prefix"]
+__all__ = [
+    "Block",
+    "BlockMark",
+    "block_mark",
+    "markdown_blocks",
+    "plain_text",
+    "split_prefix",
+    "structured_markdown",
+]
 
 TITLE, HEADING, PARAGRAPH, ITEM = "title", "heading", "paragraph", "item"
-QUOTE, VERBATIM = "quote", "verbatim"
+QUOTE, VERBATIM, SUMMARY = "quote", "verbatim", "summary"
 
 
 @dataclass(frozen=True)
@@ -34,6 +43,7 @@ class Block:
     verbatim: tuple[str, ...] = ()  # untranslated constructs before this block, as written (also in prefix)
 
 
+_LIST_MARKER = re.compile(r"(?:> )*[ ]*(?:[-*+]|\d{1,9}[.)]) \Z")
 _MARKER = re.compile(r"(?:> )*[ ]*(?:#{1,6} |[-*+] |\d{1,9}[.)] )?")
 
 
@@ -71,14 +81,16 @@ def _inline(token: Any) -> str:
     return " ".join("".join(out).split())
 
 
-def markdown_blocks(body: str, title: str | None = None) -> list[Block]:
-    """The blocks of a Markdown body (front matter already removed); a ``title`` comes first."""
+def markdown_blocks(body: str, title: str | None = None, summary: str | None = None) -> list[Block]:
+    """The blocks of a Markdown body (front matter already removed); ``title`` and ``summary`` come first."""
     from markdown_it import MarkdownIt
 
     parser = MarkdownIt("commonmark").enable("table").enable("strikethrough")
     tokens = parser.parse(body)
     lines = body.split("\n")
     blocks: list[Block] = [Block(TITLE, " ".join(title.split()), "# ", level=1)] if title else []
+    if summary and summary.strip():
+        blocks.append(Block(SUMMARY, " ".join(summary.split()), ""))
     lists: list[_List] = []
     quotes = 0
     pending_item = False  # the next paragraph opens a list item
@@ -201,3 +213,95 @@ def block_mark(marker: str, first: bool = False) -> BlockMark:
     if bare and not stripped:
         return BlockMark(ITEM, "", depth=max(depth - 1, 0))  # a list item's second paragraph
     return BlockMark(QUOTE, "quote") if quoted else BlockMark(PARAGRAPH, "")
+
+
+def structured_markdown(sentences: Sequence[str], paragraphs: Sequence[int], prefixes: Sequence[str]) -> str:
+    """Sentences put back into their blocks: the article as Markdown (the German original's)."""
+    out: list[str] = []
+    last: int | None = None
+    for number, sentence in zip(paragraphs, sentences, strict=True):
+        if number != last:
+            marker = prefixes[number] if 0 <= number < len(prefixes) else ""
+            here = prefixes[last] if last is not None and last < len(prefixes) else ""
+            # One list's items on consecutive lines, as the draft writes them (drafts.default_after).
+            tight = _LIST_MARKER.match(here) and _LIST_MARKER.match(marker)
+            out.append(("\n" if tight else "\n\n") if out else "")
+            out.append(marker)
+        else:
+            out.append(" ")
+        out.append(sentence)
+        last = number
+    if last is not None and last + 1 < len(prefixes):
+        out.append("\n\n" + prefixes[last + 1])
+    return "".join(out).strip()
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown as clean text for people: headings and paragraphs as lines, "•"/"1." list items,
+    links as "text (address)", no emphasis markers; tables, code and pictures as written."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough").parse(markdown)
+    lines = markdown.split("\n")
+    out: list[str] = []
+    lists: list[list[int]] = []  # per open list: [ordered, next number]
+    item = in_table = False
+    for token in tokens:
+        kind = token.type
+        if in_table:  # written out as a whole at table_open
+            in_table = kind != "table_close"
+            continue
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            start = token.attrs.get("start", 1) if kind == "ordered_list_open" else 0
+            lists.append([kind == "ordered_list_open", int(start) if start is not None else 1])
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+            if not lists:
+                out.append("")
+        elif kind == "list_item_open":
+            item = True
+        elif kind == "inline":
+            text = _plain_inline(token)
+            if lists:
+                indent = "  " * (len(lists) - 1)
+                if item:
+                    ordered, number = lists[-1]
+                    marker = f"{number}. " if ordered else "• "
+                    lists[-1][1] += 1 if ordered else 0
+                    out.append(indent + marker + text)
+                else:
+                    out.append(indent + "  " + text)
+                item = False
+            else:
+                out.extend([text, ""])
+        elif kind in ("fence", "code_block", "html_block", "table_open") and token.map:
+            start, end = token.map
+            out.extend(["\n".join(lines[start:end]).rstrip(), ""])
+            in_table = kind == "table_open"
+    return "\n".join(out).strip()
+
+
+def _plain_inline(token: Any) -> str:
+    out: list[str] = []
+    hrefs: list[str] = []
+    texts: list[int] = []
+    for child in token.children or []:
+        kind = child.type
+        if kind in ("text", "code_inline"):
+            out.append(child.content)
+        elif kind in ("softbreak", "hardbreak"):
+            out.append(" ")
+        elif kind == "link_open":
+            hrefs.append(str(child.attrs.get("href", "")))
+            texts.append(len(out))
+        elif kind == "link_close" and hrefs:
+            href, at = hrefs.pop(), texts.pop()
+            label = "".join(out[at:])
+            address = href.removeprefix("mailto:")
+            if address and address != label:
+                out.append(f" ({address})")
+        elif kind == "image":
+            out.append(f"[{child.content}] ({child.attrs.get('src', '')})")
+        elif kind == "html_inline":
+            out.append(child.content)
+    return " ".join("".join(out).split())

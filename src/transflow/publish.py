@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from transflow import GENERATED_NOTICE
 from transflow.articles import parse_article
@@ -36,6 +38,7 @@ class SitePage:
     html: str  # rendered from the approved Markdown with raw HTML disabled
     german: str | None = None
     notice: str | None = None  # set when a generated test model made the English
+    teaser: str | None = None  # the translated summary/teaser, rendered inline (HTML)
 
 
 @dataclass
@@ -49,10 +52,24 @@ class PublishReport:
     warnings: list[str] = field(default_factory=list)
 
 
-def _markdown(text: str) -> str:
+def _markdown(text: str, inline: bool = False) -> str:
+    """Markdown as HTML, raw HTML shown as text; links to other sites get rel="noopener" and
+    open in the same tab (no target)."""
     from markdown_it import MarkdownIt
 
-    return str(MarkdownIt("commonmark", {"html": False}).render(text))
+    parser = MarkdownIt("commonmark", {"html": False})
+    parser.add_render_rule("link_open", _link_open)
+    return str(parser.renderInline(text) if inline else parser.render(text))
+
+
+def _link_open(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+    token = tokens[idx]
+    if _EXTERNAL.match(str(token.attrGet("href") or "")):
+        token.attrSet("rel", "noopener")
+    return str(self.renderToken(tokens, idx, options, env))
+
+
+_EXTERNAL = re.compile(r"(?i)(?:https?:)?//")
 
 
 def _title(approval: Approval, slug: str) -> str:
@@ -72,8 +89,13 @@ def _headline(english: str) -> tuple[str | None, str]:
 
 
 def site_page(publication: Publication) -> SitePage:
+    """One published article as the templates see it: headline, teaser and body from the approved English."""
     approval = publication.approval
     headline, body = _headline(approval.english)
+    teaser = None
+    if approval.summary and body.startswith(approval.summary):
+        # The summary is the body's first paragraph: shown once, as the teaser.
+        teaser, body = approval.summary, body[len(approval.summary) :].strip()
     return SitePage(
         slug=publication.slug,
         title=headline or _title(approval, publication.slug),
@@ -83,6 +105,7 @@ def site_page(publication: Publication) -> SitePage:
         html=_markdown(body),
         german=f"{publication.slug}.de.txt" if publication.with_german else None,
         notice=GENERATED_NOTICE if approval.generated else None,
+        teaser=_markdown(teaser, inline=True) if teaser else None,
     )
 
 

@@ -142,6 +142,7 @@ class ArticleRecord:
     # The Markdown before each paragraph ("## ", "- ", "   1. "): the document's structure.
     # Empty for plain text articles and for records written before structure was kept.
     prefixes: tuple[str, ...] = ()
+    summary_paragraph: int | None = None  # the front matter's summary/teaser, translated like the title
 
     def prefix(self, paragraph: int) -> str:
         """The Markdown that opens paragraph ``paragraph`` in the draft ("" for a plain one)."""
@@ -179,13 +180,19 @@ class Approval:
     generated: str | None = None
     forced: bool = False
     schema_version: int = SCHEMA_VERSION
+    prefixes: tuple[str, ...] = ()  # the German's structure, for the published German original
+    summary: str | None = None  # the English summary/teaser as approved
 
     def covers(self, record: ArticleRecord, english: str) -> bool:
         """Does this approval still hold for the record's German and this English body?"""
         return self.german == record.german and self.english == english
 
     def german_text(self) -> str:
-        """The approved German, paragraphs separated by blank lines."""
+        """The approved German as clean text: paragraphs separated by blank lines, no Markdown."""
+        if self.prefixes:
+            from transflow.document import plain_text, structured_markdown
+
+            return plain_text(structured_markdown(self.german, self.paragraphs, self.prefixes))
         out: list[str] = []
         last = None
         for number, sentence in zip(self.paragraphs, self.german, strict=True):
@@ -304,6 +311,7 @@ def parse_record(text: str) -> ArticleRecord:
         date=_str(article.get("date")),
         place=_str(article.get("place")),
         prefixes=tuple(str(p) for p in article.get("prefixes") or () if isinstance(p, str)),
+        summary_paragraph=_int(article["summary_paragraph"], -1) if "summary_paragraph" in article else None,
     )
 
 
@@ -364,7 +372,8 @@ def record_json(record: ArticleRecord) -> str:
         "draft_sha256": record.draft_sha256,
         "translated_at": record.translated_at,
         "article": {"title": record.title, "date": record.date, "place": record.place}
-        | ({"prefixes": list(record.prefixes)} if record.prefixes else {}),
+        | ({"prefixes": list(record.prefixes)} if record.prefixes else {})
+        | ({"summary_paragraph": record.summary_paragraph} if record.summary_paragraph is not None else {}),
         "signature": record.signature.to_dict(),
         "sentences": sentences,
     }
@@ -398,12 +407,19 @@ def _approval(data: Any) -> Approval:
         place=_str(data.get("place")),
         generated=_str(data.get("generated")),
         forced=bool(data.get("forced")),
+        prefixes=tuple(str(p) for p in data.get("prefixes") or () if isinstance(p, str)),
+        summary=_str(data.get("summary")),
     )
 
 
 def approval_json(approval: Approval) -> str:
     data = asdict(approval)
     data["german"], data["paragraphs"] = list(approval.german), list(approval.paragraphs)
+    for key, empty in (("prefixes", ()), ("summary", None)):  # only structured articles carry them
+        if getattr(approval, key) == empty:
+            del data[key]
+        elif key == "prefixes":
+            data[key] = list(approval.prefixes)
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 

@@ -265,7 +265,8 @@ def build_review_page(project: Project, slug: str) -> ReviewPage:
     blocks = []
     for number in sorted(paragraphs):
         before, marker = split_prefix(record.prefix(number))
-        blocks.append((block_mark(marker, first=number == 0), before))
+        mark = BlockMark("summary", "summary") if number == record.summary_paragraph else None
+        blocks.append((mark or block_mark(marker, first=number == 0), before))
     return ReviewPage(
         slug=slug,
         title=state.title,

@@ -449,6 +449,7 @@ def _write(project: Project, item: Pending, sentences: list[Sentence], signature
         date=article.date,
         place=article.place,
         prefixes=article.prefixes,
+        summary_paragraph=article.summary_paragraph,
     )
     write_article(project.article_dir(article.slug), record, item.previous)
     kept = sum(s.origin != "machine" for s in sentences)

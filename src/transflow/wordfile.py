@@ -15,11 +15,21 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from transflow.document import HEADING, ITEM, PARAGRAPH, QUOTE, TITLE, VERBATIM, Block, markdown_blocks
+from transflow.document import (
+    HEADING,
+    ITEM,
+    PARAGRAPH,
+    QUOTE,
+    SUMMARY,
+    TITLE,
+    VERBATIM,
+    Block,
+    markdown_blocks,
+)
 from transflow.errors import InputError
 from transflow.project import Project, atomic_write
 
@@ -161,6 +171,8 @@ class _Reader:
             self.lists.clear()
         if lowered == "title" and not any(b.kind == TITLE for b in self.out):
             self._add(TITLE, text, "# ", level=1)
+        elif lowered == "subtitle" and not any(b.kind == SUMMARY for b in self.out):
+            self._add(SUMMARY, text, "")
         elif heading := _HEADING_STYLE.fullmatch(lowered):
             level = min(max(int(heading.group(1)), 1), 6)
             self._add(HEADING, text, "#" * level + " ", level=level)
@@ -321,14 +333,15 @@ def export_docx(project: Project, slug: str) -> Path:
 
         notice = GENERATED_NOTICE
     path = folder / f"{slug}.en.docx"
-    atomic_write(path, docx_from_markdown(body, notice=notice))
+    atomic_write(path, docx_from_markdown(body, notice=notice, summary=record.summary_paragraph))
     return path
 
 
-def docx_from_markdown(body: str, notice: str | None = None) -> bytes:
+def docx_from_markdown(body: str, notice: str | None = None, summary: int | None = None) -> bytes:
     """A Word file with the structure of a Markdown draft body; a leading "# " line is its Title.
 
-    A ``notice`` (the generated test model's) goes in the page header, outside the text.
+    Block ``summary`` (the article's summary or teaser) is its Subtitle. A ``notice`` (the
+    generated test model's) goes in the page header, outside the text.
     """
     import docx
 
@@ -339,6 +352,8 @@ def docx_from_markdown(body: str, notice: str | None = None) -> bytes:
         document.core_properties.title = _plain(blocks[0].text)[:255]
     if notice:
         document.sections[0].header.paragraphs[0].text = notice
+    if summary is not None and 0 <= summary < len(blocks) and blocks[summary].kind == PARAGRAPH:
+        blocks[summary] = replace(blocks[summary], kind=SUMMARY)
     for block in blocks:
         for verbatim in block.verbatim:
             _write_verbatim(document, verbatim)
@@ -352,6 +367,8 @@ def docx_from_markdown(body: str, notice: str | None = None) -> bytes:
             paragraph = document.add_paragraph(style=_list_style(block))
         elif block.kind == QUOTE:
             paragraph = document.add_paragraph(style="Quote")
+        elif block.kind == SUMMARY:
+            paragraph = document.add_paragraph(style="Subtitle")
         else:
             paragraph = document.add_paragraph()
         _write_inline(paragraph, block.text)

@@ -130,6 +130,9 @@ def snapshot(record: ArticleRecord, body: str, when: str, forced: bool) -> Appro
         place=record.place,
         generated=record.signature.generated,
         forced=forced,
+        prefixes=record.prefixes,
+        summary=" ".join(s.english for s in record.sentences if s.paragraph == record.summary_paragraph)
+        or None,
     )
 
 
