@@ -190,7 +190,7 @@ class BlockMark:
     """What a page shows of a block's structure: its kind, a short label, its list depth."""
 
     kind: str  # title, heading, item, quote, paragraph
-    label: str  # "H2", "•", "1.", "" for a paragraph
+    label: str  # "H2", "• list item", "1. list item", "" for a paragraph
     level: int = 0  # heading level
     depth: int = 0  # list depth
 
@@ -207,9 +207,9 @@ def block_mark(marker: str, first: bool = False) -> BlockMark:
             return BlockMark(TITLE, "title", level=1)
         return BlockMark(HEADING, f"H{level}", level=level)
     if stripped[:1] in ("-", "*", "+"):
-        return BlockMark(ITEM, "•", depth=depth)
+        return BlockMark(ITEM, "• list item", depth=depth)
     if stripped[:1].isdigit():
-        return BlockMark(ITEM, stripped.strip(), depth=depth)
+        return BlockMark(ITEM, stripped.strip() + " list item", depth=depth)
     if bare and not stripped:
         return BlockMark(ITEM, "", depth=max(depth - 1, 0))  # a list item's second paragraph
     return BlockMark(QUOTE, "quote") if quoted else BlockMark(PARAGRAPH, "")
