@@ -450,3 +450,47 @@ def test_a_structured_review_page_in_headless_chromium(project: Path, tiny_model
             driver.save_screenshot(str(shots / name))
         finally:
             driver.quit()
+
+
+def test_edits_in_a_word_article_survive_and_reach_the_exported_file(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
+    """An editor changes a heading, a list item and a link's text; the URL and the structure stay."""
+    p = str(project)
+    (project / "sources" / "buergerbuero-word.docx").write_bytes(word_press_release())
+    assert run_cli("translate", "--project", p)[0] == 0
+    path = project / "output" / "buergerbuero-word" / DRAFT_FILE
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    heading = next(k for k, line in enumerate(lines) if line.startswith("## "))
+    item = next(k for k, line in enumerate(lines) if line.startswith("   2. "))
+    lines[heading] = "## Opening hours (edited)"
+    lines[item] = "   2. from 5 to 6 pm (edited)"
+    text = "\n".join(lines)
+    url = "https://www.altena.de/termine?amt=buergerbuero&x=1"
+    text = re.sub(r"\[[^\]]*\]\(" + re.escape(url) + r"\)", f"[book an appointment (edited)]({url})", text)
+    path.write_text(text, encoding="utf-8")
+    # The German changes elsewhere: the edited sentences keep the editor's English.
+    d = docx.Document(io.BytesIO(word_press_release()))
+    d.paragraphs[1].runs[-1].text = ". Neu!"
+    out = io.BytesIO()
+    d.save(out)
+    (project / "sources" / "buergerbuero-word.docx").write_bytes(out.getvalue())
+    code, _, err = run_cli("translate", "--project", p)
+    assert code == 0, err
+    body = parse_draft(path.read_text(encoding="utf-8")).body
+    assert "\n## Opening hours (edited)\n" in body
+    assert "\n   2. from 5 to 6 pm (edited)\n" in body
+    assert f"[book an appointment (edited)]({url})" in body
+    blocks = markdown_blocks(body)
+    assert shape(blocks) == shape(docx_blocks(out.getvalue(), "x.docx"))
+    editor = {s.english for s in record_of(project, "buergerbuero-word").sentences if s.origin == "editor"}
+    assert "Opening hours (edited)" in editor and "from 5 to 6 pm (edited)" in editor
+    code, written, err = run_cli("export", "docx", "buergerbuero-word", "--project", p)
+    assert code == 0, err
+    exported = Path(written.strip()).read_bytes()
+    document = docx.Document(io.BytesIO(exported))
+    styles = {paragraph.text: paragraph.style.name for paragraph in document.paragraphs}
+    assert styles["Opening hours (edited)"] == "Heading 2"
+    assert styles["from 5 to 6 pm (edited)"] == "List Number 2"
+    links = [(h.text, h.url) for paragraph in document.paragraphs for h in paragraph.hyperlinks]
+    assert ("book an appointment (edited)", url) in links
+    assert document.sections[0].header.paragraphs[0].text.startswith("generated test model")
