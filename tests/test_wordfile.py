@@ -259,6 +259,7 @@ def test_a_long_paragraph_hostile_links_and_control_characters(tmp_path: Path) -
     p = d.add_paragraph("Siehe ")
     add_link(p, "hier [klicken]", "../../etc/passwd")
     add_link(p, "dort", "javascript:alert(1)")
+    add_link(p, "da", "https://a.de/\u202egpj.exe")
     out = io.BytesIO()
     d.save(out)
     path = tmp_path / "lang.docx"
@@ -270,6 +271,9 @@ def test_a_long_paragraph_hostile_links_and_control_characters(tmp_path: Path) -
     assert len(article.paragraphs[1]) == len("Wort " * 40_000) - 1
     # Link targets are kept as data (byte-identical); the site's Markdown renderer decides what is safe.
     assert "[hier (klicken)](../../etc/passwd)" in article.paragraphs[2]
+    assert "[dort](javascript:alert%281%29)" in article.paragraphs[2]
+    # A direction override cannot hide a link's real target from the editor.
+    assert "[da](https://a.de/%E2%80%AEgpj.exe)" in article.paragraphs[2]
 
 
 def test_bad_word_files_are_skipped_with_one_line_and_nothing_is_written(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]

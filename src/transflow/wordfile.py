@@ -99,7 +99,7 @@ def docx_blocks(raw: bytes, name: str) -> list[Block]:
     except InputError:
         raise
     except Exception as e:  # python-docx and lxml raise many kinds for a damaged package
-        raise InputError(f"{name}: not a readable Word file ({type(e).__name__}); skipped") from e
+        raise InputError(f"{name}: a damaged Word file, cannot be read ({type(e).__name__}); skipped") from e
 
 
 class _Reader:
@@ -280,8 +280,16 @@ def _inline_markdown(runs: Sequence[_Run]) -> str:
 
 def _link(label: str, url: str) -> str:
     label = " ".join(label.split()).replace("[", "(").replace("]", ")")
-    target = "".join(f"%{ord(c):02X}" if c in " ()<>" else c for c in url.strip())
+    # Spaces, brackets and invisible or direction-changing characters (U+202E) would end the
+    # Markdown link or hide its real target from the editor: they are percent-encoded.
+    target = "".join(
+        _percent(c) if c in " ()<>" or unicodedata.category(c)[0] in "CZ" else c for c in url.strip()
+    )
     return f"[{label}]({target})" if label else f"<{target}>"
+
+
+def _percent(char: str) -> str:
+    return "".join(f"%{byte:02X}" for byte in char.encode("utf-8"))
 
 
 def _format(run: _Run) -> str:
