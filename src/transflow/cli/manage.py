@@ -317,7 +317,7 @@ def export_docx(
 
     Example: transflow export docx altena-2018-04-oecd-studie
     """
-    from transflow.wordfile import export_docx as export
+    from transflow.wordexport import export_docx as export
 
     print(export(project_at(project), check_slug(slug)))
 

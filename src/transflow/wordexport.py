@@ -1,0 +1,220 @@
+"""Word files written: ``transflow export docx`` turns an English draft into a ``.docx``.
+
+The draft's Markdown is read into blocks (document.py) and each block gets its Word style:
+Title, Subtitle (the summary), Heading 1-6, List Bullet / List Number (2, 3 for nesting),
+List Continue, Quote; bold, italic and code runs and real hyperlinks inside. Tables become
+Word tables, other untranslated blocks "macro" paragraphs, so ``wordfile`` reads the same
+structure back. python-docx is imported only when a file is written.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from transflow.document import (
+    HEADING,
+    ITEM,
+    PARAGRAPH,
+    QUOTE,
+    SUMMARY,
+    TITLE,
+    VERBATIM,
+    Block,
+    markdown_blocks,
+)
+from transflow.errors import InputError
+from transflow.project import Project, atomic_write
+
+__all__ = ["docx_from_markdown", "export_docx"]
+
+
+def export_docx(project: Project, slug: str) -> Path:
+    """Write the article's English draft (as an editor left it) to ``output/<slug>/<slug>.en.docx``."""
+    from transflow.drafts import body_of, read_draft
+    from transflow.record import load_record
+
+    folder = project.article_dir(slug)
+    record = load_record(folder) if folder.is_dir() else None
+    if record is None:
+        raise InputError(f"no translated article '{slug}'", hint="run `transflow translate` first")
+    found = read_draft(folder)
+    body = found[0].body if found is not None else body_of(record)
+    notice = None
+    if record.signature.generated:
+        from transflow import GENERATED_NOTICE
+
+        notice = GENERATED_NOTICE
+    path = folder / f"{slug}.en.docx"
+    atomic_write(path, docx_from_markdown(body, notice=notice, summary=record.summary_paragraph))
+    return path
+
+
+def docx_from_markdown(body: str, notice: str | None = None, summary: int | None = None) -> bytes:
+    """A Word file with the structure of a Markdown draft body; a leading "# " line is its Title.
+
+    Block ``summary`` (the article's summary or teaser) is its Subtitle. A ``notice`` (the
+    generated test model's) goes in the page header, outside the text.
+    """
+    import docx
+
+    document = docx.Document()
+    blocks = markdown_blocks(body)
+    if blocks and blocks[0].kind == HEADING and blocks[0].level == 1:
+        blocks[0] = Block(TITLE, blocks[0].text, "# ", level=1, verbatim=blocks[0].verbatim)
+        document.core_properties.title = _plain(blocks[0].text)[:255]
+    if notice:
+        document.sections[0].header.paragraphs[0].text = notice
+    if summary is not None and 0 <= summary < len(blocks) and blocks[summary].kind == PARAGRAPH:
+        blocks[summary] = replace(blocks[summary], kind=SUMMARY)
+    for block in blocks:
+        for verbatim in block.verbatim:
+            _write_verbatim(document, verbatim)
+        if block.kind == VERBATIM:
+            continue
+        if block.kind == TITLE:
+            paragraph = document.add_paragraph(style="Title")
+        elif block.kind == HEADING:
+            paragraph = document.add_paragraph(style=f"Heading {block.level}")
+        elif block.kind == ITEM:
+            paragraph = document.add_paragraph(style=_list_style(block))
+        elif block.kind == QUOTE:
+            paragraph = document.add_paragraph(style="Quote")
+        elif block.kind == SUMMARY:
+            paragraph = document.add_paragraph(style="Subtitle")
+        else:
+            paragraph = document.add_paragraph()
+        _write_inline(paragraph, block.text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _plain(markdown: str) -> str:
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").parseInline(markdown)
+    return "".join(c.content for c in (tokens[0].children or []) if c.type in ("text", "code_inline"))
+
+
+def _list_style(block: Block) -> str:
+    level = "" if block.depth == 0 else f" {min(block.depth + 1, 3)}"
+    if block.prefix.rstrip("\n").split("\n")[-1].strip(" >") == "":
+        return f"List Continue{level}"
+    return f"List {'Number' if block.ordered else 'Bullet'}{level}"
+
+
+def _write_verbatim(document: Any, text: str) -> None:
+    """A table as a Word table, anything else (code, raw HTML, pictures) as it was written."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    if tokens and tokens[0].type == "table_open":
+        rows = _table_rows(tokens)
+        table = document.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+        for cells, row in zip(rows, table.rows, strict=True):
+            for value, cell in zip(cells, row.cells, strict=False):
+                cell.text = _plain(value)
+        return
+    if tokens and tokens[0].type in ("fence", "code_block"):
+        text = tokens[0].content.rstrip("\n")
+    from transflow.safetext import clean_text
+
+    paragraph = document.add_paragraph(style="macro")
+    for k, line in enumerate(clean_text(text).split("\n")):
+        if k:
+            paragraph.add_run().add_break()
+        paragraph.add_run(line)
+
+
+def _table_rows(tokens: Iterable[Any]) -> list[list[str]]:
+    rows: list[list[str]] = []
+    for token in tokens:
+        if token.type == "tr_open":
+            rows.append([])
+        elif token.type == "inline" and rows:
+            rows[-1].append(token.content)
+    return rows or [[""]]
+
+
+def _write_inline(paragraph: Any, text: str) -> None:
+    """Markdown inline text as runs: bold, italic, code and real hyperlinks."""
+    from markdown_it import MarkdownIt
+
+    from transflow.safetext import clean_text
+
+    tokens = MarkdownIt("commonmark").parseInline(clean_text(text))
+    bold = italic = 0
+    url: str | None = None
+    children = tokens[0].children if tokens else []
+    for child in children or []:
+        kind = child.type
+        if kind == "strong_open":
+            bold += 1
+        elif kind == "strong_close":
+            bold -= 1
+        elif kind == "em_open":
+            italic += 1
+        elif kind == "em_close":
+            italic -= 1
+        elif kind == "link_open":
+            url = str(child.attrs.get("href", ""))
+        elif kind == "link_close":
+            url = None
+        elif kind in ("text", "code_inline", "softbreak", "hardbreak", "html_inline", "image"):
+            value = child.content if kind not in ("softbreak", "hardbreak") else " "
+            if kind == "image":
+                value = f"![{child.content}]({child.attrs.get('src', '')})"
+            if url is not None:
+                _hyperlink(paragraph, value, url, bold > 0, italic > 0)
+            else:
+                run = paragraph.add_run(value)
+                run.bold, run.italic = bold > 0 or None, italic > 0 or None
+                if kind == "code_inline":
+                    run.font.name = "Courier New"
+
+
+def _hyperlink(paragraph: Any, text: str, url: str, bold: bool, italic: bool) -> None:
+    """A real Word hyperlink (python-docx has no call for it: the XML is built here)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    previous = paragraph._p[-1] if len(paragraph._p) else None
+    if previous is not None and previous.tag == qn("w:hyperlink"):
+        rel = previous.get(qn("r:id"))
+        if paragraph.part.rels[rel].target_ref == url:  # the next run of the same link
+            link = previous
+            link.append(_link_run(text, bold, italic))
+            return
+    rel = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), rel)
+    link.append(_link_run(text, bold, italic))
+    paragraph._p.append(link)
+
+
+def _link_run(text: str, bold: bool, italic: bool) -> Any:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    run = OxmlElement("w:r")
+    props = OxmlElement("w:rPr")
+    color = OxmlElement("w:color")
+    color.set(qn("w:val"), "0563C1")
+    underline = OxmlElement("w:u")
+    underline.set(qn("w:val"), "single")
+    for flag, tag in ((bold, "w:b"), (italic, "w:i")):
+        if flag:
+            props.append(OxmlElement(tag))
+    props.append(color)
+    props.append(underline)
+    run.append(props)
+    node = OxmlElement("w:t")
+    node.set(qn("xml:space"), "preserve")
+    node.text = text
+    run.append(node)
+    return run
