@@ -227,3 +227,24 @@ def test_every_fixture_sentence_has_balanced_markup() -> None:
     for path in ARTICLES:
         for sentence in segment_paragraphs(parse_article(path).paragraphs):
             assert not inside_markup(sentence.text), (path.name, sentence.text)
+
+
+def test_an_editor_may_delete_the_table_that_ends_an_article() -> None:
+    from transflow.drafts import Draft, body_of
+    from transflow.editing import apply_edits
+    from transflow.record import ArticleRecord, Sentence, Signature
+
+    record = ArticleRecord(
+        "a",
+        "a.md",
+        "0" * 64,
+        Signature("0.1", "m", "1", "0" * 64, "4", 4, "0" * 64),
+        (Sentence(0, 0, "Titel", "Title"), Sentence(1, 0, "Text.", "Text.")),
+        prefixes=("# ", "", "| a |\n|---|"),
+    )
+    assert body_of(record) == "# Title\n\nText.\n\n| a |\n|---|"
+    kept, _ = apply_edits(record, Draft("", "# Title\n\nText, edited.\n\n| a |\n|---|"))
+    assert body_of(kept) == "# Title\n\nText, edited.\n\n| a |\n|---|"
+    assert kept.sentences[-1].after is None
+    deleted, _ = apply_edits(record, Draft("", "# Title\n\nText."))
+    assert body_of(deleted) == "# Title\n\nText."

@@ -57,11 +57,14 @@ def apply_edits(
     pieces = realign(body.strip(), starts, edited)
     updated, changed = [], []
     for k, (sentence, piece) in enumerate(zip(sentences, pieces, strict=True)):
-        english = _english_of(piece, default_after(sentences, k, record.prefixes))
+        default = default_after(sentences, k, record.prefixes)
+        english = _english_of(piece, default)
         after: str | None = piece[len(english) :]
-        if k + 1 == len(sentences) and not after:
-            after = sentence.after  # the body is stripped: the last sentence's after is not an edit
-        if after == default_after(sentences, k, record.prefixes):
+        if k + 1 == len(sentences) and not after and not default:
+            # The body is stripped: the last sentence's after is not an edit (unless a table
+            # ended the article and the editor deleted it).
+            after = sentence.after
+        if after == default:
             after = None
         new = replace(sentence, after=after)
         if english != sentence.english:
