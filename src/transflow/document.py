@@ -5,8 +5,11 @@ depth, or a quote; its ``text`` is what is split into sentences and translated, 
 ``prefix`` the Markdown that re-creates the structure in the English draft ("## ", "- ",
 "  1. ", "> "). Markdown is read from markdown-it-py's token stream; inline markup (links,
 bold, emphasis, code) stays in the text as Markdown so the draft keeps it.
-Constructs transflow does not translate (tables, fenced code, raw HTML) are kept verbatim
-in the next block's prefix, never dropped.
+Constructs transflow does not translate (tables, fenced code, raw HTML, a picture on its
+own) are kept verbatim in the next block's prefix, or in one more prefix after the last
+block, never dropped. A front-matter summary or teaser is a block after the title,
+translated like it. Helpers turn a prefix back into what a page shows (``block_mark``)
+and sentences back into clean text for the published German original (``plain_text``).
 """
 
 from __future__ import annotations
