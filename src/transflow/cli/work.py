@@ -189,17 +189,16 @@ def status(project: ProjectOption = Path(".")) -> None:
     table.add_column("status", no_wrap=True)
     table.add_column("warnings", justify="right")
     table.add_column("missing terms", justify="right")
-    table.add_column("why", overflow="fold")
-    for row in index_rows(project_at(project)):
-        table.add_row(
-            row.slug,
-            cell(row.date),
-            row.status,
-            str(row.warnings),
-            str(row.missing),
-            cell("; ".join(row.reasons)),
-        )
-    console().print(table)
+    rows = index_rows(project_at(project))
+    for row in rows:
+        mark = " *" if row.reasons else ""
+        table.add_row(row.slug, cell(row.date), row.status + mark, str(row.warnings), str(row.missing))
+    out = console()
+    out.print(table)
+    # Why, under the table in whole lines: a column at 80 characters would cut it into words.
+    for row in rows:
+        for reason in row.reasons:
+            out.print(for_terminal(f"* {row.slug}: {reason}"), markup=False, soft_wrap=True)
 
 
 @app.command()
