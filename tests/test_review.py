@@ -250,6 +250,8 @@ def test_badges_speak_plain_words_and_the_legend_explains_them(seed_pages: Path)
     for code, wording in WARNINGS.items():
         assert f'data-check="{code}"' in legend and str(escape(wording.explanation)) in legend
     assert "<kbd>n</kbd> next warning" in legend
+    counted = legend.split('data-check="length-ratio"', 1)[1].split("</div>", 1)[0]
+    assert f'<span class="here">{codes.count("length-ratio")} on this page</span>' in counted
 
 
 def test_labels_dates_and_times_follow_the_settings(

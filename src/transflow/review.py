@@ -72,7 +72,7 @@ class ReviewPage:
     notice: str | None = None
     rows: list[SentenceRow] = field(default_factory=list)
     first_warning: int | None = None  # the number of the first sentence with a warning
-    badges: dict[str, int] = field(default_factory=dict)  # finding code → how many on this page
+    warning_counts: dict[str, int] = field(default_factory=dict)  # finding code → how many on this page
 
 
 @functools.lru_cache(maxsize=8)
@@ -280,7 +280,7 @@ def build_review_page(project: Project, slug: str) -> ReviewPage:
         previous_revision=previous["revision"] if previous else None,
         notice=GENERATED_NOTICE if record.signature.generated else None,
         first_warning=next((r.number for rows in linked for r in rows if r.badges), None),
-        badges=kinds,
+        warning_counts=kinds,
     )
 
 
