@@ -167,3 +167,16 @@ def test_an_edited_article_whose_german_changed_says_so(project: Path, tiny_mode
     draft.write_text(text.replace(english, "He was allowed to present in Paris."))
     state = article_state(Project(project), SLUG)
     assert (state.state, state.reasons) == ("edited", ())
+
+
+def test_the_index_and_review_page_say_published_after_publish(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
+    p = str(project)
+    assert run_cli("translate", "--project", p)[0] == 0
+    assert run_cli("approve", SLUG, "--force", "--project", p)[0] == 0
+    assert run_cli("publish", "--project", p)[0] == 0
+    status = 'class="status status-published">published</span>'
+    assert status in (project / "output" / "index.html").read_text()
+    assert "status: published" in (project / "output" / SLUG / "review.html").read_text()
+    assert run_cli("unpublish", SLUG, "--project", p)[0] == 0
+    assert 'class="status status-approved">approved</span>' in (project / "output" / "index.html").read_text()
+    assert "status: approved" in (project / "output" / SLUG / "review.html").read_text()

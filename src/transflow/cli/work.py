@@ -213,8 +213,14 @@ def publish(
     Example: transflow publish --with-german
     """
     from transflow.publish import publish as publish_site
+    from transflow.review import write_index, write_review
 
-    report = publish_site(project_at(project), with_german)
+    proj = project_at(project)
+    report = publish_site(proj, with_german)
+    # The review pages and the index say "published" now, as `status` does.
+    for slug in report.published:
+        write_review(proj, slug)
+    write_index(proj)
     out = console()
     for warning in report.warnings:
         console(stderr=True).print(f"warning: {warning}", markup=False, soft_wrap=True)
@@ -235,8 +241,13 @@ def unpublish(
     Example: transflow unpublish altena-2018-04-oecd-studie
     """
     from transflow.publish import unpublish as take_down
+    from transflow.review import write_index, write_review
 
-    removed = take_down(project_at(project), check_slug(slug))
+    proj = project_at(project)
+    removed = take_down(proj, check_slug(slug))
+    if (proj.article_dir(slug) / "segments.json").exists():
+        write_review(proj, slug)
+    write_index(proj)
     console().print(f"unpublished {slug} ({len(removed)} file(s) removed)", markup=False)
 
 
