@@ -313,6 +313,9 @@ def test_pages_fit_a_phone_and_warnings_are_a_key_away(seed_pages: Path) -> None
     p = str(seed_pages)
     source = seed_pages / "sources" / f"{SLUG}.txt"
     source.write_text(source.read_text().replace("Er konnte in Paris", "Er durfte in Paris"))
+    (seed_pages / "sources" / "rat-2024-07.md").write_text(
+        "---\ntitle: Der Rat tagt im Juli\ndate: 2024-07-04\n---\nDer Rat tagt am 4. Juli um 17:30 Uhr.\n"
+    )
     assert run_cli("translate", "--project", p)[0] == 0
     assert run_cli("approve", SLUG, "--force", "--project", p)[0] == 0
     assert run_cli("publish", "--with-german", "--project", p)[0] == 0
