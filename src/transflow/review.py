@@ -20,7 +20,6 @@ from transflow.drafts import WORD_TOKEN, revision_snapshots
 from transflow.errors import InputError
 from transflow.project import Project, atomic_write
 from transflow.record import Term
-from transflow.reuse import continued
 from transflow.settings import load_settings
 
 
@@ -207,6 +206,7 @@ def word_diff(old: str, new: str) -> list[Piece]:
 
 def build_review_page(project: Project, slug: str) -> ReviewPage:
     """Assemble one article's review page from its files."""
+    from transflow.reuse import continued  # imported here: status and the index need no alignment
     from transflow.workflow import article_state
 
     state = article_state(project, slug)
