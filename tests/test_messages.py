@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEED, run_cli
+from conftest import SEED, record_of, run_cli
 from transflow import __version__
 
 SLUG = SEED.stem
@@ -132,3 +132,51 @@ def test_make_demo_offline_prints_no_error_line() -> None:
     first_try = next(line for line in recipe.splitlines() if line.strip().startswith(install))
     assert "2>output/.model-install.log" in first_try
     assert "mkdir -p output" in recipe and "details: output/.model-install.log" in recipe
+
+
+def test_an_edited_article_whose_german_changed_says_so(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
+    from transflow.project import Project
+    from transflow.workflow import article_state
+
+    p = str(project)
+    assert run_cli("translate", "--project", p)[0] == 0
+    draft = project / "output" / SLUG / "draft.en.md"
+    draft.write_text(draft.read_text() + "\nEditor's sentence.\n")
+    source = project / "sources" / SEED.name
+    source.write_text(source.read_text().replace("Er konnte in Paris", "Er durfte in Paris"))
+    assert run_cli("translate", "--project", p)[0] == 0
+    state = article_state(Project(project), SLUG)
+    assert state.state == "edited"
+    assert state.reasons == (
+        "its German changed since revision 1: 1 sentence(s) have new German and the machine's English:"
+        " check them",
+    )
+    code, out, _ = run_cli("status", "--project", p)
+    assert code == 0
+    row = next(line for line in lines(out) if line.startswith(f"│ {SLUG}"))
+    assert row.split("│")[3].strip() == "edited *"
+    assert lines(out)[-1] == (
+        f"* {SLUG}: its German changed since revision 1: 1 sentence(s) have new German and the"
+        " machine's English: check them"
+    )
+    index = (project / "output" / "index.html").read_text()
+    assert "its German changed since revision 1" in index  # shown on the index, not only on hover
+    # Once an editor has written that sentence's English, the article is simply edited again.
+    text = draft.read_text()
+    english = next(s for s in record_of(project, SLUG).sentences if "durfte" in s.source).english
+    draft.write_text(text.replace(english, "He was allowed to present in Paris."))
+    state = article_state(Project(project), SLUG)
+    assert (state.state, state.reasons) == ("edited", ())
+
+
+def test_the_index_and_review_page_say_published_after_publish(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
+    p = str(project)
+    assert run_cli("translate", "--project", p)[0] == 0
+    assert run_cli("approve", SLUG, "--force", "--project", p)[0] == 0
+    assert run_cli("publish", "--project", p)[0] == 0
+    status = 'class="status status-published">published</span>'
+    assert status in (project / "output" / "index.html").read_text()
+    assert "status: published" in (project / "output" / SLUG / "review.html").read_text()
+    assert run_cli("unpublish", SLUG, "--project", p)[0] == 0
+    assert 'class="status status-approved">approved</span>' in (project / "output" / "index.html").read_text()
+    assert "status: approved" in (project / "output" / SLUG / "review.html").read_text()

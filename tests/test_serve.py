@@ -227,6 +227,12 @@ def test_editing_in_chromium(server: str, translated: Path) -> None:
     def english(n: int) -> str:
         return str(driver.execute_script(f"return document.querySelector('#s{n} .en').textContent"))
 
+    def click(selector: str) -> None:
+        """Click like a person: scrolled to the middle first, never under the sticky bar."""
+        element = driver.find_element(By.CSS_SELECTOR, selector)
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        element.click()
+
     try:
         # Keyboard only: Tab to the first English sentence, Enter, type, Enter saves and moves on.
         driver.get(page)
@@ -269,16 +275,16 @@ def test_editing_in_chromium(server: str, translated: Path) -> None:
         second = driver.current_window_handle
         driver.get(page)
         driver.switch_to.window(first)
-        driver.find_element(By.CSS_SELECTOR, "#s3 .en").click()
+        click("#s3 .en")
         driver.switch_to.active_element.send_keys(Keys.CONTROL, "a")
         driver.switch_to.active_element.send_keys("Window one's English.", Keys.ESCAPE)  # cancelled
         assert "Window one's English." not in english(3)
-        driver.find_element(By.CSS_SELECTOR, "#s3 .en").click()
+        click("#s3 .en")
         driver.switch_to.active_element.send_keys(Keys.CONTROL, "a")
         driver.switch_to.active_element.send_keys("Window one's English.", Keys.CONTROL, Keys.ENTER)
         wait.until(lambda d: "Saved sentence 3" in d.find_element(By.ID, "tf-status").text)
         driver.switch_to.window(second)
-        driver.find_element(By.CSS_SELECTOR, "#s3 .en").click()
+        click("#s3 .en")
         driver.switch_to.active_element.send_keys(Keys.CONTROL, "a")
         driver.switch_to.active_element.send_keys("Window two's English.", Keys.ENTER)
         dialog = wait.until(

@@ -41,8 +41,16 @@ def test_init_creates_what_is_missing_and_keeps_what_exists(tmp_path: Path) -> N
     [
         ('site_title = "A"\ncolour = "red"\n', "transflow.toml: line 2: unknown setting 'colour'"),
         ('site_title = "A"\nbase_url = "example.org"\n', "transflow.toml: line 2: base_url must be a full"),
-        ('\n\ndate_style = "short"\n', "transflow.toml: line 3: date_style must be one of: long, iso"),
+        (
+            '\n\ndate_style = "short"\n',
+            "transflow.toml: line 3: date_style must be one of: long, german, iso",
+        ),
         ("town = 3\n", "transflow.toml: line 1: town must be text in quotes"),
+        (
+            'town = "A"\ntimezone = "Mars/Olympus"\n',
+            "transflow.toml: line 2: unknown time zone 'Mars/Olympus'",
+        ),
+        ('timezone = "../../etc/passwd"\n', "transflow.toml: line 1: unknown time zone"),
         ('town = "Altena\n', "transflow.toml: line 1: not valid TOML"),
     ],
 )

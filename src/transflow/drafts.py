@@ -243,6 +243,29 @@ def next_revision(folder: Path) -> int:
     return max(numbers) + 1
 
 
+def revision_snapshots(folder: Path, last: int | None = None) -> list[dict[str, Any]]:
+    """Every machine draft's snapshot (or the ``last`` few), oldest first; version-1 snapshots read too.
+
+    Each is ``{"revision": N, "sentences": [(German, English), ...]}``; a damaged one is left out
+    (it costs its diff, nothing else).
+    """
+    import json
+
+    paths = sorted((folder / "revisions").glob("*.json"))
+    out: list[dict[str, Any]] = []
+    for path in paths[-last:] if last else paths:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            rows = data.get("sentences", data.get("segments"))
+            sentences = [(str(r["source"]), str(r.get("english", r.get("draft")))) for r in rows]
+            named = _REVISION.match(path.name)
+            number = data.get("revision") or (int(named.group(1)) if named else len(out) + 1)
+            out.append({"revision": int(number), "sentences": sentences})
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            continue
+    return out
+
+
 def keep_revision(folder: Path, suffix: str, data: str | bytes) -> Path:
     """Write a new revision file ``NNNN<suffix>``; an existing revision is never overwritten."""
     revisions = folder / "revisions"

@@ -126,7 +126,7 @@ def german_unchanged(project: Project, approval: Approval) -> bool:
 
 
 def _why_not(state: ArticleState) -> str:
-    if state.reasons:
+    if state.reasons and state.state not in ("drafted", "edited"):
         return state.reasons[0]
     return "not approved" if state.approval is None else state.state
 

@@ -11,6 +11,7 @@ by a run.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from transflow.enforcement import find_terms
@@ -34,32 +35,33 @@ class Plan:
 
 
 def align(previous: ArticleRecord | None, segments: list[Segment]) -> list[tuple[Sentence | None, bool]]:
-    """For each new German sentence: the old sentence it continues, and whether its German changed.
+    """For each new German sentence: the old sentence it continues, and whether its German changed."""
+    old = previous.sentences if previous else ()
+    pairs = continued([s.source for s in old], [s.text for s in segments])
+    return [(None if i is None else old[i], changed) for i, changed in pairs]
+
+
+def continued(old: Sequence[str], new: Sequence[str]) -> list[tuple[int | None, bool]]:
+    """For each new German sentence: the index of the old one it continues, and whether it changed.
 
     Unchanged sentences are found by a sentence-level diff; inside a changed stretch each new
     sentence continues the most similar old one (in order), so a deleted sentence next to a
     changed one does not hand its English to the wrong German.
     """
-    old = previous.sentences if previous else ()
-    matcher = difflib.SequenceMatcher(
-        None, [s.source for s in old], [s.text for s in segments], autojunk=False
-    )
-    out: list[tuple[Sentence | None, bool]] = [(None, True)] * len(segments)
+    matcher = difflib.SequenceMatcher(None, list(old), list(new), autojunk=False)
+    out: list[tuple[int | None, bool]] = [(None, True)] * len(new)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             for k in range(j2 - j1):
-                out[j1 + k] = (old[i1 + k], False)
+                out[j1 + k] = (i1 + k, False)
         elif op == "replace":
             at = i1
             for j in range(j1, j2):
-                scores = [
-                    (difflib.SequenceMatcher(None, old[i].source, segments[j].text).ratio(), -i)
-                    for i in range(at, i2)
-                ]
+                scores = [(difflib.SequenceMatcher(None, old[i], new[j]).ratio(), -i) for i in range(at, i2)]
                 best = max(scores, default=(0.0, 0))
                 if best[0] >= SIMILAR:
                     i = -best[1]
-                    out[j] = (old[i], True)
+                    out[j] = (i, True)
                     at = i + 1
     return out
 

@@ -10,18 +10,18 @@ from __future__ import annotations
 import bisect
 import difflib
 import functools
-import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from transflow import GENERATED_NOTICE
 from transflow.document import BlockMark, block_mark, split_prefix
-from transflow.drafts import WORD_TOKEN
+from transflow.drafts import WORD_TOKEN, revision_snapshots
 from transflow.errors import InputError
 from transflow.project import Project, atomic_write
 from transflow.record import Term
+from transflow.settings import load_settings
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,9 @@ class SentenceRow:
     diff_label: str = ""
     written_for: str | None = None  # the German an editor's English was written for, before it changed
     suggestion: str | None = None  # the engine's English for the new German, for the editor to weigh
+    german_diff: list[Piece] | None = None  # the German's own change since the previous revision
+    next_warning: int | None = None  # the number of the next sentence with a warning
+    previous_warning: int | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,8 @@ class ReviewPage:
     # Per paragraph: its structure and the untranslated constructs (tables, code) before it.
     blocks: list[tuple[BlockMark, str]] = field(default_factory=list)
     tail: str = ""  # untranslated constructs after the last paragraph
+    first_warning: int | None = None  # the number of the first sentence with a warning
+    warning_counts: dict[str, int] = field(default_factory=dict)  # finding code → how many on this page
 
 
 @functools.lru_cache(maxsize=8)
@@ -86,7 +91,8 @@ def jinja_environment(overrides: Path | None = None) -> Any:
     from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 
     ours = PackageLoader("transflow", "templates")
-    from transflow.dates import people_date
+    from transflow import badges
+    from transflow.dates import people_date, people_time
 
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(str(overrides)), ours]) if overrides else ours,
@@ -96,7 +102,14 @@ def jinja_environment(overrides: Path | None = None) -> Any:
         lstrip_blocks=True,
         finalize=_printable,
     )
-    env.globals["people_date"] = people_date
+    env.globals.update(
+        people_date=people_date,
+        people_time=people_time,
+        warning_wording=badges.warning_wording,
+        origin_wording=badges.origin_wording,
+        warning_kinds=badges.WARNINGS,
+        severities=badges.SEVERITIES,
+    )
     return env
 
 
@@ -195,22 +208,9 @@ def word_diff(old: str, new: str) -> list[Piece]:
     return pieces
 
 
-def _revisions(folder: Path) -> list[dict[str, Any]]:
-    """Every machine draft's snapshot, oldest first (version-1 snapshots read too)."""
-    out: list[dict[str, Any]] = []
-    for path in sorted((folder / "revisions").glob("*.json")):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            rows = data.get("sentences", data.get("segments"))
-            sentences = [(str(r["source"]), str(r.get("english", r.get("draft")))) for r in rows]
-            out.append({"revision": int(data.get("revision", len(out) + 1)), "sentences": sentences})
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
-            continue  # a damaged revision costs its diff, nothing else
-    return out
-
-
 def build_review_page(project: Project, slug: str) -> ReviewPage:
     """Assemble one article's review page from its files."""
+    from transflow.reuse import continued  # imported here: status and the index need no alignment
     from transflow.workflow import article_state
 
     state = article_state(project, slug)
@@ -218,13 +218,16 @@ def build_review_page(project: Project, slug: str) -> ReviewPage:
     if record is None:
         raise InputError(f"no translated article '{slug}'", hint="run `transflow translate` first")
     folder = project.article_dir(slug)
-    revisions = _revisions(folder)
+    revisions = revision_snapshots(folder)
     previous = revisions[-2] if len(revisions) >= 2 else None
     old = previous["sentences"] if previous else []
     # The previous English of a sentence: same German if it is still there, else same place.
     by_source = dict(old)
     by_place = {k: english for k, (_, english) in enumerate(old)}
+    # The previous German of a changed sentence: the old sentence it continues (as a run decides).
+    was = continued([german for german, _ in old], record.german) if previous else []
     paragraphs: dict[int, list[SentenceRow]] = {}
+    kinds: dict[str, int] = {}
     counts = dict.fromkeys(
         ("sentences", "terms", "enforced", "missing", "critical", "functional", "cosmetic"), 0
     )
@@ -253,6 +256,7 @@ def build_review_page(project: Project, slug: str) -> ReviewPage:
             diff_label=label,
             written_for=sentence.written_for,
             suggestion=sentence.suggestion,
+            german_diff=_german_diff(old, was, number - 1, sentence.source),
         )
         paragraphs.setdefault(sentence.paragraph, []).append(row)
         counts["sentences"] += 1
@@ -261,6 +265,8 @@ def build_review_page(project: Project, slug: str) -> ReviewPage:
         counts["missing"] += sum(t.status == "missing" for t in terms)
         for finding in sentence.findings:
             counts[finding.severity] = counts.get(finding.severity, 0) + 1
+            kinds[finding.check] = kinds.get(finding.check, 0) + 1
+    linked = _linked_warnings(paragraphs)
     signature = record.signature.to_dict()
     blocks = []
     for number in sorted(paragraphs):
@@ -275,7 +281,7 @@ def build_review_page(project: Project, slug: str) -> ReviewPage:
         source=record.source,
         status=state.state,
         reasons=list(state.reasons),
-        paragraphs=[rows for _, rows in sorted(paragraphs.items())],
+        paragraphs=linked,
         counts=counts,
         signature=signature,
         translated_at=record.translated_at,
@@ -284,13 +290,46 @@ def build_review_page(project: Project, slug: str) -> ReviewPage:
         notice=GENERATED_NOTICE if record.signature.generated else None,
         blocks=blocks,
         tail=split_prefix(record.prefix(max(paragraphs, default=-1) + 1))[0] if record.prefixes else "",
+        first_warning=next((r.number for rows in linked for r in rows if r.badges), None),
+        warning_counts=kinds,
     )
+
+
+def _german_diff(
+    old: list[tuple[str, str]], was: list[tuple[int | None, bool]], at: int, german: str
+) -> list[Piece] | None:
+    """The word diff from the German this sentence had in the previous revision, if it changed."""
+    if at >= len(was):
+        return None
+    before, changed = was[at]
+    if before is None or not changed or old[before][0] == german:
+        return None
+    return word_diff(old[before][0], german)
+
+
+def _linked_warnings(paragraphs: dict[int, list[SentenceRow]]) -> list[list[SentenceRow]]:
+    """The paragraphs in order, each sentence with a warning linked to the next and the previous one."""
+    ordered = [rows for _, rows in sorted(paragraphs.items())]
+    warned = [r.number for rows in ordered for r in rows if r.badges]
+    after: dict[int, int | None] = dict(zip(warned, [*warned[1:], None], strict=False))
+    before: dict[int, int | None] = dict(zip(warned, [None, *warned[:-1]], strict=False))
+    return [
+        [
+            replace(r, next_warning=after[r.number], previous_warning=before[r.number]) if r.badges else r
+            for r in rows
+        ]
+        for rows in ordered
+    ]
 
 
 def write_review(project: Project, slug: str) -> Path:
     """Render ``output/<slug>/review.html``; return its path."""
     page = build_review_page(project, slug)
-    html = jinja_environment().get_template("review.html").render(page=page)
+    html = (
+        jinja_environment()
+        .get_template("review.html")
+        .render(page=page, settings=load_settings(project.root))
+    )
     path = project.article_dir(slug) / "review.html"
     atomic_write(path, html)
     return path
@@ -313,7 +352,11 @@ class IndexRow:
 
 def write_index(project: Project) -> Path:
     """Render ``output/index.html``: every article, newest first."""
-    html = jinja_environment().get_template("index.html").render(rows=index_rows(project))
+    html = (
+        jinja_environment()
+        .get_template("index.html")
+        .render(rows=index_rows(project), settings=load_settings(project.root))
+    )
     path = project.output / "index.html"
     atomic_write(path, html)
     return path

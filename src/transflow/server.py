@@ -163,17 +163,23 @@ def _error(status: int, message: str) -> Response:
 def create_app(config: ServerConfig) -> ASGIApp:
     """The ASGI app for one project."""
     from transflow.review import jinja_environment
+    from transflow.settings import load_settings
 
     if not config.csrf:
         config = ServerConfig(
             config.project, config.host, config.port, config.token, secrets.token_urlsafe(24)
         )
     project = config.project
+    load_settings(project.root)  # a mistake in transflow.toml stops the server before it starts
     env = jinja_environment()
 
     def page(request: Request, template: str, **context: Any) -> HTMLResponse:
         html = env.get_template(template).render(
-            editable=True, nonce=request.scope["state"]["nonce"], csrf=config.csrf, **context
+            editable=True,
+            nonce=request.scope["state"]["nonce"],
+            csrf=config.csrf,
+            settings=load_settings(project.root),
+            **context,
         )
         response = HTMLResponse(html)
         if config.token and request.query_params.get("token") == config.token:

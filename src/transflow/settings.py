@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from transflow.dates import DATE_STYLES, zone
 from transflow.errors import ConfigError
 
 SETTINGS_FILE = "transflow.toml"
+ZONE_HINT = 'a zone like "Europe/Berlin", or "" for this computer\'s own'
 
 # What `transflow init` writes: every setting, commented, with its default.
 TEMPLATE = """\
@@ -30,11 +32,12 @@ town = ""
 source_label = "German"
 target_label = "English"
 
-# Dates on pages: "long" (4 July 2024), or "iso" (2024-07-04).
+# Dates on pages: "long" (4 July 2024), "german" (4. Juli 2024), or "iso" (2024-07-04).
 date_style = "long"
-"""
 
-DATE_STYLES = ("long", "iso")
+# The time zone of times on the review pages, e.g. "Europe/Berlin"; empty: this computer's own.
+timezone = ""
+"""
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class Settings:
     source_label: str = "German"
     target_label: str = "English"
     date_style: str = "long"
+    timezone: str = ""  # empty: the system's local zone
 
     def link(self, name: str) -> str:
         """``name`` as the site will link it: absolute when a base URL is set."""
@@ -81,6 +85,13 @@ def parse_settings(text: str, name: str = SETTINGS_FILE) -> Settings:
     if values.get("date_style", "long") not in DATE_STYLES:
         where = _line_of(text, "date_style")
         raise ConfigError(f"{name}: {where}date_style must be one of: {', '.join(DATE_STYLES)}", hint=hint)
+    try:
+        zone(values.get("timezone", ""))
+    except ValueError as e:
+        raise ConfigError(
+            f"{name}: {_line_of(text, 'timezone')}{e}",
+            hint=ZONE_HINT,
+        ) from e
     base = values.get("base_url", "")
     if base:
         parts = urlsplit(base)

@@ -36,6 +36,7 @@ from transflow.record import (
 from transflow.reuse import ENGLISH, NOTHING, Plan, plan_article, with_machine
 from transflow.review import write_index, write_review
 from transflow.segmentation import Segment, segment_paragraphs
+from transflow.settings import load_settings
 
 # Articles are translated in groups that are written as soon as they are done, so an
 # interrupted run keeps its work: up to eight checkpoints a run. A group is at least 400
@@ -317,6 +318,7 @@ def run_translate(
     Editors' changes to drafts are collected first, so they are kept and reused.
     """
     glossary = load_glossary(project.glossary)  # an invalid glossary stops before any work
+    load_settings(project.root)  # so does a mistake in transflow.toml (the pages read it)
     options = options or EngineOptions()
     identity = model_identity(project)
     signature = make_signature(*identity, glossary, options.beam_size) if identity else None

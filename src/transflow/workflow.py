@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from transflow.assessment import assess
-from transflow.drafts import read_draft, write_record
+from transflow.drafts import read_draft, revision_snapshots, write_record
 from transflow.editing import apply_edits, sync_edits
 from transflow.errors import ChecksFailed, InputError
 from transflow.glossary import Glossary, load_glossary
@@ -196,11 +196,31 @@ def article_state(
         state = ATTENTION
     elif record.edited:
         state = EDITED
+        reasons += _german_changed_since(folder, record)
     else:
         state = DRAFTED
     if publication is not None and state == STALE:
         reasons.append("the site shows the version approved on " + publication.approval.approved_at[:10])
     return ArticleState(slug, state, tuple(reasons), record, body, approval, publication)
+
+
+def _german_changed_since(folder: Path, record: ArticleRecord) -> list[str]:
+    """Why an edited article needs a look although no editor's sentence conflicts: new German.
+
+    A run gives German that changed since the previous revision machine English; until an
+    editor writes or approves it, "edited" alone would hide that part of the English is new.
+    """
+    snapshots = revision_snapshots(folder, last=2)
+    if len(snapshots) < 2:
+        return []
+    before = {german for german, _ in snapshots[0]["sentences"]}
+    fresh = sum(s.source not in before and s.origin == MACHINE for s in record.sentences)
+    if not fresh:
+        return []
+    return [
+        f"its German changed since revision {snapshots[0]['revision']}: "
+        f"{fresh} sentence(s) have new German and the machine's English: check them"
+    ]
 
 
 def all_states(project: Project, glossary: Glossary | None = None) -> list[ArticleState]:

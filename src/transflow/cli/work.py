@@ -189,17 +189,16 @@ def status(project: ProjectOption = Path(".")) -> None:
     table.add_column("status", no_wrap=True)
     table.add_column("warnings", justify="right")
     table.add_column("missing terms", justify="right")
-    table.add_column("why", overflow="fold")
-    for row in index_rows(project_at(project)):
-        table.add_row(
-            row.slug,
-            cell(row.date),
-            row.status,
-            str(row.warnings),
-            str(row.missing),
-            cell("; ".join(row.reasons)),
-        )
-    console().print(table)
+    rows = index_rows(project_at(project))
+    for row in rows:
+        mark = " *" if row.reasons else ""
+        table.add_row(row.slug, cell(row.date), row.status + mark, str(row.warnings), str(row.missing))
+    out = console()
+    out.print(table)
+    # Why, under the table in whole lines: a column at 80 characters would cut it into words.
+    for row in rows:
+        for reason in row.reasons:
+            out.print(for_terminal(f"* {row.slug}: {reason}"), markup=False, soft_wrap=True)
 
 
 @app.command()
@@ -214,8 +213,14 @@ def publish(
     Example: transflow publish --with-german
     """
     from transflow.publish import publish as publish_site
+    from transflow.review import write_index, write_review
 
-    report = publish_site(project_at(project), with_german)
+    proj = project_at(project)
+    report = publish_site(proj, with_german)
+    # The review pages and the index say "published" now, as `status` does.
+    for slug in report.published:
+        write_review(proj, slug)
+    write_index(proj)
     out = console()
     for warning in report.warnings:
         console(stderr=True).print(f"warning: {warning}", markup=False, soft_wrap=True)
@@ -236,8 +241,13 @@ def unpublish(
     Example: transflow unpublish altena-2018-04-oecd-studie
     """
     from transflow.publish import unpublish as take_down
+    from transflow.review import write_index, write_review
 
-    removed = take_down(project_at(project), check_slug(slug))
+    proj = project_at(project)
+    removed = take_down(proj, check_slug(slug))
+    if (proj.article_dir(slug) / "segments.json").exists():
+        write_review(proj, slug)
+    write_index(proj)
     console().print(f"unpublished {slug} ({len(removed)} file(s) removed)", markup=False)
 
 

@@ -1,0 +1,107 @@
+"""Plain words for what the review pages mark: warnings, where English came from, how serious.
+
+The codes (``length-ratio``, ``memory``) stay in the record, the CLI's JSON and the pages'
+data attributes for tools and tests; people read the words and explanations here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Wording:
+    """What a code is called on a page, and one sentence saying what it means."""
+
+    code: str
+    words: str
+    explanation: str
+
+
+WARNINGS = {
+    w.code: w
+    for w in (
+        Wording(
+            "term-missing",
+            "glossary term missing",
+            "A term from the town's glossary is in the German, but its required English is not.",
+        ),
+        Wording(
+            "german-changed",
+            "German changed",
+            "The German changed after a person wrote this English: check it against the new German.",
+        ),
+        Wording(
+            "untranslated",
+            "not translated",
+            "The English is empty, or it is still German.",
+        ),
+        Wording(
+            "numbers",
+            "numbers differ",
+            "A number, date or time in the German is missing or different in the English.",
+        ),
+        Wording(
+            "repetition",
+            "repeated words",
+            "Words repeat the way they do when the machine gets stuck: read the sentence again.",
+        ),
+        Wording(
+            "protected-moved",
+            "link or number moved",
+            "A web address, e-mail address, phone number or code could not be placed in the English"
+            " and was put at the end of the sentence.",
+        ),
+        Wording(
+            "approved-kept",
+            "approved English kept",
+            "The machine would now translate this differently; the English approved earlier was kept.",
+        ),
+        Wording(
+            "length-ratio",
+            "unusual length",
+            "The English is much shorter or longer than the German: something may be missing or added.",
+        ),
+        Wording(
+            "left-out",
+            "left out",
+            "A person removed this sentence from the English on purpose.",
+        ),
+    )
+}
+
+ORIGINS = {
+    w.code: w
+    for w in (
+        Wording("machine", "machine", "The machine translated this sentence; nobody has changed it."),
+        Wording(
+            "memory",
+            "reused",
+            "A person's English for exactly this German sentence, reused from another article.",
+        ),
+        Wording("approved", "approved", "This English was approved by an editor."),
+        Wording("editor", "edited", "An editor wrote or changed this English."),
+        Wording(
+            "imported", "from translation tool", "This English came back from a translation tool (XLIFF)."
+        ),
+    )
+}
+
+SEVERITIES = {
+    w.code: w
+    for w in (
+        Wording("critical", "must fix", "Fix before approving: the English is wrong or incomplete."),
+        Wording("functional", "check", "Probably wrong: read the sentence and decide."),
+        Wording("cosmetic", "minor", "Often fine: a hint, not an error."),
+    )
+}
+
+
+def warning_wording(code: str) -> Wording:
+    """The plain words for a finding code (an unknown code is shown as it is)."""
+    return WARNINGS.get(code) or Wording(code, code.replace("-", " "), "A warning from a quality check.")
+
+
+def origin_wording(code: str) -> Wording:
+    """The plain words for where a sentence's English came from."""
+    return ORIGINS.get(code) or Wording(code, code, "Where this English came from.")
