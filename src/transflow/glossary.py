@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import hashlib
 import io
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from transflow.errors import GlossaryError
 
 KEYS = {"de", "en", "en_plural", "forms", "note", "translate", "case_sensitive"}
 MAX_TERM = 200  # characters of a term or rendering; a longer one is a pasting accident
 MAX_NOTE = 1000
+_TEXT_KEYS = ("de", "en", "en_plural", "note", "forms")
 
 
 @dataclass(frozen=True)
@@ -61,22 +63,115 @@ def _yaml() -> Any:
     return yaml
 
 
-def _load_document(text: str, name: str) -> Any:
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+def _yaml_problem(e: Exception) -> str:
+    """A YAML syntax error as one line: where, what, and where the construct it is in started."""
+    mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
+    line = f"line {mark.line + 1}: " if mark is not None else ""
+    context, context_mark = getattr(e, "context", None), getattr(e, "context_mark", None)
+    problem = (getattr(e, "problem", None) or context or "invalid YAML").strip()
+    if context and context_mark is not None and getattr(e, "problem_mark", None) is not None:
+        problem += f" ({context.strip()} that starts on line {context_mark.line + 1})"
+    return f"{line}{problem}"
 
+
+def _parse(text: str, name: str) -> tuple[Any, Any]:
+    """The document's node tree with line marks, and the loader that makes values of its scalars.
+
+    libyaml (PyYAML's C parser) and no object construction: a 20,000-term glossary parses in
+    well under a second, where ruamel's round trip took 10 s or more. ruamel is kept for
+    writing, where comments and layout matter.
+    """
+    import yaml
+
+    loader = _loader_class()(text)
     try:
-        return _yaml().load(text)
-    except MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line = f"line {mark.line + 1}: " if mark is not None else ""
-        problem = (e.problem or e.context or "invalid YAML").strip()
-        if e.context and e.context_mark is not None and e.problem_mark is not None:
-            problem += f" ({e.context.strip()} that starts on line {e.context_mark.line + 1})"
-        raise GlossaryError([f"{line}{problem}"], name) from e
-    except YAMLError as e:
+        return loader.get_single_node(), loader
+    except yaml.MarkedYAMLError as e:
+        raise GlossaryError([_yaml_problem(e)], name) from e
+    except yaml.YAMLError as e:
         raise GlossaryError([f"invalid YAML: {' '.join(str(e).split())}"], name) from e
-    except (TypeError, ValueError, RecursionError) as e:  # e.g. a list as a key: `? [[1]]`
-        raise GlossaryError([f"not a glossary: keys must be plain words ({type(e).__name__})"], name) from e
+    except (TypeError, ValueError, RecursionError) as e:
+        raise GlossaryError([f"not a glossary ({type(e).__name__})"], name) from e
+
+
+@functools.cache
+def _loader_class() -> Any:
+    """libyaml's safe loader, resolving plain scalars by YAML 1.2 as ruamel does (``no`` is a word)."""
+    import yaml
+
+    class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+        yaml_implicit_resolvers: ClassVar[dict[str, Any]] = {}
+
+        # PyYAML's resolver, less its path resolvers and list building: it runs for every scalar.
+        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+            pass
+
+        def ascend_resolver(self) -> None:
+            pass
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+            if kind is yaml.ScalarNode:
+                if implicit[0]:
+                    for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+                        if regexp.match(value):
+                            return str(tag)
+                return STR
+            return "tag:yaml.org,2002:seq" if kind is yaml.SequenceNode else "tag:yaml.org,2002:map"
+
+    core = {
+        "bool": (r"true|True|TRUE|false|False|FALSE", "tTfF"),
+        "int": (r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+", "-+0123456789"),
+        "float": (
+            r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)",
+            "-+0123456789.",
+        ),
+        "null": (r"~|null|Null|NULL|", ["~", "n", "N", ""]),
+        "merge": (r"<<", "<"),
+    }
+    for tag, (pattern, first) in core.items():
+        Loader.add_implicit_resolver(f"tag:yaml.org,2002:{tag}", re.compile(f"^(?:{pattern})$"), list(first))
+    return Loader
+
+
+STR = "tag:yaml.org,2002:str"
+MERGE = "tag:yaml.org,2002:merge"
+
+
+def _value(node: Any, loader: Any) -> Any:
+    """The Python value of a node (plain strings without the constructor's cost)."""
+    import yaml
+
+    if node.tag == STR and isinstance(node, yaml.ScalarNode):
+        return node.value
+    try:
+        return loader.construct_object(node, deep=True)
+    except (yaml.YAMLError, TypeError, ValueError, RecursionError):
+        return None  # an unknown tag or an unhashable key inside: not a usable value
+
+
+def _mapping(node: Any, loader: Any, problems: list[str]) -> tuple[dict[Any, Any], dict[Any, int]] | None:
+    """A mapping node's keys → values and keys → their lines; None (and a problem) for a duplicate key."""
+    import yaml
+
+    if any(key.tag == MERGE for key, _ in node.value):
+        loader.flatten_mapping(node)  # merge keys (``<<: *base``)
+    values: dict[Any, Any] = {}
+    lines: dict[Any, int] = {}
+    for key_node, value_node in node.value:
+        at = key_node.start_mark.line + 1
+        if not isinstance(key_node, yaml.ScalarNode):
+            problems.append(f"line {at}: not a glossary: keys must be plain words")
+            return None
+        key = _value(key_node, loader)
+        if key in values:
+            problems.append(
+                f'line {at}: found duplicate key "{key}"'
+                f" (while constructing a mapping that starts on line {node.start_mark.line + 1})"
+            )
+            return None
+        values[key] = _value(value_node, loader)
+        lines[key] = at
+    return values, lines
 
 
 def _text(value: Any) -> str | None:
@@ -84,10 +179,9 @@ def _text(value: Any) -> str | None:
     return unicodedata.normalize("NFC", value.strip()) if isinstance(value, str) and value.strip() else None
 
 
-def _entry(item: Any, line: int, problems: list[str]) -> GlossaryEntry | None:
-    if not hasattr(item, "items"):
-        problems.append(f"line {line}: each term must be a mapping with de: and en:")
-        return None
+def _entry(
+    item: dict[Any, Any], key_lines: dict[Any, int], line: int, problems: list[str]
+) -> GlossaryEntry | None:
     for key in item:
         if key not in KEYS:
             problems.append(f"line {line}: unknown key '{key}' (allowed: {', '.join(sorted(KEYS))})")
@@ -111,7 +205,7 @@ def _entry(item: Any, line: int, problems: list[str]) -> GlossaryEntry | None:
     for key in ("en_plural", "note"):
         if key in item and _text(item[key]) is None:
             problems.append(f"line {line}: '{key}' is empty")
-    _check_text(item, line, problems)
+    _check_text(item, key_lines, line, problems)
     if de is None or en is None:
         return None
     return GlossaryEntry(
@@ -126,18 +220,18 @@ def _entry(item: Any, line: int, problems: list[str]) -> GlossaryEntry | None:
     )
 
 
-def _check_text(item: Any, line: int, problems: list[str]) -> None:
+def _check_text(item: dict[Any, Any], key_lines: dict[Any, int], line: int, problems: list[str]) -> None:
     """Control characters (they break XML exports and the feed) and overlong values."""
     from transflow.safetext import control_characters
 
-    for key in ("de", "en", "en_plural", "note", "forms"):
-        value = item.get(key)
+    for key in (k for k in _TEXT_KEYS if k in item):
+        value = item[key]
         values = value if isinstance(value, list) else [value]
-        at = line
-        with contextlib.suppress(Exception):  # the key's own line where ruamel knows it
-            at = item.lc.key(key)[0] + 1
+        at = key_lines.get(key, line)  # the key's own line
         for text in (v for v in values if isinstance(v, str)):
-            bad = control_characters(text)
+            bad = (
+                [] if text.isprintable() else control_characters(text)
+            )  # isprintable: fast, and True for none
             if bad:
                 problems.append(f"line {at}: '{key}' contains control characters ({', '.join(bad)})")
             limit = MAX_NOTE if key == "note" else MAX_TERM
@@ -145,36 +239,78 @@ def _check_text(item: Any, line: int, problems: list[str]) -> None:
                 problems.append(f"line {at}: '{key}' is longer than {limit} characters")
 
 
-def validate(text: str, name: str = "glossary.yml") -> tuple[tuple[GlossaryEntry, ...], list[str]]:
-    """Parse glossary text; return the entries and one line per problem."""
-    doc = _load_document(text, name)
+def _terms_node(text: str, name: str, problems: list[str]) -> tuple[Any, Any, Any]:
+    """(document node, the ``terms`` sequence node or None, loader); top-level problems added."""
+    import yaml
+
+    doc, loader = _parse(text, name)
     if doc is None:
-        return (), []
-    if not hasattr(doc, "get") or not isinstance(doc.get("terms", []), list):
-        return (), ["line 1: expected a mapping with a 'terms:' list"]
+        return None, None, loader
+    keys = [(_value(k, loader), k, v) for k, v in doc.value] if isinstance(doc, yaml.MappingNode) else None
+    terms = next((v for key, _, v in keys or () if key == "terms"), None)
+    if keys is None or (terms is not None and not isinstance(terms, yaml.SequenceNode)):
+        problems.append("line 1: expected a mapping with a 'terms:' list")
+        return doc, None, loader
+    seen: set[Any] = set()
+    for key, key_node, _ in keys:
+        at = key_node.start_mark.line + 1
+        if key in seen:
+            problems.append(
+                f'line {at}: found duplicate key "{key}" (while constructing a mapping that starts on line 1)'
+            )
+        elif key != "terms":
+            problems.append(f"line {at}: unknown top-level key '{key}'")
+        seen.add(key)
+    return doc, terms, loader
+
+
+@dataclass(frozen=True)
+class _Read:
+    """A parsed glossary: its entries, its problems, and the ``terms`` node for editing in place."""
+
+    entries: tuple[GlossaryEntry, ...]
+    problems: list[str]
+    terms: Any  # the block or flow sequence node, None where there is none
+    only_terms: bool  # ``terms`` is the document's only key
+
+
+def _read(text: str, name: str) -> _Read:
+    import yaml
+
     problems: list[str] = []
-    for key in doc:
-        if key != "terms":
-            problems.append(f"line {doc.lc.key(key)[0] + 1}: unknown top-level key '{key}'")
+    doc, terms, loader = _terms_node(text, name, problems)
     entries: list[GlossaryEntry] = []
     seen: dict[str, GlossaryEntry] = {}
-    terms: Any = doc.get("terms") or []
-    for i, item in enumerate(terms):
-        line = terms.lc.item(i)[0] + 1
-        entry = _entry(item, line, problems)
-        if entry is None:
-            continue
-        key = entry.de.casefold()
-        if key in seen:
-            other = seen[key]
-            kind = "duplicate" if other.en == entry.en else "conflicting renderings for"
-            problems.append(
-                f"line {line}: {kind} term '{entry.de}' (also on line {other.line}: '{other.en}')"
-            )
-            continue
-        seen[key] = entry
-        entries.append(entry)
-    return tuple(entries), problems
+    try:
+        for node in terms.value if terms is not None else ():
+            line = node.start_mark.line + 1
+            if not isinstance(node, yaml.MappingNode):
+                problems.append(f"line {line}: each term must be a mapping with de: and en:")
+                continue
+            item = _mapping(node, loader, problems)
+            entry = _entry(*item, line, problems) if item is not None else None
+            if entry is None:
+                continue
+            key = entry.de.casefold()
+            if key in seen:
+                other = seen[key]
+                kind = "duplicate" if other.en == entry.en else "conflicting renderings for"
+                problems.append(
+                    f"line {line}: {kind} term '{entry.de}' (also on line {other.line}: '{other.en}')"
+                )
+                continue
+            seen[key] = entry
+            entries.append(entry)
+    finally:
+        loader.dispose()
+    only_terms = isinstance(doc, yaml.MappingNode) and len(doc.value) == 1 and terms is not None
+    return _Read(tuple(entries), problems, terms, only_terms)
+
+
+def validate(text: str, name: str = "glossary.yml") -> tuple[tuple[GlossaryEntry, ...], list[str]]:
+    """Parse glossary text; return the entries and one line per problem."""
+    read = _read(text, name)
+    return read.entries, read.problems
 
 
 def plural_hints(entries: tuple[GlossaryEntry, ...]) -> list[str]:
@@ -231,12 +367,8 @@ def add_term(
     case_sensitive: bool = False,
 ) -> str:
     """Return the glossary text with a new term appended, comments and layout untouched."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-    entries, problems = validate(text)
-    if problems:
-        raise GlossaryError(problems)
-    if any(e.de.casefold() == de.strip().casefold() for e in entries):
+    read = _read_valid(text)
+    if any(e.de.casefold() == de.strip().casefold() for e in read.entries):
         raise GlossaryError(
             [f"'{de}' is already in the glossary"],
             hint="see it with `transflow glossary list`; to change it, edit glossary.yml"
@@ -247,44 +379,135 @@ def add_term(
             [f"an English rendering is required for '{de}'"],
             hint=f"give it: transflow glossary add {de} 'English', or --no-translate for a name",
         )
-    yaml = _yaml()
-    doc = yaml.load(text) if text.strip() else None
+    entry = GlossaryEntry(
+        de=de.strip(),
+        en=(en or "").strip() if translate else de.strip(),
+        en_plural=en_plural.strip() if translate and en_plural and en_plural.strip() else None,
+        forms=tuple(f.strip() for f in forms if f.strip()),
+        note=note.strip() if note else None,
+        translate=translate,
+        case_sensitive=case_sensitive,
+    )
+    return _append(text, read, [entry])
+
+
+def add_terms(text: str, entries: list[GlossaryEntry]) -> str:
+    """Return the glossary text with new terms appended: one parse and one write for any number.
+
+    The terms must not be in the glossary yet (the caller compares); a glossary with problems
+    is refused as for one term.
+    """
+    read = _read_valid(text)
+    return _append(text, read, entries) if entries else text
+
+
+def _read_valid(text: str) -> _Read:
+    read = _read(text, "glossary.yml") if text.strip() else _Read((), [], None, False)
+    if read.problems:
+        raise GlossaryError(read.problems)
+    return read
+
+
+def _item(entry: GlossaryEntry) -> Any:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    item = CommentedMap()
+    item["de"] = entry.de
+    if entry.translate:
+        item["en"] = entry.en
+    else:
+        item["translate"] = False
+    if entry.translate and entry.en_plural:
+        item["en_plural"] = entry.en_plural
+    if entry.forms:
+        item["forms"] = CommentedSeq(entry.forms)
+        item["forms"].fa.set_flow_style()
+    if entry.case_sensitive:
+        item["case_sensitive"] = True
+    if entry.note:
+        item["note"] = entry.note
+    return item
+
+
+def _dump(doc: Any) -> str:
+    out = io.StringIO()
+    _yaml().dump(doc, out)
+    return out.getvalue()
+
+
+def _append(text: str, read: _Read, entries: list[GlossaryEntry]) -> str:
+    """The text with the entries' items after the last term.
+
+    A block ``terms:`` list at the end of the file (every glossary transflow writes) gets the new
+    items' text appended, at the list's indentation: nothing else is parsed or rewritten. Any
+    other layout goes through ruamel's round trip, which keeps comments too, but is slow for
+    thousands of terms.
+    """
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    terms = read.terms
+    if read.only_terms and terms.value and not terms.flow_style and not text[terms.end_mark.index :].strip():
+        items = _dump({"terms": [_item(e) for e in entries]}).split("\n", 1)[1]
+        shift = terms.start_mark.column - 2  # the generated items' dash is in column 2
+        if shift:
+            pad = " " * max(shift, 0)
+            items = "".join(
+                pad + line[max(-shift, 0) :] if line.strip() else line
+                for line in items.splitlines(keepends=True)
+            )
+        return text + ("" if text.endswith("\n") else "\n") + items
+    doc = _yaml().load(text) if text.strip() else None
     if doc is None:
         doc = CommentedMap()
     if doc.get("terms") is None:
         doc["terms"] = CommentedSeq()
-    item = CommentedMap()
-    item["de"] = de.strip()
-    if translate:
-        item["en"] = (en or "").strip()
-    else:
-        item["translate"] = False
-    if translate and en_plural and en_plural.strip():
-        item["en_plural"] = en_plural.strip()
-    if forms:
-        item["forms"] = CommentedSeq(f.strip() for f in forms if f.strip())
-        item["forms"].fa.set_flow_style()
-    if case_sensitive:
-        item["case_sensitive"] = True
-    if note:
-        item["note"] = note.strip()
-    doc["terms"].append(item)
-    out = io.StringIO()
-    yaml.dump(doc, out)
-    return out.getvalue()
+    for entry in entries:
+        doc["terms"].append(_item(entry))
+    return _dump(doc)
 
 
 def remove_term(text: str, de: str) -> str:
     """Return the glossary text without the term ``de``."""
-    yaml = _yaml()
-    doc = _load_document(text, "glossary.yml")
-    terms: Any = doc.get("terms") if doc is not None and hasattr(doc, "get") else None
-    for i, item in enumerate(terms or []):
-        if hasattr(item, "get") and str(item.get("de", "")).strip().casefold() == de.strip().casefold():
-            del terms[i]
-            out = io.StringIO()
-            yaml.dump(doc, out)
-            return out.getvalue()
-    raise GlossaryError(
-        [f"'{de}' is not in the glossary"], hint="see every term with `transflow glossary list`"
-    )
+    import yaml
+
+    problems: list[str] = []
+    doc, terms, loader = _terms_node(text, "glossary.yml", problems)
+    try:
+        wanted = de.strip().casefold()
+        found = next(
+            (
+                i
+                for i, node in enumerate(terms.value if terms is not None else ())
+                if isinstance(node, yaml.MappingNode)
+                and any(
+                    _value(k, loader) == "de" and str(_value(v, loader)).strip().casefold() == wanted
+                    for k, v in node.value
+                )
+            ),
+            None,
+        )
+    finally:
+        loader.dispose()
+    if found is None:
+        raise GlossaryError(
+            [f"'{de}' is not in the glossary"], hint="see every term with `transflow glossary list`"
+        )
+    items = terms.value
+    start = text.rfind("\n", 0, items[found].start_mark.index) + 1
+    alone = isinstance(doc, yaml.MappingNode) and len(doc.value) == 1 and not terms.flow_style
+    if (
+        alone
+        and len(items) > 1
+        and re.fullmatch(r"[ \t]*-[ \t]+", text[start : items[found].start_mark.index])
+    ):
+        # From the item's line to the next item's line: comments after an item go with it, as in ruamel.
+        end = (
+            text.rfind("\n", 0, items[found + 1].start_mark.index) + 1
+            if found + 1 < len(items)
+            else len(text)
+        )
+        return text[:start] + text[end:]
+    yaml_rt = _yaml()
+    rt = yaml_rt.load(text)
+    del rt["terms"][found]
+    return _dump(rt)
