@@ -429,6 +429,56 @@ def _item(entry: GlossaryEntry) -> Any:
     return item
 
 
+def _items_text(entries: list[GlossaryEntry]) -> str:
+    """The entries as a YAML block list, dash in column 0, in the layout of `glossary add`.
+
+    libyaml's emitter: ruamel's took 19 s for 20,000 items. A value that either YAML version
+    would read as something else than text (``no``, ``0o17``) is quoted.
+    """
+    import yaml
+
+    dumper = _dumper_class()
+    items = []
+    for entry in entries:
+        item: dict[str, Any] = {"de": entry.de}
+        if entry.translate:
+            item["en"] = entry.en
+        else:
+            item["translate"] = False
+        if entry.translate and entry.en_plural:
+            item["en_plural"] = entry.en_plural
+        if entry.forms:
+            item["forms"] = _Flow(entry.forms)
+        if entry.case_sensitive:
+            item["case_sensitive"] = True
+        if entry.note:
+            item["note"] = entry.note
+        items.append(item)
+    return str(
+        yaml.dump(
+            items, Dumper=dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=4096
+        )
+    )
+
+
+class _Flow(tuple[str, ...]):
+    """Forms, written on one line: ``forms: [Kitas, Kindertagesstätte]``."""
+
+
+@functools.cache
+def _dumper_class() -> Any:
+    import yaml
+
+    class Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+        pass
+
+    Dumper.add_representer(_Flow, lambda d, data: d.represent_sequence("tag:yaml.org,2002:seq", data, True))
+    for first, resolvers in _loader_class().yaml_implicit_resolvers.items():
+        for tag, regexp in resolvers:
+            Dumper.add_implicit_resolver(tag, regexp, [first])
+    return Dumper
+
+
 def _dump(doc: Any) -> str:
     out = io.StringIO()
     _yaml().dump(doc, out)
@@ -447,14 +497,8 @@ def _append(text: str, read: _Read, entries: list[GlossaryEntry]) -> str:
 
     terms = read.terms
     if read.only_terms and terms.value and not terms.flow_style and not text[terms.end_mark.index :].strip():
-        items = _dump({"terms": [_item(e) for e in entries]}).split("\n", 1)[1]
-        shift = terms.start_mark.column - 2  # the generated items' dash is in column 2
-        if shift:
-            pad = " " * max(shift, 0)
-            items = "".join(
-                pad + line[max(-shift, 0) :] if line.strip() else line
-                for line in items.splitlines(keepends=True)
-            )
+        pad = " " * terms.start_mark.column  # the list's own dash column
+        items = "".join(pad + line for line in _items_text(entries).splitlines(keepends=True))
         return text + ("" if text.endswith("\n") else "\n") + items
     doc = _yaml().load(text) if text.strip() else None
     if doc is None:
