@@ -275,6 +275,19 @@ class _Read:
 
 
 def _read(text: str, name: str) -> _Read:
+    """The parse of ``text``; the last one is kept, so validating and then editing parses once."""
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    if digest not in _LAST_READ:
+        read = _read_uncached(text, name)
+        _LAST_READ.clear()
+        _LAST_READ[digest] = read
+    return _LAST_READ[digest]
+
+
+_LAST_READ: dict[str, _Read] = {}
+
+
+def _read_uncached(text: str, name: str) -> _Read:
     import yaml
 
     problems: list[str] = []
@@ -310,7 +323,7 @@ def _read(text: str, name: str) -> _Read:
 def validate(text: str, name: str = "glossary.yml") -> tuple[tuple[GlossaryEntry, ...], list[str]]:
     """Parse glossary text; return the entries and one line per problem."""
     read = _read(text, name)
-    return read.entries, read.problems
+    return read.entries, list(read.problems)
 
 
 def plural_hints(entries: tuple[GlossaryEntry, ...]) -> list[str]:
@@ -343,7 +356,8 @@ def load_glossary(path: Path) -> Glossary:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise GlossaryError([f"byte {e.start}: not UTF-8; save the file as UTF-8"], path.name) from e
-    entries, problems = validate(text, path.name)
+    read = _read_uncached(text, path.name)  # not kept: a run holds the Glossary, not the node tree
+    entries, problems = read.entries, read.problems
     if problems:
         raise GlossaryError(problems, path.name)
     _PARSED[digest] = Glossary(entries, digest)
