@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_cli
-from transflow import glossary as glossary_module
+from transflow import yamlnodes
 from transflow.errors import GlossaryError
 from transflow.glossary import GlossaryEntry, add_term, add_terms, load_glossary, remove_term, validate
 
@@ -70,7 +70,7 @@ def test_remove_cuts_the_terms_lines_and_the_comments_after_it() -> None:
 
 def test_glossary_add_parses_once_and_writes_once(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (project / "glossary.yml").write_text(add_terms(SHIPPED, many(2_000)), encoding="utf-8")
-    parses = count_calls(monkeypatch, glossary_module, "_parse")
+    parses = count_calls(monkeypatch, yamlnodes, "parse")
     code, _, err = run_cli("glossary", "add", "Feuerwehr", "fire brigade", "--project", str(project))
     assert code == 0, err
     assert len(parses) == 1
@@ -89,7 +89,7 @@ def test_tbx_import_parses_the_glossary_twice_and_writes_it_once_for_any_number_
         store.addsourceunit(entry.de).settarget(entry.en)
     path = tmp_path / "terms.tbx"
     path.write_bytes(bytes(store))
-    parses = count_calls(monkeypatch, glossary_module, "_parse")
+    parses = count_calls(monkeypatch, yamlnodes, "parse")
     writes = count_calls(monkeypatch, interchange, "atomic_write")
     code, out, err = run_cli("glossary", "import", "tbx", str(path), "--project", str(project))
     assert code == 0, err

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
+from transflow import yamlnodes
 from transflow.errors import GlossaryError
 
 KEYS = {"de", "en", "en_plural", "forms", "note", "translate", "case_sensitive"}
@@ -51,127 +50,6 @@ class Glossary:
         entries = tuple(GlossaryEntry(de=de, en=en) for de, en in pairs if de.strip() and en.strip())
         digest = hashlib.sha256(repr(entries).encode()).hexdigest()
         return cls(entries, digest)
-
-
-def _yaml() -> Any:
-    from ruamel.yaml import YAML
-
-    yaml = YAML()  # round-trip: keeps comments, order and quoting
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.width = 4096
-    yaml.preserve_quotes = True
-    return yaml
-
-
-def _yaml_problem(e: Exception) -> str:
-    """A YAML syntax error as one line: where, what, and where the construct it is in started."""
-    mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
-    line = f"line {mark.line + 1}: " if mark is not None else ""
-    context, context_mark = getattr(e, "context", None), getattr(e, "context_mark", None)
-    problem = (getattr(e, "problem", None) or context or "invalid YAML").strip()
-    if context and context_mark is not None and getattr(e, "problem_mark", None) is not None:
-        problem += f" ({context.strip()} that starts on line {context_mark.line + 1})"
-    return f"{line}{problem}"
-
-
-def _parse(text: str, name: str) -> tuple[Any, Any]:
-    """The document's node tree with line marks, and the loader that makes values of its scalars.
-
-    libyaml (PyYAML's C parser) and no object construction: a 20,000-term glossary parses in
-    well under a second, where ruamel's round trip took 10 s or more. ruamel is kept for
-    writing, where comments and layout matter.
-    """
-    import yaml
-
-    loader = _loader_class()(text)
-    try:
-        return loader.get_single_node(), loader
-    except yaml.MarkedYAMLError as e:
-        raise GlossaryError([_yaml_problem(e)], name) from e
-    except yaml.YAMLError as e:
-        raise GlossaryError([f"invalid YAML: {' '.join(str(e).split())}"], name) from e
-    except (TypeError, ValueError, RecursionError) as e:
-        raise GlossaryError([f"not a glossary ({type(e).__name__})"], name) from e
-
-
-@functools.cache
-def _loader_class() -> Any:
-    """libyaml's safe loader, resolving plain scalars by YAML 1.2 as ruamel does (``no`` is a word)."""
-    import yaml
-
-    class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-        yaml_implicit_resolvers: ClassVar[dict[str, Any]] = {}
-
-        # PyYAML's resolver, less its path resolvers and list building: it runs for every scalar.
-        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-            pass
-
-        def ascend_resolver(self) -> None:
-            pass
-
-        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-            if kind is yaml.ScalarNode:
-                if implicit[0]:
-                    for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
-                        if regexp.match(value):
-                            return str(tag)
-                return STR
-            return "tag:yaml.org,2002:seq" if kind is yaml.SequenceNode else "tag:yaml.org,2002:map"
-
-    core = {
-        "bool": (r"true|True|TRUE|false|False|FALSE", "tTfF"),
-        "int": (r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+", "-+0123456789"),
-        "float": (
-            r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)",
-            "-+0123456789.",
-        ),
-        "null": (r"~|null|Null|NULL|", ["~", "n", "N", ""]),
-        "merge": (r"<<", "<"),
-    }
-    for tag, (pattern, first) in core.items():
-        Loader.add_implicit_resolver(f"tag:yaml.org,2002:{tag}", re.compile(f"^(?:{pattern})$"), list(first))
-    return Loader
-
-
-STR = "tag:yaml.org,2002:str"
-MERGE = "tag:yaml.org,2002:merge"
-
-
-def _value(node: Any, loader: Any) -> Any:
-    """The Python value of a node (plain strings without the constructor's cost)."""
-    import yaml
-
-    if node.tag == STR and isinstance(node, yaml.ScalarNode):
-        return node.value
-    try:
-        return loader.construct_object(node, deep=True)
-    except (yaml.YAMLError, TypeError, ValueError, RecursionError):
-        return None  # an unknown tag or an unhashable key inside: not a usable value
-
-
-def _mapping(node: Any, loader: Any, problems: list[str]) -> tuple[dict[Any, Any], dict[Any, int]] | None:
-    """A mapping node's keys → values and keys → their lines; None (and a problem) for a duplicate key."""
-    import yaml
-
-    if any(key.tag == MERGE for key, _ in node.value):
-        loader.flatten_mapping(node)  # merge keys (``<<: *base``)
-    values: dict[Any, Any] = {}
-    lines: dict[Any, int] = {}
-    for key_node, value_node in node.value:
-        at = key_node.start_mark.line + 1
-        if not isinstance(key_node, yaml.ScalarNode):
-            problems.append(f"line {at}: not a glossary: keys must be plain words")
-            return None
-        key = _value(key_node, loader)
-        if key in values:
-            problems.append(
-                f'line {at}: found duplicate key "{key}"'
-                f" (while constructing a mapping that starts on line {node.start_mark.line + 1})"
-            )
-            return None
-        values[key] = _value(value_node, loader)
-        lines[key] = at
-    return values, lines
 
 
 def _text(value: Any) -> str | None:
@@ -243,10 +121,14 @@ def _terms_node(text: str, name: str, problems: list[str]) -> tuple[Any, Any, An
     """(document node, the ``terms`` sequence node or None, loader); top-level problems added."""
     import yaml
 
-    doc, loader = _parse(text, name)
+    doc, loader = yamlnodes.parse(text, name)
     if doc is None:
         return None, None, loader
-    keys = [(_value(k, loader), k, v) for k, v in doc.value] if isinstance(doc, yaml.MappingNode) else None
+    keys = (
+        [(yamlnodes.value(k, loader), k, v) for k, v in doc.value]
+        if isinstance(doc, yaml.MappingNode)
+        else None
+    )
     terms = next((v for key, _, v in keys or () if key == "terms"), None)
     if keys is None or (terms is not None and not isinstance(terms, yaml.SequenceNode)):
         problems.append("line 1: expected a mapping with a 'terms:' list")
@@ -300,7 +182,7 @@ def _read_uncached(text: str, name: str) -> _Read:
             if not isinstance(node, yaml.MappingNode):
                 problems.append(f"line {line}: each term must be a mapping with de: and en:")
                 continue
-            item = _mapping(node, loader, problems)
+            item = yamlnodes.mapping(node, loader, problems)
             entry = _entry(*item, line, problems) if item is not None else None
             if entry is None:
                 continue
@@ -422,11 +304,9 @@ def _read_valid(text: str) -> _Read:
     return read
 
 
-def _item(entry: GlossaryEntry) -> Any:
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-    item = CommentedMap()
-    item["de"] = entry.de
+def _item_dict(entry: GlossaryEntry) -> dict[str, Any]:
+    """The entry as glossary.yml writes it: only the keys it needs, forms on one line."""
+    item: dict[str, Any] = {"de": entry.de}
     if entry.translate:
         item["en"] = entry.en
     else:
@@ -434,8 +314,7 @@ def _item(entry: GlossaryEntry) -> Any:
     if entry.translate and entry.en_plural:
         item["en_plural"] = entry.en_plural
     if entry.forms:
-        item["forms"] = CommentedSeq(entry.forms)
-        item["forms"].fa.set_flow_style()
+        item["forms"] = yamlnodes.Flow(entry.forms)
     if entry.case_sensitive:
         item["case_sensitive"] = True
     if entry.note:
@@ -443,60 +322,15 @@ def _item(entry: GlossaryEntry) -> Any:
     return item
 
 
-def _items_text(entries: list[GlossaryEntry]) -> str:
-    """The entries as a YAML block list, dash in column 0, in the layout of `glossary add`.
+def _item(entry: GlossaryEntry) -> Any:
+    """The entry for ruamel's round trip."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-    libyaml's emitter: ruamel's took 19 s for 20,000 items. A value that either YAML version
-    would read as something else than text (``no``, ``0o17``) is quoted.
-    """
-    import yaml
-
-    dumper = _dumper_class()
-    items = []
-    for entry in entries:
-        item: dict[str, Any] = {"de": entry.de}
-        if entry.translate:
-            item["en"] = entry.en
-        else:
-            item["translate"] = False
-        if entry.translate and entry.en_plural:
-            item["en_plural"] = entry.en_plural
-        if entry.forms:
-            item["forms"] = _Flow(entry.forms)
-        if entry.case_sensitive:
-            item["case_sensitive"] = True
-        if entry.note:
-            item["note"] = entry.note
-        items.append(item)
-    return str(
-        yaml.dump(
-            items, Dumper=dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=4096
-        )
-    )
-
-
-class _Flow(tuple[str, ...]):
-    """Forms, written on one line: ``forms: [Kitas, Kindertagesstätte]``."""
-
-
-@functools.cache
-def _dumper_class() -> Any:
-    import yaml
-
-    class Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
-        pass
-
-    Dumper.add_representer(_Flow, lambda d, data: d.represent_sequence("tag:yaml.org,2002:seq", data, True))
-    for first, resolvers in _loader_class().yaml_implicit_resolvers.items():
-        for tag, regexp in resolvers:
-            Dumper.add_implicit_resolver(tag, regexp, [first])
-    return Dumper
-
-
-def _dump(doc: Any) -> str:
-    out = io.StringIO()
-    _yaml().dump(doc, out)
-    return out.getvalue()
+    item = CommentedMap(_item_dict(entry))
+    if entry.forms:
+        item["forms"] = CommentedSeq(entry.forms)
+        item["forms"].fa.set_flow_style()
+    return item
 
 
 def _append(text: str, read: _Read, entries: list[GlossaryEntry]) -> str:
@@ -512,16 +346,17 @@ def _append(text: str, read: _Read, entries: list[GlossaryEntry]) -> str:
     terms = read.terms
     if read.only_terms and terms.value and not terms.flow_style and not text[terms.end_mark.index :].strip():
         pad = " " * terms.start_mark.column  # the list's own dash column
-        items = "".join(pad + line for line in _items_text(entries).splitlines(keepends=True))
+        listed = yamlnodes.block_list([_item_dict(e) for e in entries])
+        items = "".join(pad + line for line in listed.splitlines(keepends=True))
         return text + ("" if text.endswith("\n") else "\n") + items
-    doc = _yaml().load(text) if text.strip() else None
+    doc = yamlnodes.round_trip().load(text) if text.strip() else None
     if doc is None:
         doc = CommentedMap()
     if doc.get("terms") is None:
         doc["terms"] = CommentedSeq()
     for entry in entries:
         doc["terms"].append(_item(entry))
-    return _dump(doc)
+    return yamlnodes.round_trip_dump(doc)
 
 
 def remove_term(text: str, de: str) -> str:
@@ -538,7 +373,8 @@ def remove_term(text: str, de: str) -> str:
                 for i, node in enumerate(terms.value if terms is not None else ())
                 if isinstance(node, yaml.MappingNode)
                 and any(
-                    _value(k, loader) == "de" and str(_value(v, loader)).strip().casefold() == wanted
+                    yamlnodes.value(k, loader) == "de"
+                    and str(yamlnodes.value(v, loader)).strip().casefold() == wanted
                     for k, v in node.value
                 )
             ),
@@ -565,7 +401,6 @@ def remove_term(text: str, de: str) -> str:
             else len(text)
         )
         return text[:start] + text[end:]
-    yaml_rt = _yaml()
-    rt = yaml_rt.load(text)
+    rt = yamlnodes.round_trip().load(text)
     del rt["terms"][found]
-    return _dump(rt)
+    return yamlnodes.round_trip_dump(rt)
