@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_cli
-from transflow import yamlnodes
+from transflow import glossary as glossary_module
+from transflow import glossarycache, yamlnodes
 from transflow.errors import GlossaryError
 from transflow.glossary import GlossaryEntry, add_term, add_terms, load_glossary, remove_term, validate
 
@@ -122,3 +123,38 @@ def test_a_yaml_error_at_the_end_of_20000_terms_is_one_problem_with_its_line() -
         "line 40006: did not find expected ',' or ']'"
         " (while parsing a flow sequence that starts on line 40005)"
     ]
+
+
+def test_a_project_that_has_run_keeps_the_parse_and_adds_without_parsing(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = project / "glossary.yml"
+    path.write_text(add_terms(SHIPPED, many(1_000)), encoding="utf-8")
+    load_glossary(path)
+    assert not (project / "output").exists()  # loading never makes a project's output
+    (project / "output" / ".transflow").mkdir(parents=True)
+    glossary_module._PARSED.clear()  # each command is a new process
+    assert run_cli("glossary", "lint", "--project", str(project))[0] == 0  # parses, keeps the parse
+    parses = count_calls(monkeypatch, yamlnodes, "parse")
+    for de in ("Feuerwehr", "Bürgerbüro"):
+        code, _, err = run_cli(
+            "glossary", "add", de, "fire brigade", "--form", f"{de}s", "--project", str(project)
+        )
+        assert code == 0, err
+    code, _, err = run_cli("glossary", "add", "feuerwehr", "fire service", "--project", str(project))
+    assert code == 2 and "already in the glossary" in err
+    assert len(parses) == 2  # each new item read back alone, never the glossary
+    kept = load_glossary(path).entries
+    glossary_module._PARSED.clear()
+    monkeypatch.setattr(glossarycache, "read", lambda *args: None)
+    assert load_glossary(path).entries == kept  # the kept parse is the parse, lines included
+    assert kept[-1].de == "Bürgerbüro" and kept[-1].forms == ("Bürgerbüros",)
+
+
+def test_an_edited_or_invalid_glossary_is_parsed_again(project: Path) -> None:
+    path = project / "glossary.yml"
+    (project / "output" / ".transflow").mkdir(parents=True)
+    load_glossary(path)
+    path.write_text(path.read_text() + "  - de: Rat\n    en: ''\n", encoding="utf-8")
+    code, _, err = run_cli("glossary", "add", "Amt", "office", "--project", str(project))
+    assert code == 2 and "line 53: 'en' is missing or empty for 'Rat'" in err

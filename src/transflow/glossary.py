@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from transflow import yamlnodes
+from transflow import glossarycache, yamlnodes
 from transflow.errors import GlossaryError
 
 KEYS = {"de", "en", "en_plural", "forms", "note", "translate", "case_sensitive"}
@@ -238,12 +238,26 @@ def load_glossary(path: Path) -> Glossary:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise GlossaryError([f"byte {e.start}: not UTF-8; save the file as UTF-8"], path.name) from e
-    read = _read_uncached(text, path.name)  # not kept: a run holds the Glossary, not the node tree
-    entries, problems = read.entries, read.problems
-    if problems:
-        raise GlossaryError(problems, path.name)
+    kept = glossarycache.read(path, digest)
+    if kept is not None:
+        entries = tuple(_entry_of(row) for row in kept[0])
+    else:
+        read = _read_uncached(text, path.name)  # not kept: a run holds the Glossary, not the node tree
+        if read.problems:
+            raise GlossaryError(read.problems, path.name)
+        entries = read.entries
+        glossarycache.write(path, digest, [_row(e) for e in entries], _append_column(read, text))
     _PARSED[digest] = Glossary(entries, digest)
     return _PARSED[digest]
+
+
+def _row(entry: GlossaryEntry) -> list[Any]:
+    return [getattr(entry, f.name) for f in fields(GlossaryEntry)]
+
+
+def _entry_of(row: list[Any]) -> GlossaryEntry:
+    values = dict(zip([f.name for f in fields(GlossaryEntry)], row, strict=True))
+    return GlossaryEntry(**{**values, "forms": tuple(values["forms"])})
 
 
 # Valid glossaries parsed in this process, by content hash: YAML round-trip parsing is slow
@@ -264,7 +278,66 @@ def add_term(
 ) -> str:
     """Return the glossary text with a new term appended, comments and layout untouched."""
     read = _read_valid(text)
-    if any(e.de.casefold() == de.strip().casefold() for e in read.entries):
+    entry = _new_entry(read.entries, de, en, note, translate, en_plural, forms, case_sensitive)
+    return _append(text, read, [entry])
+
+
+def add_term_to_file(
+    path: Path,
+    de: str,
+    en: str | None,
+    note: str | None = None,
+    translate: bool = True,
+    *,
+    en_plural: str | None = None,
+    forms: tuple[str, ...] = (),
+    case_sensitive: bool = False,
+) -> None:
+    """Add a term to glossary.yml with one write; without parsing it where its parse is kept.
+
+    A glossary parsed before (by any command: see ``glossarycache``) gets the new item appended
+    and its kept parse extended by that item, so adding terms one by one to 20,000 stays cheap.
+    """
+    from transflow.project import atomic_write
+
+    raw = path.read_bytes() if path.exists() else b""
+    text = raw.decode("utf-8")
+    kept = glossarycache.read(path, hashlib.sha256(raw).hexdigest())
+    column = kept[1] if kept is not None else None
+    if kept is None or column is None:
+        atomic_write(
+            path,
+            add_term(
+                text, de, en, note, translate, en_plural=en_plural, forms=forms, case_sensitive=case_sensitive
+            ),
+        )
+        return
+    rows = kept[0]
+    entries = tuple(_entry_of(row) for row in rows)
+    entry = _new_entry(entries, de, en, note, translate, en_plural, forms, case_sensitive)
+    new = _appended(text, column, [entry])
+    atomic_write(path, new)
+    # The new item read back alone: the entry as validation makes it (NFC, stripped), at its line.
+    alone, problems = validate(_appended("terms:\n", 0, [entry]))
+    if alone and not problems:
+        line = text.count("\n") + (1 if text.endswith("\n") else 2)
+        added = replace(alone[0], line=line)
+        digest = hashlib.sha256(new.encode("utf-8")).hexdigest()
+        glossarycache.write(path, digest, [*rows, _row(added)], column)
+
+
+def _new_entry(
+    entries: tuple[GlossaryEntry, ...],
+    de: str,
+    en: str | None,
+    note: str | None,
+    translate: bool,
+    en_plural: str | None,
+    forms: tuple[str, ...],
+    case_sensitive: bool,
+) -> GlossaryEntry:
+    """The term to add, refused where the glossary has it or its English is missing."""
+    if any(e.de.casefold() == de.strip().casefold() for e in entries):
         raise GlossaryError(
             [f"'{de}' is already in the glossary"],
             hint="see it with `transflow glossary list`; to change it, edit glossary.yml"
@@ -275,7 +348,7 @@ def add_term(
             [f"an English rendering is required for '{de}'"],
             hint=f"give it: transflow glossary add {de} 'English', or --no-translate for a name",
         )
-    entry = GlossaryEntry(
+    return GlossaryEntry(
         de=de.strip(),
         en=(en or "").strip() if translate else de.strip(),
         en_plural=en_plural.strip() if translate and en_plural and en_plural.strip() else None,
@@ -284,7 +357,6 @@ def add_term(
         translate=translate,
         case_sensitive=case_sensitive,
     )
-    return _append(text, read, [entry])
 
 
 def add_terms(text: str, entries: list[GlossaryEntry]) -> str:
@@ -333,6 +405,20 @@ def _item(entry: GlossaryEntry) -> Any:
     return item
 
 
+def _append_column(read: _Read, text: str) -> int | None:
+    """The dash column of a block ``terms:`` list that ends the file (new items go after it), else None."""
+    terms = read.terms
+    if read.only_terms and terms.value and not terms.flow_style and not text[terms.end_mark.index :].strip():
+        return int(terms.start_mark.column)
+    return None
+
+
+def _appended(text: str, column: int, entries: list[GlossaryEntry]) -> str:
+    listed = yamlnodes.block_list([_item_dict(e) for e in entries])
+    items = "".join(" " * column + line for line in listed.splitlines(keepends=True))
+    return text + ("" if text.endswith("\n") else "\n") + items
+
+
 def _append(text: str, read: _Read, entries: list[GlossaryEntry]) -> str:
     """The text with the entries' items after the last term.
 
@@ -343,12 +429,9 @@ def _append(text: str, read: _Read, entries: list[GlossaryEntry]) -> str:
     """
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-    terms = read.terms
-    if read.only_terms and terms.value and not terms.flow_style and not text[terms.end_mark.index :].strip():
-        pad = " " * terms.start_mark.column  # the list's own dash column
-        listed = yamlnodes.block_list([_item_dict(e) for e in entries])
-        items = "".join(pad + line for line in listed.splitlines(keepends=True))
-        return text + ("" if text.endswith("\n") else "\n") + items
+    column = _append_column(read, text)
+    if column is not None:
+        return _appended(text, column, entries)
     doc = yamlnodes.round_trip().load(text) if text.strip() else None
     if doc is None:
         doc = CommentedMap()
