@@ -238,10 +238,8 @@ def load_glossary(path: Path) -> Glossary:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise GlossaryError([f"byte {e.start}: not UTF-8; save the file as UTF-8"], path.name) from e
-    kept = glossarycache.read(path, digest)
-    if kept is not None:
-        entries = tuple(_entry_of(row) for row in kept[0])
-    else:
+    entries = _kept_entries(path, digest)
+    if entries is None:
         read = _read_uncached(text, path.name)  # not kept: a run holds the Glossary, not the node tree
         if read.problems:
             raise GlossaryError(read.problems, path.name)
@@ -249,6 +247,15 @@ def load_glossary(path: Path) -> Glossary:
         glossarycache.write(path, digest, [_row(e) for e in entries], _append_column(read, text))
     _PARSED[digest] = Glossary(entries, digest)
     return _PARSED[digest]
+
+
+def _kept_entries(path: Path, digest: str) -> tuple[GlossaryEntry, ...] | None:
+    """The kept parse of this content; None where there is none or it is not one this code wrote."""
+    kept = glossarycache.read(path, digest)
+    try:
+        return tuple(_entry_of(row) for row in kept[0]) if kept is not None else None
+    except (TypeError, ValueError, KeyError):
+        return None
 
 
 def _row(entry: GlossaryEntry) -> list[Any]:
@@ -302,18 +309,16 @@ def add_term_to_file(
 
     raw = path.read_bytes() if path.exists() else b""
     text = raw.decode("utf-8")
-    kept = glossarycache.read(path, hashlib.sha256(raw).hexdigest())
+    digest = hashlib.sha256(raw).hexdigest()
+    kept, entries = glossarycache.read(path, digest), _kept_entries(path, digest)
     column = kept[1] if kept is not None else None
-    if kept is None or column is None:
-        atomic_write(
-            path,
-            add_term(
-                text, de, en, note, translate, en_plural=en_plural, forms=forms, case_sensitive=case_sensitive
-            ),
+    if entries is None or column is None:
+        added = add_term(
+            text, de, en, note, translate, en_plural=en_plural, forms=forms, case_sensitive=case_sensitive
         )
+        atomic_write(path, added)
         return
-    rows = kept[0]
-    entries = tuple(_entry_of(row) for row in rows)
+    rows = [_row(e) for e in entries]
     entry = _new_entry(entries, de, en, note, translate, en_plural, forms, case_sensitive)
     new = _appended(text, column, [entry])
     atomic_write(path, new)
