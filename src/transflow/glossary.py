@@ -326,9 +326,9 @@ def add_term_to_file(
     alone, problems = validate(_appended("terms:\n", 0, [entry]))
     if alone and not problems:
         line = text.count("\n") + (1 if text.endswith("\n") else 2)
-        added = replace(alone[0], line=line)
+        read_back = replace(alone[0], line=line)
         digest = hashlib.sha256(new.encode("utf-8")).hexdigest()
-        glossarycache.write(path, digest, [*rows, _row(added)], column)
+        glossarycache.write(path, digest, [*rows, _row(read_back)], column)
 
 
 def _new_entry(
