@@ -1,9 +1,7 @@
-"""Finding glossary terms in German sentences and forcing their English into the MT output.
+"""Forcing the glossary's English into the MT output.
 
-Matching uses simplemma's German lemmas (Kümmerern → Kümmerer), with a small stem
-comparison as a fallback for words the lemma dictionary does not know, hyphenated and
-elided compounds (``Kümmerer-Modell``, ``Haupt- und Ehrenamt``), and closed compounds
-(``Ehrenamtskoordinator``), which are flagged but not enforced.
+Finding the terms in the German is ``matching``'s (``find_terms``, ``TermMatch`` and
+``same_word`` are re-exported here for the modules that use both).
 
 Enforcement works on the engine's output: when a required rendering is missing (in
 either number: "community liaisons" satisfies "community liaison"), the target words
@@ -28,39 +26,43 @@ import numpy as np
 from transflow import inflection
 from transflow.attention import Attention
 from transflow.glossary import Glossary, GlossaryEntry
+from transflow.matching import (
+    CLOSED,
+    ELIDED,
+    EXACT,
+    HYPHENATED,
+    INFLECTED,
+    TermMatch,
+    find_terms,
+    lemma,
+    same_word,
+    variant_gaps,
+)
 
 _WORD = re.compile(r"\w+")
-_ENDINGS = ("ern", "en", "em", "er", "es", "e", "n", "s")
-_CONJUNCTIONS = {"und", "oder", "bzw", "sowie"}
 _UMLAUTS = str.maketrans("äöü", "aou")
 _GERMAN_PLURAL_ENDINGS = ("e", "n", "en", "er", "nen", "se")
 _SECTION_NUMBER = re.compile(r"^\(?\d+(?:\.\d+)*[.)]?$")  # "2.1.1", "3)": a heading starts after it
-_ELIDED = re.compile(r"-\s+(\w+)\s+(\w+)")  # "Haupt- und Ehrenamt"
 
-EXACT, INFLECTED, HYPHENATED, ELIDED, CLOSED = (
-    "exact",
-    "inflected",
-    "hyphenated",
-    "elided",
-    "closed-compound",
-)
-
-
-@dataclass(frozen=True)
-class TermMatch:
-    """A glossary term found in a German sentence (character span)."""
-
-    entry: GlossaryEntry
-    start: int
-    end: int
-    surface: str
-    kind: str
-    plural: bool = False
-
-    @property
-    def required(self) -> bool:
-        """Closed compounds are only flagged: their English shape is the editor's call."""
-        return self.kind != CLOSED
+__all__ = [
+    "CLOSED",
+    "ELIDED",
+    "EXACT",
+    "HYPHENATED",
+    "INFLECTED",
+    "TermMatch",
+    "TermStatus",
+    "accepted_forms",
+    "aligned_owners",
+    "enforce_terms",
+    "find_terms",
+    "german_plural",
+    "locate_constraints",
+    "rendering_present",
+    "same_word",
+    "satisfied",
+    "variant_gaps",
+]
 
 
 @dataclass(frozen=True)
@@ -69,122 +71,6 @@ class TermStatus:
 
     match: TermMatch
     status: str
-
-
-@functools.cache
-def _lemma(word: str) -> str:
-    import simplemma
-
-    return str(simplemma.lemmatize(word, lang="de")).casefold()
-
-
-def _stem(word: str) -> str:
-    for ending in _ENDINGS:
-        if word.endswith(ending) and len(word) - len(ending) >= 4:
-            return word[: -len(ending)]
-    return word
-
-
-def same_word(word: str, term: str, case_sensitive: bool = False) -> bool:
-    """Is ``word`` an inflected form of the glossary word ``term``?"""
-    if case_sensitive and word[:1] != term[:1]:
-        return False
-    # German nouns are capitalised: "kümmern" (verb) is not "Kümmerer".
-    if term[:1].isupper() and not word[:1].isupper():
-        return False
-    a, b = word.casefold(), term.casefold()
-    if a == b:
-        return True
-    if a[:3] != b[:3]:
-        return False
-    return _lemma(word) == _lemma(term) or _stem(a) == _stem(b)
-
-
-def _is_plural(surface: str, entry: GlossaryEntry) -> bool:
-    # Dative plurals and weak plurals add -n/-en (Kümmerern, Geflüchteten); genitive -s does not.
-    s, de = surface.casefold(), entry.de.casefold()
-    return s != de and s.endswith("n") and not de.endswith("n")
-
-
-def find_terms(sentence: str, glossary: Glossary) -> list[TermMatch]:
-    """All glossary terms in one German sentence, left to right, without overlaps."""
-    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(sentence)]
-    found: list[TermMatch] = []
-    taken: set[int] = set()
-
-    def add(first: int, last: int, entry: GlossaryEntry, kind: str, start: int, end: int) -> None:
-        if taken.intersection(range(first, last + 1)):
-            return
-        taken.update(range(first, last + 1))
-        surface = sentence[start:end]
-        found.append(TermMatch(entry, start, end, surface, kind, _is_plural(surface, entry)))
-
-    # Longer terms first, so "dezentrale Unterbringung" wins over a single-word entry inside it.
-    entries = sorted(glossary.entries, key=lambda e: -len(_WORD.findall(e.de)))
-    for entry in entries:
-        variants = [_WORD.findall(entry.de)] + [_WORD.findall(f) for f in entry.forms]
-        own_gaps = [variant_gaps(entry, len(v)) for v in variants]
-        for i in range(len(words)):
-            for variant, allowed in zip(variants, own_gaps, strict=True):
-                n = len(variant)
-                if not n or i + n > len(words):
-                    continue
-                window = words[i : i + n]
-                gaps = [sentence[window[j][1] : window[j + 1][0]] for j in range(n - 1)]
-                # Between words only spaces, hyphens, or the term's own punctuation ("F & E").
-                if any(g.strip(" -") and g.strip() != t.strip() for g, t in zip(gaps, allowed, strict=False)):
-                    continue
-                if all(
-                    same_word(w[2], t, entry.case_sensitive) for w, t in zip(window, variant, strict=True)
-                ):
-                    start, end = window[0][0], window[-1][1]
-                    surface = sentence[start:end]
-                    near = sentence[max(0, start - 1) : start] + sentence[end : end + 1]
-                    if "-" in near:
-                        kind = HYPHENATED
-                    elif surface.casefold() == entry.de.casefold():
-                        kind = EXACT
-                    else:
-                        kind = INFLECTED
-                    add(i, i + n - 1, entry, kind, start, end)
-                    break
-    single = [e for e in glossary.entries if len(_WORD.findall(e.de)) == 1]
-    for i, (start, end, word) in enumerate(words):
-        if i in taken:
-            continue
-        # "Haupt- und Ehrenamt": complete the elided first part with the second's head.
-        elided = _ELIDED.match(sentence, end)
-        if elided and elided.group(1).casefold() in _CONJUNCTIONS:
-            partner = elided.group(2)
-            for entry in single:
-                if any(
-                    same_word(word + partner[k:], entry.de, entry.case_sensitive)
-                    for k in range(1, len(partner) - 2)
-                ):
-                    add(i, i, entry, ELIDED, start, end + 1)
-                    break
-            if i in taken:
-                continue
-        folded = word.casefold()
-        for entry in single:
-            stem = _stem(entry.de.casefold())
-            noun_ok = word[:1].isupper() or not entry.de[:1].isupper()
-            if (
-                len(stem) >= 5
-                and noun_ok
-                and folded != stem
-                and (folded.startswith(stem) or folded.endswith(stem))
-            ):
-                add(i, i, entry, CLOSED, start, end)
-                break
-    return sorted(found, key=lambda m: m.start)
-
-
-def variant_gaps(entry: GlossaryEntry, n: int) -> list[str]:
-    """The text between the words of the entry's German (``" & "`` in ``F & E``)."""
-    spans = [(m.start(), m.end()) for m in _WORD.finditer(entry.de)]
-    gaps = [entry.de[spans[j][1] : spans[j + 1][0]] for j in range(len(spans) - 1)]
-    return gaps if len(gaps) == n - 1 else [" "] * (n - 1)
 
 
 def locate_constraints(sentence: str, glossary: Glossary, matches: list[TermMatch]) -> list[TermMatch]:
@@ -313,11 +199,11 @@ def german_plural(surface: str) -> bool:
     if not words:
         return False
     word = words[-1].casefold()
-    lemma = _lemma(words[-1])
+    root = lemma(words[-1])
     plain = word.translate(_UMLAUTS)
-    if not plain.startswith(lemma.translate(_UMLAUTS)) or word == lemma:
+    if not plain.startswith(root.translate(_UMLAUTS)) or word == root:
         return False
-    return plain[len(lemma) :] in _GERMAN_PLURAL_ENDINGS or (plain == lemma.translate(_UMLAUTS))
+    return plain[len(root) :] in _GERMAN_PLURAL_ENDINGS or (plain == root.translate(_UMLAUTS))
 
 
 def _wants_plural(match: TermMatch, words: list[str], lo: int, hi: int, untranslated: bool) -> bool | None:

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import io
+import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from transflow import glossarycache, yamlnodes
 from transflow.errors import GlossaryError
 
 KEYS = {"de", "en", "en_plural", "forms", "note", "translate", "case_sensitive"}
 MAX_TERM = 200  # characters of a term or rendering; a longer one is a pasting accident
 MAX_NOTE = 1000
+_TEXT_KEYS = ("de", "en", "en_plural", "note", "forms")
 
 
 @dataclass(frozen=True)
@@ -51,43 +52,14 @@ class Glossary:
         return cls(entries, digest)
 
 
-def _yaml() -> Any:
-    from ruamel.yaml import YAML
-
-    yaml = YAML()  # round-trip: keeps comments, order and quoting
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.width = 4096
-    yaml.preserve_quotes = True
-    return yaml
-
-
-def _load_document(text: str, name: str) -> Any:
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
-    try:
-        return _yaml().load(text)
-    except MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line = f"line {mark.line + 1}: " if mark is not None else ""
-        problem = (e.problem or e.context or "invalid YAML").strip()
-        if e.context and e.context_mark is not None and e.problem_mark is not None:
-            problem += f" ({e.context.strip()} that starts on line {e.context_mark.line + 1})"
-        raise GlossaryError([f"{line}{problem}"], name) from e
-    except YAMLError as e:
-        raise GlossaryError([f"invalid YAML: {' '.join(str(e).split())}"], name) from e
-    except (TypeError, ValueError, RecursionError) as e:  # e.g. a list as a key: `? [[1]]`
-        raise GlossaryError([f"not a glossary: keys must be plain words ({type(e).__name__})"], name) from e
-
-
 def _text(value: Any) -> str | None:
     # NFC like the articles: a term typed in decomposed Unicode must still match, and be one term.
     return unicodedata.normalize("NFC", value.strip()) if isinstance(value, str) and value.strip() else None
 
 
-def _entry(item: Any, line: int, problems: list[str]) -> GlossaryEntry | None:
-    if not hasattr(item, "items"):
-        problems.append(f"line {line}: each term must be a mapping with de: and en:")
-        return None
+def _entry(
+    item: dict[Any, Any], key_lines: dict[Any, int], line: int, problems: list[str]
+) -> GlossaryEntry | None:
     for key in item:
         if key not in KEYS:
             problems.append(f"line {line}: unknown key '{key}' (allowed: {', '.join(sorted(KEYS))})")
@@ -111,7 +83,7 @@ def _entry(item: Any, line: int, problems: list[str]) -> GlossaryEntry | None:
     for key in ("en_plural", "note"):
         if key in item and _text(item[key]) is None:
             problems.append(f"line {line}: '{key}' is empty")
-    _check_text(item, line, problems)
+    _check_text(item, key_lines, line, problems)
     if de is None or en is None:
         return None
     return GlossaryEntry(
@@ -126,18 +98,18 @@ def _entry(item: Any, line: int, problems: list[str]) -> GlossaryEntry | None:
     )
 
 
-def _check_text(item: Any, line: int, problems: list[str]) -> None:
+def _check_text(item: dict[Any, Any], key_lines: dict[Any, int], line: int, problems: list[str]) -> None:
     """Control characters (they break XML exports and the feed) and overlong values."""
     from transflow.safetext import control_characters
 
-    for key in ("de", "en", "en_plural", "note", "forms"):
-        value = item.get(key)
+    for key in (k for k in _TEXT_KEYS if k in item):
+        value = item[key]
         values = value if isinstance(value, list) else [value]
-        at = line
-        with contextlib.suppress(Exception):  # the key's own line where ruamel knows it
-            at = item.lc.key(key)[0] + 1
+        at = key_lines.get(key, line)  # the key's own line
         for text in (v for v in values if isinstance(v, str)):
-            bad = control_characters(text)
+            bad = (
+                [] if text.isprintable() else control_characters(text)
+            )  # isprintable: fast, and True for none
             if bad:
                 problems.append(f"line {at}: '{key}' contains control characters ({', '.join(bad)})")
             limit = MAX_NOTE if key == "note" else MAX_TERM
@@ -145,36 +117,95 @@ def _check_text(item: Any, line: int, problems: list[str]) -> None:
                 problems.append(f"line {at}: '{key}' is longer than {limit} characters")
 
 
-def validate(text: str, name: str = "glossary.yml") -> tuple[tuple[GlossaryEntry, ...], list[str]]:
-    """Parse glossary text; return the entries and one line per problem."""
-    doc = _load_document(text, name)
+def _terms_node(text: str, name: str, problems: list[str]) -> tuple[Any, Any, Any]:
+    """(document node, the ``terms`` sequence node or None, loader); top-level problems added."""
+    import yaml
+
+    doc, loader = yamlnodes.parse(text, name)
     if doc is None:
-        return (), []
-    if not hasattr(doc, "get") or not isinstance(doc.get("terms", []), list):
-        return (), ["line 1: expected a mapping with a 'terms:' list"]
+        return None, None, loader
+    keys = (
+        [(yamlnodes.value(k, loader), k, v) for k, v in doc.value]
+        if isinstance(doc, yaml.MappingNode)
+        else None
+    )
+    terms = next((v for key, _, v in keys or () if key == "terms"), None)
+    if keys is None or (terms is not None and not isinstance(terms, yaml.SequenceNode)):
+        problems.append("line 1: expected a mapping with a 'terms:' list")
+        return doc, None, loader
+    seen: set[Any] = set()
+    for key, key_node, _ in keys:
+        at = key_node.start_mark.line + 1
+        if key in seen:
+            problems.append(
+                f'line {at}: found duplicate key "{key}" (while constructing a mapping that starts on line 1)'
+            )
+        elif key != "terms":
+            problems.append(f"line {at}: unknown top-level key '{key}'")
+        seen.add(key)
+    return doc, terms, loader
+
+
+@dataclass(frozen=True)
+class _Read:
+    """A parsed glossary: its entries, its problems, and the ``terms`` node for editing in place."""
+
+    entries: tuple[GlossaryEntry, ...]
+    problems: list[str]
+    terms: Any  # the block or flow sequence node, None where there is none
+    only_terms: bool  # ``terms`` is the document's only key
+
+
+def _read(text: str, name: str) -> _Read:
+    """The parse of ``text``; the last one is kept, so validating and then editing parses once."""
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    if digest not in _LAST_READ:
+        read = _read_uncached(text, name)
+        _LAST_READ.clear()
+        _LAST_READ[digest] = read
+    return _LAST_READ[digest]
+
+
+_LAST_READ: dict[str, _Read] = {}
+
+
+def _read_uncached(text: str, name: str) -> _Read:
+    import yaml
+
     problems: list[str] = []
-    for key in doc:
-        if key != "terms":
-            problems.append(f"line {doc.lc.key(key)[0] + 1}: unknown top-level key '{key}'")
+    doc, terms, loader = _terms_node(text, name, problems)
     entries: list[GlossaryEntry] = []
     seen: dict[str, GlossaryEntry] = {}
-    terms: Any = doc.get("terms") or []
-    for i, item in enumerate(terms):
-        line = terms.lc.item(i)[0] + 1
-        entry = _entry(item, line, problems)
-        if entry is None:
-            continue
-        key = entry.de.casefold()
-        if key in seen:
-            other = seen[key]
-            kind = "duplicate" if other.en == entry.en else "conflicting renderings for"
-            problems.append(
-                f"line {line}: {kind} term '{entry.de}' (also on line {other.line}: '{other.en}')"
-            )
-            continue
-        seen[key] = entry
-        entries.append(entry)
-    return tuple(entries), problems
+    try:
+        for node in terms.value if terms is not None else ():
+            line = node.start_mark.line + 1
+            if not isinstance(node, yaml.MappingNode):
+                problems.append(f"line {line}: each term must be a mapping with de: and en:")
+                continue
+            item = yamlnodes.mapping(node, loader, problems)
+            entry = _entry(*item, line, problems) if item is not None else None
+            if entry is None:
+                continue
+            key = entry.de.casefold()
+            if key in seen:
+                other = seen[key]
+                kind = "duplicate" if other.en == entry.en else "conflicting renderings for"
+                problems.append(
+                    f"line {line}: {kind} term '{entry.de}' (also on line {other.line}: '{other.en}')"
+                )
+                continue
+            seen[key] = entry
+            entries.append(entry)
+    finally:
+        loader.dispose()
+    only_terms = isinstance(doc, yaml.MappingNode) and len(doc.value) == 1 and terms is not None
+    return _Read(tuple(entries), problems, terms, only_terms)
+
+
+def validate(text: str, name: str = "glossary.yml") -> tuple[tuple[GlossaryEntry, ...], list[str]]:
+    """Parse glossary text; return the entries and one line per problem."""
+    read = _read(text, name)
+    return read.entries, list(read.problems)
 
 
 def plural_hints(entries: tuple[GlossaryEntry, ...]) -> list[str]:
@@ -207,11 +238,33 @@ def load_glossary(path: Path) -> Glossary:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise GlossaryError([f"byte {e.start}: not UTF-8; save the file as UTF-8"], path.name) from e
-    entries, problems = validate(text, path.name)
-    if problems:
-        raise GlossaryError(problems, path.name)
+    entries = _kept_entries(path, digest)
+    if entries is None:
+        read = _read_uncached(text, path.name)  # not kept: a run holds the Glossary, not the node tree
+        if read.problems:
+            raise GlossaryError(read.problems, path.name)
+        entries = read.entries
+        glossarycache.write(path, digest, [_row(e) for e in entries], _append_column(read, text))
     _PARSED[digest] = Glossary(entries, digest)
     return _PARSED[digest]
+
+
+def _kept_entries(path: Path, digest: str) -> tuple[GlossaryEntry, ...] | None:
+    """The kept parse of this content; None where there is none or it is not one this code wrote."""
+    kept = glossarycache.read(path, digest)
+    try:
+        return tuple(_entry_of(row) for row in kept[0]) if kept is not None else None
+    except (TypeError, ValueError, KeyError):
+        return None
+
+
+def _row(entry: GlossaryEntry) -> list[Any]:
+    return [getattr(entry, f.name) for f in fields(GlossaryEntry)]
+
+
+def _entry_of(row: list[Any]) -> GlossaryEntry:
+    values = dict(zip([f.name for f in fields(GlossaryEntry)], row, strict=True))
+    return GlossaryEntry(**{**values, "forms": tuple(values["forms"])})
 
 
 # Valid glossaries parsed in this process, by content hash: YAML round-trip parsing is slow
@@ -231,11 +284,64 @@ def add_term(
     case_sensitive: bool = False,
 ) -> str:
     """Return the glossary text with a new term appended, comments and layout untouched."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    read = _read_valid(text)
+    entry = _new_entry(read.entries, de, en, note, translate, en_plural, forms, case_sensitive)
+    return _append(text, read, [entry])
 
-    entries, problems = validate(text)
-    if problems:
-        raise GlossaryError(problems)
+
+def add_term_to_file(
+    path: Path,
+    de: str,
+    en: str | None,
+    note: str | None = None,
+    translate: bool = True,
+    *,
+    en_plural: str | None = None,
+    forms: tuple[str, ...] = (),
+    case_sensitive: bool = False,
+) -> None:
+    """Add a term to glossary.yml with one write; without parsing it where its parse is kept.
+
+    A glossary parsed before (by any command: see ``glossarycache``) gets the new item appended
+    and its kept parse extended by that item, so adding terms one by one to 20,000 stays cheap.
+    """
+    from transflow.project import atomic_write
+
+    raw = path.read_bytes() if path.exists() else b""
+    text = raw.decode("utf-8")
+    digest = hashlib.sha256(raw).hexdigest()
+    kept, entries = glossarycache.read(path, digest), _kept_entries(path, digest)
+    column = kept[1] if kept is not None else None
+    if entries is None or column is None:
+        added = add_term(
+            text, de, en, note, translate, en_plural=en_plural, forms=forms, case_sensitive=case_sensitive
+        )
+        atomic_write(path, added)
+        return
+    rows = [_row(e) for e in entries]
+    entry = _new_entry(entries, de, en, note, translate, en_plural, forms, case_sensitive)
+    new = _appended(text, column, [entry])
+    atomic_write(path, new)
+    # The new item read back alone: the entry as validation makes it (NFC, stripped), at its line.
+    alone, problems = validate(_appended("terms:\n", 0, [entry]))
+    if alone and not problems:
+        line = text.count("\n") + (1 if text.endswith("\n") else 2)
+        read_back = replace(alone[0], line=line)
+        digest = hashlib.sha256(new.encode("utf-8")).hexdigest()
+        glossarycache.write(path, digest, [*rows, _row(read_back)], column)
+
+
+def _new_entry(
+    entries: tuple[GlossaryEntry, ...],
+    de: str,
+    en: str | None,
+    note: str | None,
+    translate: bool,
+    en_plural: str | None,
+    forms: tuple[str, ...],
+    case_sensitive: bool,
+) -> GlossaryEntry:
+    """The term to add, refused where the glossary has it or its English is missing."""
     if any(e.de.casefold() == de.strip().casefold() for e in entries):
         raise GlossaryError(
             [f"'{de}' is already in the glossary"],
@@ -247,44 +353,142 @@ def add_term(
             [f"an English rendering is required for '{de}'"],
             hint=f"give it: transflow glossary add {de} 'English', or --no-translate for a name",
         )
-    yaml = _yaml()
-    doc = yaml.load(text) if text.strip() else None
+    return GlossaryEntry(
+        de=de.strip(),
+        en=(en or "").strip() if translate else de.strip(),
+        en_plural=en_plural.strip() if translate and en_plural and en_plural.strip() else None,
+        forms=tuple(f.strip() for f in forms if f.strip()),
+        note=note.strip() if note else None,
+        translate=translate,
+        case_sensitive=case_sensitive,
+    )
+
+
+def add_terms(text: str, entries: list[GlossaryEntry]) -> str:
+    """Return the glossary text with new terms appended: one parse and one write for any number.
+
+    The terms must not be in the glossary yet (the caller compares); a glossary with problems
+    is refused as for one term.
+    """
+    read = _read_valid(text)
+    return _append(text, read, entries) if entries else text
+
+
+def _read_valid(text: str) -> _Read:
+    read = _read(text, "glossary.yml") if text.strip() else _Read((), [], None, False)
+    if read.problems:
+        raise GlossaryError(read.problems)
+    return read
+
+
+def _item_dict(entry: GlossaryEntry) -> dict[str, Any]:
+    """The entry as glossary.yml writes it: only the keys it needs, forms on one line."""
+    item: dict[str, Any] = {"de": entry.de}
+    if entry.translate:
+        item["en"] = entry.en
+    else:
+        item["translate"] = False
+    if entry.translate and entry.en_plural:
+        item["en_plural"] = entry.en_plural
+    if entry.forms:
+        item["forms"] = yamlnodes.Flow(entry.forms)
+    if entry.case_sensitive:
+        item["case_sensitive"] = True
+    if entry.note:
+        item["note"] = entry.note
+    return item
+
+
+def _item(entry: GlossaryEntry) -> Any:
+    """The entry for ruamel's round trip."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    item = CommentedMap(_item_dict(entry))
+    if entry.forms:
+        item["forms"] = CommentedSeq(entry.forms)
+        item["forms"].fa.set_flow_style()
+    return item
+
+
+def _append_column(read: _Read, text: str) -> int | None:
+    """The dash column of a block ``terms:`` list that ends the file (new items go after it), else None."""
+    terms = read.terms
+    if read.only_terms and terms.value and not terms.flow_style and not text[terms.end_mark.index :].strip():
+        return int(terms.start_mark.column)
+    return None
+
+
+def _appended(text: str, column: int, entries: list[GlossaryEntry]) -> str:
+    listed = yamlnodes.block_list([_item_dict(e) for e in entries])
+    items = "".join(" " * column + line for line in listed.splitlines(keepends=True))
+    return text + ("" if text.endswith("\n") else "\n") + items
+
+
+def _append(text: str, read: _Read, entries: list[GlossaryEntry]) -> str:
+    """The text with the entries' items after the last term.
+
+    A block ``terms:`` list at the end of the file (every glossary transflow writes) gets the new
+    items' text appended, at the list's indentation: nothing else is parsed or rewritten. Any
+    other layout goes through ruamel's round trip, which keeps comments too, but is slow for
+    thousands of terms.
+    """
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    column = _append_column(read, text)
+    if column is not None:
+        return _appended(text, column, entries)
+    doc = yamlnodes.round_trip().load(text) if text.strip() else None
     if doc is None:
         doc = CommentedMap()
     if doc.get("terms") is None:
         doc["terms"] = CommentedSeq()
-    item = CommentedMap()
-    item["de"] = de.strip()
-    if translate:
-        item["en"] = (en or "").strip()
-    else:
-        item["translate"] = False
-    if translate and en_plural and en_plural.strip():
-        item["en_plural"] = en_plural.strip()
-    if forms:
-        item["forms"] = CommentedSeq(f.strip() for f in forms if f.strip())
-        item["forms"].fa.set_flow_style()
-    if case_sensitive:
-        item["case_sensitive"] = True
-    if note:
-        item["note"] = note.strip()
-    doc["terms"].append(item)
-    out = io.StringIO()
-    yaml.dump(doc, out)
-    return out.getvalue()
+    for entry in entries:
+        doc["terms"].append(_item(entry))
+    return yamlnodes.round_trip_dump(doc)
 
 
 def remove_term(text: str, de: str) -> str:
     """Return the glossary text without the term ``de``."""
-    yaml = _yaml()
-    doc = _load_document(text, "glossary.yml")
-    terms: Any = doc.get("terms") if doc is not None and hasattr(doc, "get") else None
-    for i, item in enumerate(terms or []):
-        if hasattr(item, "get") and str(item.get("de", "")).strip().casefold() == de.strip().casefold():
-            del terms[i]
-            out = io.StringIO()
-            yaml.dump(doc, out)
-            return out.getvalue()
-    raise GlossaryError(
-        [f"'{de}' is not in the glossary"], hint="see every term with `transflow glossary list`"
-    )
+    import yaml
+
+    problems: list[str] = []
+    doc, terms, loader = _terms_node(text, "glossary.yml", problems)
+    try:
+        wanted = de.strip().casefold()
+        found = next(
+            (
+                i
+                for i, node in enumerate(terms.value if terms is not None else ())
+                if isinstance(node, yaml.MappingNode)
+                and any(
+                    yamlnodes.value(k, loader) == "de"
+                    and str(yamlnodes.value(v, loader)).strip().casefold() == wanted
+                    for k, v in node.value
+                )
+            ),
+            None,
+        )
+    finally:
+        loader.dispose()
+    if found is None:
+        raise GlossaryError(
+            [f"'{de}' is not in the glossary"], hint="see every term with `transflow glossary list`"
+        )
+    items = terms.value
+    start = text.rfind("\n", 0, items[found].start_mark.index) + 1
+    alone = isinstance(doc, yaml.MappingNode) and len(doc.value) == 1 and not terms.flow_style
+    if (
+        alone
+        and len(items) > 1
+        and re.fullmatch(r"[ \t]*-[ \t]+", text[start : items[found].start_mark.index])
+    ):
+        # From the item's line to the next item's line: comments after an item go with it, as in ruamel.
+        end = (
+            text.rfind("\n", 0, items[found + 1].start_mark.index) + 1
+            if found + 1 < len(items)
+            else len(text)
+        )
+        return text[:start] + text[end:]
+    rt = yamlnodes.round_trip().load(text)
+    del rt["terms"][found]
+    return yamlnodes.round_trip_dump(rt)

@@ -122,22 +122,24 @@ def doubtful_plural(phrase: str) -> str | None:
     plural ("decentralised housing" → "decentralised housings"; but "public meetings").
     """
     words = phrase.split(" ")
-    if len(words) < 2 or _coordinated(phrase):
+    # The cheap test first: inflect's plural costs about as much as parsing the term (glossary lint).
+    if len(words) < 2 or not words[_head(words)].casefold().endswith("ing") or _coordinated(phrase):
         return None
     made = plural(phrase)
-    return made if made != phrase and words[_head(words)].casefold().endswith("ing") else None
+    return made if made != phrase else None
 
 
 def known_number(word: str) -> bool | None:
     """Is an English word plural (True) or singular (False); None for a word English does not have.
 
-    The lexicon check (simplemma's English dictionary) keeps gibberish and German words
-    from deciding a rendering's number: "Zuamilieab" ends in -b, not in a singular.
+    The lexicon check (simplemma's English dictionary, in its low-memory form: a fifth of the
+    memory) keeps gibberish and German words from deciding a rendering's number: "Zuamilieab"
+    ends in -b, not in a singular.
     """
     import simplemma
 
     core = strip_possessive(word)
-    if not core or not simplemma.is_known(core, lang="en"):
+    if not core or not simplemma.is_known(core, lang="en", low_memory=True):
         return None
     return is_plural(core)
 
@@ -153,7 +155,7 @@ def reads_as_english(words: list[str]) -> bool:
     small = [c for w in words if (c := word_parts(w)["core"]).isalpha() and c[:1].islower()]
     if len(small) < 3:
         return True
-    return sum(simplemma.is_known(w, lang="en") for w in small) >= 0.6 * len(small)
+    return sum(simplemma.is_known(w, lang="en", low_memory=True) for w in small) >= 0.6 * len(small)
 
 
 def is_plural(phrase: str) -> bool:

@@ -10,7 +10,7 @@ from typing import Any
 
 from transflow.assessment import assess
 from transflow.errors import InputError
-from transflow.glossary import GlossaryEntry, add_term, load_glossary, validate
+from transflow.glossary import GlossaryEntry, add_terms, load_glossary, validate
 from transflow.memory import Memory
 from transflow.project import Project, atomic_write, run_lock
 from transflow.record import MACHINE, Sentence
@@ -263,7 +263,8 @@ def import_tbx(project: Project, path: Path) -> TbxImport:
         raise InputError(f"{path.name}: not a valid TBX file ({type(e).__name__})") from e
     text = project.glossary.read_text(encoding="utf-8") if project.glossary.exists() else ""
     known = {_term(e.de).casefold(): e for e in validate(text)[0]}
-    added, conflicts = [], []
+    new: list[GlossaryEntry] = []
+    conflicts = []
     for unit in store.units:
         _check_languages(path, unit)
         entry = _entry_from(unit)
@@ -277,24 +278,16 @@ def import_tbx(project: Project, path: Path) -> TbxImport:
                     + ("" if existing.en != entry.en else " (other plural, forms or settings)")
                 )
             continue
-        text = add_term(
-            text,
-            entry.de,
-            entry.en,
-            note=entry.note,
-            translate=entry.translate,
-            en_plural=entry.en_plural,
-            forms=entry.forms,
-            case_sensitive=entry.case_sensitive,
-        )
         known[entry.de.casefold()] = entry
-        added.append(entry.de)
-    if added:
+        new.append(entry)
+    if new:
+        # One parse of the glossary and one write for all new terms (a term at a time was quadratic).
+        text = add_terms(text, new)
         problems = validate(text)[1]
         if problems:
             raise InputError(f"{path.name}: its terms would make glossary.yml invalid: {problems[0]}")
         atomic_write(project.glossary, text)
-    return TbxImport(added, conflicts)
+    return TbxImport([e.de for e in new], conflicts)
 
 
 def _term(text: str) -> str:

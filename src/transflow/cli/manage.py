@@ -137,13 +137,11 @@ def glossary_add(
     Example: transflow glossary add Stellwerk --no-translate
     Example: transflow glossary add Kita "day-care centre" --plural "day-care centres" --form Kitas
     """
-    from transflow.glossary import add_term
+    from transflow.glossary import add_term_to_file
 
+    path = project_at(project).glossary
     forms = tuple(form or ())
-    _edit_glossary(
-        project,
-        lambda text: add_term(text, german, english, note, not no_translate, en_plural=plural, forms=forms),
-    )
+    add_term_to_file(path, german, english, note, not no_translate, en_plural=plural, forms=forms)
     console().print(f"added {german}", markup=False)
 
 
