@@ -20,7 +20,7 @@ from transflow.assessment import assess
 from transflow.changes import CLEAN, EDITED, ChangeCache, SourceFacts
 from transflow.drafts import DRAFT_FILE, is_edited, write_article, write_record
 from transflow.editing import sync_edits
-from transflow.engine import Engine, EngineOptions, ModelPackage, Translation, find_model
+from transflow.engine import Engine, EngineOptions, ModelPackage, Translation, find_model, resolve_device
 from transflow.errors import InputError, ModelError
 from transflow.glossary import Glossary, load_glossary
 from transflow.memory import Memory
@@ -350,6 +350,8 @@ def run_translate(
     """
     glossary = load_glossary(project.glossary)  # an invalid glossary stops before any work
     options = options or EngineOptions()
+    if options.device != "auto":
+        resolve_device(options.device)  # a GPU asked for and not there stops before any work
     identity = model_identity(project)
     signature = make_signature(*identity, glossary, options.beam_size) if identity else None
     probe = RunReport()
