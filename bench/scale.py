@@ -91,16 +91,24 @@ def clone(project: Path, templates: int, articles: int) -> None:
             shutil.copyfile(output / old / extra, folder / extra)
 
 
+CPU: dict[str, list[float]] = {}  # CPU seconds (user + system) of each command, by command
+
+
 def transflow(project: Path, *args: str) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KB) of one cold transflow process."""
-    command = [sys.executable, "-m", "transflow", *args, "--project", str(project)]
+    """Wall seconds and peak RSS (KB) of one cold transflow process (its CPU seconds go to CPU)."""
+    return process([sys.executable, "-m", "transflow", *args, "--project", str(project)], args[0])
+
+
+def process(command: list[str], name: str) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KB) of one process; it must succeed."""
     started = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         error = proc.stderr.read().decode() if proc.stderr else ""
-        raise SystemExit(f"transflow {' '.join(args)} failed: {error}")
+        raise SystemExit(f"{' '.join(command)} failed: {error}")
+    CPU.setdefault(name, []).append(usage.ru_utime + usage.ru_stime)
     return seconds, usage.ru_maxrss
 
 
@@ -163,10 +171,14 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
 
     clone(project, args.templates, args.articles)
     first, _ = transflow(project, "translate")  # builds the change cache
-    noop, status = [], []
+    transflow(project, "status")  # adds the states to it
+    CPU.clear()
+    noop, status, startup = [], [], []
     for _ in range(args.repeats):
         noop.append(transflow(project, "translate")[0])
         status.append(transflow(project, "status")[0])
+        # What every command pays before it looks at a file: the interpreter and the CLI's imports.
+        startup.append(process([sys.executable, "-c", "import transflow.cli"], "startup")[0])
     report: dict[str, Any] = {
         "one_change_seconds": round(statistics.median(change["times"]), 3),
         "one_change_engine_sentences": change["engine_sentences"],
@@ -174,7 +186,8 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         "status_10k_seconds": round(statistics.median(status), 3),
         "peak_rss_mb": round(change["peak_rss_mb"], 1),
     }
-    report.update(glossary_figures())
+    # NaN (a figure not measured) is not JSON: null.
+    report.update({k: None if v != v else v for k, v in glossary_figures().items()})
     report["details"] = {
         "model": f"generated-{base.generated}",
         "articles": args.articles,
@@ -185,6 +198,9 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         "noop_10k_first_seconds": round(first, 3),
         "noop_10k_seconds": spread(noop),
         "status_10k_seconds": spread(status),
+        "cpu_seconds": {name: spread(values) for name, values in CPU.items()},
+        "startup_seconds": spread(startup),
+        "load_average": round(os.getloadavg()[0], 2),
     }
     return report
 
