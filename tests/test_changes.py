@@ -14,7 +14,7 @@ import pytest
 
 from conftest import run_cli
 from transflow import changes
-from transflow.changes import CACHE_FILE, ChangeCache
+from transflow.changes import ChangeCache
 from transflow.project import Project
 from transflow.translate import run_translate
 from transflow.workflow import _summary, all_states, article_summaries
@@ -129,38 +129,41 @@ def test_a_stamp_that_did_not_move_is_still_distrusted_while_young(
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "folder", "future", "lies"])
 def test_a_damaged_cache_is_ignored_and_rebuilt(project: Path, tiny_model, settled, damage: str) -> None:  # type: ignore[no-untyped-def]
     run_translate(Project(project))
+    run_translate(Project(project))  # the no-op's verdicts
     status_of(project)
-    path = project / "output" / ".transflow" / CACHE_FILE
-    data = json.loads(path.read_text())
+    cache = ChangeCache(Project(project))
+    paths = [cache.path(kind) for kind in changes.KINDS]
+    assert all(path.is_file() for path in paths)
     # The German changes under the cache; then the cache is damaged.
     source = project / "sources" / f"{SLUG}.txt"
-    source.write_text(
-        source.read_text(encoding="utf-8").replace("Frisch", "Ganz frisch", 1), encoding="utf-8"
-    )
-    if damage == "garbage":
-        path.write_bytes(b"\x00\xff not json at all")
-    elif damage == "truncated":
-        path.write_text(path.read_text()[: len(path.read_text()) // 2])
-    elif damage == "folder":
-        path.unlink()
-        path.mkdir()
-    elif damage == "future":
-        data["scanned_ns"] = time.time_ns() + 10 * HOUR_NS
-        path.write_text(json.dumps(data))
-    else:  # every verdict claims "unchanged" for any stamp: digests no longer match
-        for kind in data["kinds"].values():
-            for entry in kind.values():
+    german = source.read_text(encoding="utf-8")
+    source.write_text(german.replace("Frisch", "Ganz frisch", 1), encoding="utf-8")
+    for path in paths:
+        data = json.loads(path.read_text())
+        if damage == "garbage":
+            path.write_bytes(b"\x00\xff not json at all")
+        elif damage == "truncated":
+            path.write_text(path.read_text()[: len(path.read_text()) // 2])
+        elif damage == "folder":
+            path.unlink()
+            path.mkdir()
+        elif damage == "future":
+            data["scanned_ns"] = time.time_ns() + 10 * HOUR_NS
+            path.write_text(json.dumps(data))
+        else:  # every verdict's digest is another one: none may be believed
+            for entry in data["entries"].values():
                 entry[0] = "0" * 32
-        path.write_text(json.dumps(data))
+            path.write_text(json.dumps(data))
     assert status_of(project) == cold_summaries(project)
     assert status_of(project)[0].state == "needs attention"
     report = run_translate(Project(project))
     assert [r.status for r in report.results] == ["translated"]
     assert status_of(project) == cold_summaries(project)
-    if damage == "folder":
-        assert path.is_dir()  # left alone; runs work without a cache
-    else:
-        assert json.loads(path.read_text())["version"] == changes.CACHE_VERSION
+    for path in paths:
+        if damage == "folder":
+            assert path.is_dir()  # left alone; runs work without a cache
+        else:
+            assert json.loads(path.read_text())["version"] == changes.CACHE_VERSION
 
 
 def test_deleted_and_renamed_sources(project: Path, tiny_model, settled) -> None:  # type: ignore[no-untyped-def]
@@ -211,7 +214,7 @@ def test_two_runs_sharing_one_cache_agree(project: Path, tiny_model, settled) ->
     first.save()
     source.write_text(source.read_text(encoding="utf-8").replace("Frisch", "Neu", 1), encoding="utf-8")
     second.source(source)
-    second.dirty = True
+    second.dirty.add("sources")
     second.save()  # written last, with the stamp of the file before the change
     report = run_translate(Project(project))
     assert [r.status for r in report.results] == ["translated"]

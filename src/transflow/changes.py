@@ -42,7 +42,7 @@ from transflow.project import Project, atomic_write
 if TYPE_CHECKING:
     from transflow.articles import Article
 
-CACHE_FILE = "changes.json"
+CACHE_FILE = "changes.json"  # one file per kind: changes-sources.json, changes-states.json, ...
 CACHE_VERSION = 2
 # Two seconds: FAT's mtime granularity, far above ext4's few milliseconds of clock tick.
 RACY_NS = 2_000_000_000
@@ -124,23 +124,29 @@ class ChangeCache:
 
     def __init__(self, project: Project) -> None:
         self.project = project
-        self.path = project.state / CACHE_FILE
         self.started_ns = clock_ns()  # before any file is looked at
-        self.scanned_ns = 0  # when the cache on disk was made
-        self.old: dict[str, dict[str, Any]] = {kind: {} for kind in KINDS}
+        self.scanned_ns: dict[str, int] = {}  # when each kind's file on disk was made
+        self._old: dict[str, dict[str, Any]] = {}  # each kind's file, read on first use
         self.new: dict[str, dict[str, Any]] = {kind: {} for kind in KINDS}
         self.complete: set[str] = set()  # kinds whose every key was looked at in this command
-        self.dirty = False
+        self.dirty: set[str] = set()  # kinds to write
         self.misses = 0  # verdicts made by reading files (for tests and benchmarks)
         self._stamps: dict[str, Stamp | None] = {}
         self._parsed: dict[Path, Article] = {}
         self._folders: set[str] | None = None  # plain folders in output/, seen by article_slugs
         self._output = str(project.output)
-        self._load()
 
-    def _load(self) -> None:
+    def path(self, kind: str) -> Path:
+        """The file of one kind of verdict (one file each: a no-op run reads none of the states)."""
+        return self.project.state / CACHE_FILE.replace(".json", f"-{kind}.json")
+
+    def old(self, kind: str) -> dict[str, Any]:
+        """The verdicts of ``kind`` on disk; a file that cannot be trusted as a whole counts as none."""
+        if kind in self._old:
+            return self._old[kind]
+        path = self.path(kind)
         try:
-            data = json.loads(self.path.read_bytes())
+            data = json.loads(path.read_bytes())
             if (
                 not isinstance(data, dict)
                 or data.get("version") != CACHE_VERSION
@@ -150,14 +156,15 @@ class ChangeCache:
             scanned = data.get("scanned_ns")
             if type(scanned) is not int or scanned > self.started_ns:  # a cache from the future lies
                 raise ValueError("scanned_ns")
-            kinds = data.get("kinds")
-            if not isinstance(kinds, dict) or not all(isinstance(kinds.get(k), dict) for k in KINDS):
-                raise ValueError("kinds")
-            self.old = {kind: kinds[kind] for kind in KINDS}
-            self.scanned_ns = scanned
+            entries = data.get("entries")
+            if not isinstance(entries, dict):
+                raise ValueError("entries")
+            self._old[kind], self.scanned_ns[kind] = entries, scanned
         except (OSError, ValueError, RecursionError):
-            self.old = {kind: {} for kind in KINDS}
-            self.dirty = os.path.lexists(self.path)  # rewrite a damaged one
+            self._old[kind], self.scanned_ns[kind] = {}, 0
+            if os.path.lexists(path):
+                self.dirty.add(kind)  # rewrite a damaged one
+        return self._old[kind]
 
     # ---- stamps, digests, entries ---------------------------------------------------------------
 
@@ -215,13 +222,15 @@ class ChangeCache:
 
     @staticmethod
     def digest(key: str, stamps: tuple[Stamp | None, ...], context: tuple[Any, ...]) -> str:
+        """What a verdict was made from, in 128 bits."""
         return hashlib.blake2b(repr((key, stamps, context)).encode(), digest_size=16).hexdigest()
 
     def lookup(self, kind: str, key: str, stamps: tuple[Stamp | None, ...], context: tuple[Any, ...]) -> Any:
         """The cached value for these stamps and context, or None where there is none to trust."""
         digest = self.digest(key, stamps, context)
-        for entries, made_ns in ((self.new, self.started_ns), (self.old, self.scanned_ns)):
-            entry = entries[kind].get(key)
+        old = self.old(kind)
+        for entries, made_ns in ((self.new[kind], self.started_ns), (old, self.scanned_ns[kind])):
+            entry = entries.get(key)
             if not isinstance(entry, list) or len(entry) != 2 or entry[0] != digest:
                 continue
             if self.settled(stamps, made_ns):
@@ -238,29 +247,37 @@ class ChangeCache:
             return
         entry = [self.digest(key, stamps, context), value]
         self.new[kind][key] = entry
-        if self.old[kind].get(key) != entry:
-            self.dirty = True
+        if self.old(kind).get(key) != entry:
+            self.dirty.add(kind)
 
     def forget(self, kind: str, key: str) -> None:
         """Drop a verdict that no longer holds."""
         self.new[kind].pop(key, None)
-        if self.old[kind].pop(key, None) is not None:
-            self.dirty = True
+        if self.old(kind).pop(key, None) is not None:
+            self.dirty.add(kind)
 
     def save(self) -> None:
-        """Write the cache if it changed (atomically); a cache that cannot be written only costs time."""
-        if not self.dirty or not self.path.parent.is_dir():
+        """Write each kind that changed (atomically); a cache that cannot be written only costs time."""
+        if not self.project.state.is_dir():
             return
-        kinds = {}
-        for kind in KINDS:
+        for kind in self.complete:
+            if self.new[kind].keys() != self.old(kind).keys():  # files gone since
+                self.dirty.add(kind)
+        for kind in sorted(self.dirty):
             # Keys not looked at this time are carried over (their digests still decide).
-            kinds[kind] = self.new[kind] if kind in self.complete else self.old[kind] | self.new[kind]
-        data = {"version": CACHE_VERSION, "transflow": __version__, "scanned_ns": self.started_ns}
-        with contextlib.suppress(OutputError, OSError, ValueError):
-            if self.path.is_dir() and not self.path.is_symlink():
-                return  # a folder where the cache belongs: leave it alone, run without a cache
-            atomic_write(self.path, json.dumps(data | {"kinds": kinds}, separators=(",", ":")))
-        self.dirty = False
+            entries = self.new[kind] if kind in self.complete else self.old(kind) | self.new[kind]
+            data = {
+                "version": CACHE_VERSION,
+                "transflow": __version__,
+                "scanned_ns": self.started_ns,
+                "entries": entries,
+            }
+            path = self.path(kind)
+            with contextlib.suppress(OutputError, OSError, ValueError):
+                if path.is_dir() and not path.is_symlink():
+                    continue  # a folder where the cache belongs: leave it alone, run without it
+                atomic_write(path, json.dumps(data, separators=(",", ":")))
+        self.dirty.clear()
 
     # ---- the verdicts ---------------------------------------------------------------------------
 
@@ -379,7 +396,7 @@ class ChangeCache:
             )
         )
         glossary = glossary_sha256 if self.draft_status(folder) == EDITED else ""
-        entry = self.old["states"].get(slug)
+        entry = self.new["states"].get(slug) or self.old("states").get(slug)
         source = entry[1][0] if isinstance(entry, list) and len(entry) == 2 and entry[1] else None
         if isinstance(source, str):
             stamps = (*fixed, self.stamp(f"{self.project.sources}/{source}"))
