@@ -255,6 +255,7 @@ def main() -> None:
     parser.add_argument(
         "--repeats", type=int, default=3, help="alternating transflow/raw pairs (median ratio)"
     )
+    parser.add_argument("--device", choices=["auto", "cpu", "cuda"], default="cpu", help="for both engines")
     parser.add_argument("--json", action="store_true", help="print one JSON object (the default output)")
     args = parser.parse_args()
     print_report(lambda tmp: run(args, tmp))
