@@ -78,9 +78,12 @@ def run_transflow(project: Path, threads: int, beam: int) -> tuple[float, int]:
 
 def engine_sentences(project: Path) -> list[str]:
     """The sentences transflow sent to the engine on the cold run (every segment)."""
+    from transflow.record import load_record
+
     out = []
-    for record in sorted((project / "output").glob("*/segments.json")):
-        out += [s["source"] for s in json.loads(record.read_text())["segments"]]
+    for folder in sorted(p.parent for p in (project / "output").glob("*/segments.json")):
+        record = load_record(folder)
+        out += [s.source for s in record.sentences] if record else []
     return out
 
 
