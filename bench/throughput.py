@@ -5,11 +5,14 @@
 In one run, on one machine and the same sentences:
 1. builds N articles in `sources/` shape (newstest2021 German, ~6 sentences each, one
    sentence with glossary terms added to each) in a temp project;
-2. times `transflow translate` end to end in a cold process (model load included), then a
-   no-op run, then a run after one sentence of one article changed;
-3. times raw `ctranslate2.Translator.translate_batch` on exactly the sentences transflow sent
-   to the engine: length-sorted, cut into the same token batches, same beam size, threads
-   and per-batch length cap (the limit); model load not included;
+2. times `transflow translate` end to end in a cold process (model load included, output/
+   removed first) and raw `ctranslate2.Translator.translate_batch` on exactly the sentences
+   transflow sent to the engine (length-sorted, the same token batches, beam size, threads
+   and per-batch length cap; model load not included), REPEATS times, alternating which
+   goes first (A B, B A, ...): each pair gives one ratio, `ratio_raw` is their median and
+   `ratio_raw_runs` all of them (the shared machine's load changes within minutes; a pair
+   measured back to back sees the same load, a lone measurement does not);
+3. then a no-op run and a run after one sentence of one article changed;
 4. times stock `argostranslate.translate.translate(text, "de", "en")` per article (what a
    user would write instead). With the generated model this is not comparable: argos
    decodes to its own 256-token limit, so only K articles (default 2) are timed.
@@ -23,6 +26,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -54,9 +58,13 @@ def build_corpus(project: Path, articles: int) -> None:
         (project / "sources" / f"news-{i:03d}.txt").write_text(f"date 2021-0{1 + i % 9} Berlin - {body}\n")
 
 
+DEVICE = ["cpu"]  # set from --device
+
+
 def run_transflow(project: Path, threads: int, beam: int) -> tuple[float, int]:
     """Wall seconds and peak RSS (KB) of one cold `transflow translate` process."""
     command = [sys.executable, "-m", "transflow", "translate", "--project", str(project)]
+    command += ["--device", DEVICE[0]]
     command += ["--threads", str(threads), "--beam-size", str(beam)]
     started = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -70,9 +78,12 @@ def run_transflow(project: Path, threads: int, beam: int) -> tuple[float, int]:
 
 def engine_sentences(project: Path) -> list[str]:
     """The sentences transflow sent to the engine on the cold run (every segment)."""
+    from transflow.record import load_record
+
     out = []
-    for record in sorted((project / "output").glob("*/segments.json")):
-        out += [s["source"] for s in json.loads(record.read_text())["segments"]]
+    for folder in sorted(p.parent for p in (project / "output").glob("*/segments.json")):
+        record = load_record(folder)
+        out += [s.source for s in record.sentences] if record else []
     return out
 
 
@@ -84,7 +95,15 @@ def run_raw(package: Any, sentences: list[str], threads: int, beam: int, batch_t
     from transflow.engine import MAX_SOURCE_PIECES, decoding_cap
 
     sp = sentencepiece.SentencePieceProcessor(model_file=str(next(package.path.glob("*.model"))))
-    translator = ctranslate2.Translator(str(package.path / "model"), device="cpu", intra_threads=threads)
+    from transflow.engine import resolve_device
+
+    device = resolve_device(DEVICE[0])
+    translator = ctranslate2.Translator(
+        str(package.path / "model"),
+        device=device,
+        inter_threads=1,
+        intra_threads=threads if device == "cpu" else 0,
+    )
     pieces = []
     for s in sentences:
         tokens = sp.encode(s, out_type=str)
@@ -150,46 +169,79 @@ def condition(seconds: float, sentences: int, tokens: int) -> dict[str, Any]:
     }
 
 
+def fresh_run(project: Path, threads: int, beam: int) -> tuple[float, int, dict[str, Any]]:
+    """A cold `transflow translate` of every article (output/ removed first): seconds, peak KB, last-run."""
+    shutil.rmtree(project / "output", ignore_errors=True)
+    seconds, peak_kb = run_transflow(project, threads, beam)
+    stats = json.loads((project / "output" / ".transflow" / "last-run.json").read_text())
+    return seconds, peak_kb, stats
+
+
 def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     """All conditions, one JSON report."""
     package = prepare_model(args.model, args.size)
+    DEVICE[0] = args.device
     threads = args.threads or os.cpu_count() or 1
     project = tmp / "project"
     build_corpus(project, args.articles)
 
-    cold_seconds, peak_kb = run_transflow(project, threads, args.beam_size)
-    stats = json.loads((project / "output" / ".transflow" / "last-run.json").read_text())
+    # transflow and raw CTranslate2 alternate (A B, B A, A B, ...) so a slow spell of the
+    # shared machine falls on both; each pair gives one ratio and the median is reported.
+    pairs: list[tuple[dict[str, Any], dict[str, Any], float]] = []
+    sentences: list[str] = []
+    peak_kb = 0
+    stats: dict[str, Any] = {}
+    for k in range(args.repeats):
+        measured: dict[str, dict[str, Any]] = {}
+        for condition_name in ("transflow", "raw") if k % 2 == 0 else ("raw", "transflow"):
+            if condition_name == "transflow":
+                seconds, peak, stats = fresh_run(project, threads, args.beam_size)
+                peak_kb = max(peak_kb, peak)
+                sentences = sentences or engine_sentences(project)
+                measured["transflow"] = condition(seconds, stats["engine_sentences"], stats["target_pieces"])
+                measured["transflow"]["engine_seconds"] = stats["engine_seconds"]
+            else:
+                if not sentences:  # the raw run needs the sentences transflow sends: made first
+                    seconds, peak, stats = fresh_run(project, threads, args.beam_size)
+                    sentences = engine_sentences(project)
+                measured["raw"] = run_raw(package, sentences, threads, args.beam_size, 2048)
+        ratio = measured["transflow"]["sentences_per_s"] / measured["raw"]["sentences_per_s"]
+        pairs.append((measured["transflow"], measured["raw"], ratio))
+    ratios = [ratio for _, _, ratio in pairs]
+    middle = sorted(range(len(pairs)), key=lambda i: ratios[i])[len(pairs) // 2]
+    transflow, raw, _ = pairs[middle]
+
     noop_seconds, _ = run_transflow(project, threads, args.beam_size)
     first = sorted((project / "sources").glob("*.txt"))[0]
     first.write_text(first.read_text().replace(" - ", " - Neu: ", 1))
-    change_seconds, _ = run_transflow(project, threads, args.beam_size)
+    change_seconds, change_peak = run_transflow(project, threads, args.beam_size)
     change_stats = json.loads((project / "output" / ".transflow" / "last-run.json").read_text())
 
-    sentences = engine_sentences(project)
-    transflow = condition(cold_seconds, stats["engine_sentences"], stats["target_pieces"])
-    raw = run_raw(package, sentences, threads, args.beam_size, 2048)
     naive_articles = (
         args.naive_articles if args.naive_articles >= 0 else (2 if package.generated else args.articles)
     )
     runnable = not package.generated or (package.path / "spacy").is_dir()  # tiny ships no splitter
     naive = run_naive(project, naive_articles) if naive_articles and runnable else None
-    transflow["engine_seconds"] = stats["engine_seconds"]
     report: dict[str, Any] = {
         "model": f"generated-{package.generated}" if package.generated else package.name,
         "sentences": len(sentences),
         "articles": args.articles,
         "threads": threads,
         "beam_size": args.beam_size,
+        "device": args.device,
+        "repeats": args.repeats,
         "transflow": transflow,
         "raw": raw,
         "naive": naive,
-        "ratio_raw": round(transflow["sentences_per_s"] / raw["sentences_per_s"], 3),
+        "ratio_raw": round(statistics.median(ratios), 3),
+        "ratio_raw_runs": [round(r, 3) for r in ratios],
         "ratio_naive": round(transflow["sentences_per_s"] / naive["sentences_per_s"], 3) if naive else None,
         "naive_comparable": bool(naive) and not package.generated,
         "noop_seconds": round(noop_seconds, 3),
         "one_change_seconds": round(change_seconds, 2),
         "one_change_engine_sentences": change_stats["engine_sentences"],
         "peak_rss_mb": round(peak_kb / 1024, 1),
+        "one_change_peak_rss_mb": round(change_peak / 1024, 1),
     }
     return report
 
@@ -203,6 +255,10 @@ def main() -> None:
     parser.add_argument("--naive-articles", type=int, default=-1, help="articles for stock argos (-1: auto)")
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--beam-size", type=int, default=4)
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="alternating transflow/raw pairs (median ratio)"
+    )
+    parser.add_argument("--device", choices=["auto", "cpu", "cuda"], default="cpu", help="for both engines")
     parser.add_argument("--json", action="store_true", help="print one JSON object (the default output)")
     args = parser.parse_args()
     print_report(lambda tmp: run(args, tmp))

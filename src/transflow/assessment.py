@@ -7,17 +7,22 @@ One function judges machine and editors' English alike, so the record, the revie
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from transflow.checks import Finding, run_checks
-from transflow.enforcement import TermMatch, find_terms, satisfied
 from transflow.glossary import Glossary
 from transflow.record import Sentence, Term
+
+if TYPE_CHECKING:  # enforcement (and numpy) load when a term is judged: status and no-op runs never do
+    from transflow.enforcement import TermMatch
 
 
 def term_statuses(german: str, english: str, glossary: Glossary) -> list[tuple[TermMatch, str]]:
     """Every glossary term in the German and whether the English has it: kept, missing or flagged."""
     if not glossary.entries:
         return []
+    from transflow.enforcement import find_terms, satisfied
+
     return [
         (m, "flagged" if not m.required else ("kept" if satisfied(english, m.entry) else "missing"))
         for m in find_terms(german, glossary)

@@ -18,12 +18,12 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+from transflow.errors import ConfigError, ModelError
 
-from transflow.attention import Attention, AttentionBlock
-from transflow.errors import ModelError
+if TYPE_CHECKING:
+    from transflow.attention import Attention, AttentionBlock
 
 GENERATED_KEY = "transflow_generated"  # same key as testing.make_model writes
 # The hard cap on one engine segment: a longer "sentence" (a run-on, a line without full
@@ -208,13 +208,40 @@ def _reason(error: Exception) -> str:
     return str(reason)[:100]
 
 
+DEVICES = ("auto", "cpu", "cuda")
+
+
+def resolve_device(requested: str) -> str:
+    """``cpu`` or ``cuda`` for CTranslate2: ``auto`` picks CUDA where CTranslate2 sees a GPU.
+
+    Asking for ``cuda`` without one is a ``ConfigError``, before any work is done.
+    """
+    if requested not in DEVICES:
+        raise ConfigError(f"--device {requested}: choose one of {', '.join(DEVICES)}")
+    if requested == "cpu":
+        return "cpu"
+    import ctranslate2
+
+    try:
+        gpus = ctranslate2.get_cuda_device_count()
+    except Exception:  # a CPU-only build, or a broken driver: no GPU to use
+        gpus = 0
+    if requested == "cuda" and gpus == 0:
+        raise ConfigError(
+            "--device cuda: CTranslate2 sees no CUDA GPU on this machine",
+            hint="use --device cpu (or auto, which falls back to the CPU)",
+        )
+    return "cuda" if gpus > 0 else "cpu"
+
+
 @dataclass(frozen=True)
 class EngineOptions:
-    """Decoding settings; they are part of every draft's signature."""
+    """Decoding settings; beam size is part of every draft's signature."""
 
     beam_size: int = 4
     threads: int = 0  # 0: one per core
     max_batch_tokens: int = 2048
+    device: str = "cpu"  # auto | cpu | cuda (see resolve_device)
 
     @property
     def intra_threads(self) -> int:
@@ -311,6 +338,7 @@ class Engine:
         self.options = options or EngineOptions()
         self._translator: Any = None
         self._tokenizer: Any = None
+        self.device = ""  # cpu or cuda, once loaded
         # Counters for the run summary, tests and benchmarks.
         self.calls = 0  # translate_batch calls
         self.sentences = 0  # sentences translated
@@ -328,13 +356,14 @@ class Engine:
             if not spm_files:
                 raise ModelError(f"{self.package.name}: no sentencepiece model in the package")
             self._tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(spm_files[0]))
+            self.device = resolve_device(self.options.device)
             self._translator = ctranslate2.Translator(
                 str(self.package.path / "model"),
-                device="cpu",
+                device=self.device,
                 inter_threads=1,
-                intra_threads=self.options.intra_threads,
+                intra_threads=self.options.intra_threads if self.device == "cpu" else 0,
             )
-        except ModelError:
+        except (ModelError, ConfigError):
             raise
         except Exception as e:
             raise ModelError(
@@ -364,6 +393,10 @@ class Engine:
         """Translate all sentences in one length-sorted, token-batched stream."""
         if not sentences:
             return []
+        import numpy as np
+
+        from transflow.attention import AttentionBlock
+
         self.load()
         tokenized = [self.tokenize(s) for s in sentences]
         jobs = [
@@ -431,6 +464,8 @@ class Engine:
         tokenized: tuple[list[str], list[tuple[int, int]]],
         outputs: dict[tuple[int, int], tuple[list[str], AttentionBlock]],
     ) -> Translation:
+        from transflow.attention import Attention
+
         source_pieces, spans = tokenized
         target: list[str] = []
         blocks = []

@@ -43,7 +43,7 @@ class Project:
     def article_dir(self, slug: str) -> Path:
         """``output/<slug>``; ``InvalidSlug`` for a name that is not a slug or leads outside output/."""
         folder = self.output / check_slug(slug)
-        if not self._inside(folder, self.output):
+        if not self._child_inside(folder):
             raise InvalidSlug(f"output/{slug} leads outside output/ (a link?); move it away")
         return folder
 
@@ -52,10 +52,17 @@ class Project:
 
         Folders whose names are not slugs, or that lead outside output/, are not articles.
         """
+        # os.scandir, not glob: at 10,000 articles, resolving every folder was most of a no-op run.
+        try:
+            entries = list(os.scandir(self.output))
+        except OSError:
+            return []
         return sorted(
-            p.parent.name
-            for p in self.output.glob("*/segments.json")
-            if slug_problem(p.parent.name) is None and self._inside(p.parent, self.output)
+            entry.name
+            for entry in entries
+            if slug_problem(entry.name) is None
+            and os.path.exists(os.path.join(entry.path, "segments.json"))
+            and (not entry.is_symlink() or self._inside(Path(entry.path), self.output))
         )
 
     def source_files(self) -> list[Path]:
@@ -74,12 +81,13 @@ class Project:
                 hint="run transflow inside a project folder, or pass --project PATH",
             )
         found, skipped = [], []
-        for path in sorted(self.sources.iterdir()):
-            if path.suffix.lower() not in SOURCE_SUFFIXES:
+        for entry in sorted(os.scandir(self.sources), key=lambda e: e.name):
+            if os.path.splitext(entry.name)[1].lower() not in SOURCE_SUFFIXES:
                 continue
-            if path.is_symlink() and not self._inside(path, self.sources):
+            path = self.sources / entry.name
+            if entry.is_symlink() and not self._inside(path, self.sources):
                 skipped.append(f"{path.name}: a link to a file outside sources/; skipped, not read")
-            elif path.is_file():
+            elif entry.is_file():
                 found.append(path)
         return found, skipped
 
@@ -93,6 +101,14 @@ class Project:
         if not path.is_file():
             raise InputError(f"{path}: no such article file")
         return path
+
+    def _child_inside(self, folder: Path) -> bool:
+        """``_inside(folder, output)`` for ``output/<slug>``: only a link needs resolving."""
+        return not folder.is_symlink() or self._inside(folder, self.output)
+
+    def is_inside(self, path: Path, folder: Path) -> bool:
+        """Does ``path``, with every link followed, stay inside ``folder``?"""
+        return self._inside(path, folder)
 
     @staticmethod
     def _inside(path: Path, folder: Path) -> bool:

@@ -14,7 +14,6 @@ import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from transflow.enforcement import find_terms
 from transflow.glossary import Glossary
 from transflow.memory import MemoryUnit
 from transflow.record import APPROVED, MACHINE, MEMORY, PERSONS, WRITTEN, ArticleRecord, Sentence, Signature
@@ -70,6 +69,8 @@ def term_key(german: str, glossary: Glossary) -> tuple[tuple[object, ...], ...]:
     """The glossary constraints on a German sentence (the same key: the same enforced English)."""
     if not glossary.entries:
         return ()
+    from transflow.enforcement import find_terms  # with numpy: only runs that translate need it
+
     return tuple(
         (m.entry.de, m.entry.en, tuple(m.entry.renderings), m.start, m.end, m.kind)
         for m in find_terms(german, glossary)

@@ -364,22 +364,22 @@ def write_index(project: Project) -> Path:
 
 def index_rows(project: Project) -> list[IndexRow]:
     """Every article, newest first, with the state ``status`` shows."""
-    from transflow.workflow import all_states, try_glossary
+    from transflow.workflow import article_summaries, try_glossary
 
     rows = []
-    for state in all_states(project, try_glossary(project)):
-        record = state.record
+    # Summaries, not whole states: an article whose files did not change is not read again.
+    for state in article_summaries(project, try_glossary(project)):
         rows.append(
             IndexRow(
                 state.slug,
                 state.title,
-                (record.date if record else None) or "",
+                state.date,
                 state.state,
                 state.warnings,
                 state.missing,
-                record.translated_at if record else "",
+                state.translated_at,
                 reasons=tuple(state.reasons),
-                has_page=record is not None,
+                has_page=state.has_page,
             )
         )
     rows.sort(key=lambda r: (r.date, r.translated_at, r.slug), reverse=True)

@@ -15,11 +15,12 @@ from importlib.metadata import version
 from pathlib import Path
 
 from transflow import __version__
-from transflow.articles import Article, parse_article
+from transflow.articles import Article
 from transflow.assessment import assess
+from transflow.changes import CLEAN, EDITED, ChangeCache, SourceFacts
 from transflow.drafts import DRAFT_FILE, is_edited, write_article, write_record
 from transflow.editing import sync_edits
-from transflow.engine import Engine, EngineOptions, ModelPackage, Translation, find_model
+from transflow.engine import Engine, EngineOptions, ModelPackage, Translation, find_model, resolve_device
 from transflow.errors import InputError, ModelError
 from transflow.glossary import Glossary, load_glossary
 from transflow.memory import Memory
@@ -150,43 +151,52 @@ def discover(
     force: bool,
     report: RunReport,
     repair: bool = True,
+    cache: ChangeCache | None = None,
 ) -> list[Pending]:
-    """Parse the articles to translate; unchanged and unusable ones go into the report.
+    """The articles to translate; unchanged and unusable ones go into the report.
 
-    Every source is parsed, named on the command line or not, so that two files that make
-    one output folder are refused on every run.
+    Every source is looked at, named on the command line or not, so that two files that make
+    one output folder are refused on every run; only those whose stamp changed are read
+    (``changes.ChangeCache``), and only pending ones are parsed whole.
     """
+    cache = cache or ChangeCache(project)
+    cache.article_slugs()  # one look at output/: its folders need no system call each below
     scanned, skipped = project.scan_sources()
     report.warnings.extend(skipped)
     paths = [project.named_source(path) for path in files] if files else scanned
-    parsed: dict[Path, Article | str] = {}
+    facts: dict[Path, SourceFacts] = {}
     seen: dict[str, Path] = {}
     for path in dict.fromkeys([*scanned, *paths]):
-        try:
-            raw = path.read_bytes()
-        except OSError as e:
-            raise InputError(f"{path}: cannot read ({e.strerror})") from e
-        try:
-            article = parse_article(path, raw)
-        except InputError as e:
-            parsed[path] = e.message
+        fact = facts[path] = cache.source(path)
+        if not fact.slug:
             continue
-        if article.slug in seen:
+        if fact.slug in seen:
             raise InputError(
-                f"{path.name} and {seen[article.slug].name} both make output/{article.slug}/",
+                f"{path.name} and {seen[fact.slug].name} both make output/{fact.slug}/",
                 hint="rename one of them, or give one a different slug: in its front matter",
             )
-        seen[article.slug] = path
-        parsed[path] = article
+        seen[fact.slug] = path
+    if not files:
+        cache.complete.add("sources")
+    # What an up-to-date article was made with.
+    context = (glossary.sha256, *(_model_key(signature) if signature else ("", 0)))
     pending: list[Pending] = []
     for path in paths:
-        outcome = parsed[path]
-        if isinstance(outcome, str):
-            report.results.append(ArticleResult(path.stem, path.name, "skipped", message=outcome))
+        fact = facts[path]
+        if not fact.slug:
+            report.results.append(ArticleResult(path.stem, path.name, "skipped", message=fact.problem))
             continue
-        article = outcome
-        report.warnings.extend(article.warnings)
-        folder = project.article_dir(article.slug)
+        report.warnings.extend(fact.warnings)
+        at = cache.folder(fact.slug)
+        if signature is not None and not force and cache.is_current(path, at, context):
+            report.results.append(ArticleResult(fact.slug, path.name, "unchanged"))
+            continue
+        folder = Path(at)
+        try:
+            article = cache.article(path)
+        except InputError as e:  # changed since it was looked at above
+            report.results.append(ArticleResult(path.stem, path.name, "skipped", message=e.message))
+            continue
         previous = load_or_set_aside(folder, report if repair else None)
         unchanged = (
             previous is not None
@@ -195,11 +205,25 @@ def discover(
             and (signature is None or previous.signature.same_model(signature))
             and (folder / DRAFT_FILE).exists()
         )
+        if signature is not None:
+            cache.note_current(path, folder, context, unchanged)
         if unchanged and not force:
             report.results.append(ArticleResult(article.slug, path.name, "unchanged"))
         else:
             pending.append(Pending(article, previous))
     return pending
+
+
+def _model_key(signature: Signature) -> tuple[str, int]:
+    """What ``Signature.same_model`` compares."""
+    return signature.model_sha256, signature.beam_size
+
+
+def edits_waiting(project: Project, cache: ChangeCache) -> bool:
+    """Has any draft been edited since transflow last wrote or read it? (Stamps only, where they hold.)"""
+    drafts = [cache.draft_status(cache.folder(slug)) for slug in cache.article_slugs()]
+    cache.complete.add("unedited")
+    return EDITED in drafts
 
 
 def enforce_glossary(
@@ -286,11 +310,19 @@ def _groups(pending: list[Pending], plans: dict[str, list[Plan]]) -> list[list[P
     return [g for g in groups if g]
 
 
-def collect_edits(project: Project, memory: Memory, glossary: Glossary, report: RunReport) -> list[str]:
-    """Take every edited draft's English into its record; the slugs whose record changed."""
+def collect_edits(
+    project: Project, memory: Memory, glossary: Glossary, report: RunReport, cache: ChangeCache
+) -> list[str]:
+    """Take every edited draft's English into its record; the slugs whose record changed.
+
+    Records the cache knows as unedited are not read; a damaged one is moved aside here.
+    """
     synced = []
-    for slug in project.article_slugs():
-        folder = project.article_dir(slug)
+    for slug in cache.article_slugs():
+        at = cache.folder(slug)
+        if cache.draft_status(at) == CLEAN:
+            continue
+        folder = Path(at)
         record = load_or_set_aside(folder, report)
         if record is None or not is_edited(folder, record):
             continue
@@ -320,15 +352,15 @@ def run_translate(
     glossary = load_glossary(project.glossary)  # an invalid glossary stops before any work
     load_settings(project.root)  # so does a mistake in transflow.toml (the pages read it)
     options = options or EngineOptions()
+    if options.device != "auto":
+        resolve_device(options.device)  # a GPU asked for and not there stops before any work
     identity = model_identity(project)
     signature = make_signature(*identity, glossary, options.beam_size) if identity else None
     probe = RunReport()
-    pending = discover(project, files, glossary, signature, force, probe, repair=False)
-    if not pending and not any(
-        is_edited(f, r)
-        for f in map(project.article_dir, project.article_slugs())
-        if (r := load_or_set_aside(f, None))
-    ):
+    cache = ChangeCache(project)
+    pending = discover(project, files, glossary, signature, force, probe, repair=False, cache=cache)
+    if not pending and not edits_waiting(project, cache):
+        cache.save()
         return probe
     if pending and identity is None:
         find_model()  # raises the "no model" error, before anything is written
@@ -340,9 +372,11 @@ def run_translate(
             rebuild_memory(project, memory)
         try:
             report = RunReport()
-            synced = collect_edits(project, memory, glossary, report)
+            cache.refresh()  # under the lock: a run that just finished may have written files
+            synced = collect_edits(project, memory, glossary, report, cache)
+            cache.refresh()
             # Again under the lock: a run that just finished may have done some of them.
-            pending = discover(project, files, glossary, signature, force, report)
+            pending = discover(project, files, glossary, signature, force, report, cache=cache)
             written: set[str] = set()
             if pending and identity is not None and signature is not None:
                 written = _translate(
@@ -362,6 +396,7 @@ def run_translate(
             for slug in synced:
                 if slug not in written:
                     write_review(project, slug)
+            cache.save()
             write_index(project)
         finally:
             memory.close()

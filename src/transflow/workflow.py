@@ -13,11 +13,13 @@ last run, or its record is damaged. ``status``, the review pages, the index, ``a
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from transflow.assessment import assess
+from transflow.changes import ChangeCache, Summary
 from transflow.drafts import read_draft, revision_snapshots, write_record
 from transflow.editing import apply_edits, sync_edits
 from transflow.errors import ChecksFailed, InputError
@@ -231,24 +233,70 @@ def all_states(project: Project, glossary: Glossary | None = None) -> list[Artic
     return sorted(states + _untranslated(project, slugs), key=lambda s: s.slug)
 
 
-def _untranslated(project: Project, known: set[str]) -> list[ArticleState]:
-    from transflow.articles import parse_article
+def _untranslated(project: Project, known: set[str], cache: ChangeCache | None = None) -> list[ArticleState]:
     from transflow.errors import ConfigError
 
+    cache = cache or ChangeCache(project)
     try:
         files = project.source_files()
     except ConfigError:
         return []
+    cache.complete.add("sources")
     out = []
     for path in files:
         try:
-            slug = parse_article(path).slug
-        except InputError:
+            slug = cache.source(path).slug
+        except InputError:  # unreadable: not an article
             continue
-        if slug not in known:
+        if slug and slug not in known:
             known.add(slug)
             out.append(ArticleState(slug, NEW, ("not translated yet: run `transflow translate`",)))
     return out
+
+
+def article_summaries(project: Project, glossary: Glossary | None = None) -> list[Summary]:
+    """``all_states`` as ``status`` and the index show it, sorted by slug.
+
+    An article whose files (record, draft, approval, German source, the site's list) did not
+    change since the last command keeps its cached summary (``changes.ChangeCache``): nothing
+    of it is read.
+    """
+    cache = ChangeCache(project)
+    site: dict[str, Publication] | None = None
+
+    def judge(slug: str) -> Summary:
+        nonlocal site
+        site = load_site(project.state) if site is None else site
+        return _summary(article_state(project, slug, glossary, site))
+
+    slugs = set(cache.article_slugs()) | set(cache.site_slugs())
+    summaries = [
+        cache.summary(
+            cache.folder(slug),
+            glossary.sha256 if glossary is not None else "",
+            functools.partial(judge, slug),
+        )
+        for slug in sorted(slugs)
+    ]
+    cache.complete.update(("unedited", "states"))
+    new = [_summary(state) for state in _untranslated(project, slugs, cache)]
+    cache.save()
+    return sorted(summaries + new, key=lambda s: s.slug)
+
+
+def _summary(state: ArticleState) -> Summary:
+    record = state.record
+    return Summary(
+        state.slug,
+        state.state,
+        state.reasons,
+        state.title,
+        (record.date if record else None) or "",
+        state.warnings,
+        state.missing,
+        record.translated_at if record else "",
+        record is not None,
+    )
 
 
 def try_glossary(project: Project) -> Glossary | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,6 +19,9 @@ from transflow.errors import InputError
 from transflow.safetext import for_terminal
 from transflow.slugs import check_slug
 
+if TYPE_CHECKING:
+    from transflow.translate import ArticleResult
+
 
 @app.command()
 def translate(
@@ -30,6 +33,9 @@ def translate(
     ] = False,
     threads: Annotated[int, typer.Option(help="CPU threads for the engine (0: one per core).", min=0)] = 0,
     beam_size: Annotated[int, typer.Option(help="Beam size: higher is slower and often better.", min=1)] = 4,
+    device: Annotated[
+        str, typer.Option(help="auto (a CUDA GPU where CTranslate2 sees one, else the CPU), cpu or cuda.")
+    ] = "auto",
     project: ProjectOption = Path("."),
 ) -> None:
     """Translate new or changed articles in sources/ into English drafts in output/.
@@ -42,6 +48,7 @@ def translate(
     from rich.table import Table
 
     from transflow import GENERATED_NOTICE
+    from transflow.cli.tables import RICH_ROWS, plain_table
     from transflow.engine import EngineOptions, ModelPackage
     from transflow.translate import run_translate
 
@@ -69,7 +76,7 @@ def translate(
             proj,
             files=[f.resolve() for f in files] if files else None,
             force=force,
-            options=EngineOptions(beam_size=beam_size, threads=threads),
+            options=EngineOptions(beam_size=beam_size, threads=threads, device=device),
             on_start=on_start,
             progress=lambda n: progress.advance(task, n),
         )
@@ -78,26 +85,26 @@ def translate(
             progress.stop()
     for warning in report.warnings:
         err.print(f"warning: {for_terminal(warning)}", markup=False)
-    # Light borders and notes under the table: 80 columns keep the slug, which people type, whole.
-    table = Table(
-        title=f"model: {report.model.label}" if report.model else None,
-        box=box.SIMPLE,
-        pad_edge=False,
-        collapse_padding=True,
-    )
-    table.add_column("article", no_wrap=True)
-    table.add_column("status", no_wrap=True)
-    for column in ("sentences", "terms", "missing"):
-        table.add_column(column, justify="right", overflow="fold")  # these wrap first
-    for r in report.results:
-        table.add_row(
-            cell(r.slug),  # a skipped file's name, as it is
-            r.status,
-            str(r.sentences or ""),
-            str(r.terms_enforced or ""),
-            str(r.terms_missing or ""),
+    title = f"model: {report.model.label}" if report.model else None
+    if len(report.results) > RICH_ROWS:
+        plain_table(
+            out,
+            ("article", "status", "sentences", "terms", "missing"),
+            [_result_cells(r) for r in report.results],
+            right=(2, 3, 4),
+            title=title,
         )
-    out.print(table)
+    else:
+        # Light borders and notes under the table: 80 columns keep the slug, which people type, whole.
+        table = Table(title=title, box=box.SIMPLE, pad_edge=False, collapse_padding=True)
+        table.add_column("article", no_wrap=True)
+        table.add_column("status", no_wrap=True)
+        for column in ("sentences", "terms", "missing"):
+            table.add_column(column, justify="right", overflow="fold")  # these wrap first
+        for r in report.results:
+            slug, *rest = _result_cells(r)
+            table.add_row(cell(slug), *rest)  # a skipped file's name, as it is
+        out.print(table)
     for r in report.results:
         if r.message:  # file names may hold [brackets] and escape codes
             out.print(for_terminal(f"{r.slug}: {r.message}"), markup=False, soft_wrap=True)
@@ -115,6 +122,10 @@ def translate(
     if skipped:
         more = f" (and {len(skipped) - 1} more, see the table)" if len(skipped) > 1 else ""
         raise InputError(skipped[0].message + more, hint="the other articles were translated")
+
+
+def _result_cells(r: ArticleResult) -> tuple[str, ...]:
+    return (r.slug, r.status, str(r.sentences or ""), str(r.terms_enforced or ""), str(r.terms_missing or ""))
 
 
 @app.command()
@@ -181,15 +192,23 @@ def status(project: ProjectOption = Path(".")) -> None:
     """
     from rich.table import Table
 
+    from transflow.cli.tables import RICH_ROWS, plain_table
     from transflow.review import index_rows
 
+    rows = index_rows(project_at(project))
+    if len(rows) > RICH_ROWS:
+        headers = ("article", "date", "status", "warnings", "missing terms", "why")
+        cells = [
+            (r.slug, r.date, r.status, str(r.warnings), str(r.missing), "; ".join(r.reasons)) for r in rows
+        ]
+        plain_table(console(), headers, cells, right=(3, 4))
+        return
     table = Table()
     table.add_column("article", no_wrap=True)  # a slug is what people type: never cut it
     table.add_column("date", no_wrap=True)
     table.add_column("status", no_wrap=True)
     table.add_column("warnings", justify="right")
     table.add_column("missing terms", justify="right")
-    rows = index_rows(project_at(project))
     for row in rows:
         mark = " *" if row.reasons else ""
         table.add_row(row.slug, cell(row.date), row.status + mark, str(row.warnings), str(row.missing))

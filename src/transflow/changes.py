@@ -1,0 +1,416 @@
+"""Change detection that reads only what changed: verdicts on file stamps, cached in output/.transflow.
+
+A stamp is what ``stat`` says of a file: size, mtime, ctime and inode (a file swapped in with
+an old mtime, by ``cp -p`` or rsync, still has a new ctime or inode). The cache keeps, under
+a digest of the stamps (and of the glossary and model they were judged with):
+
+- ``sources``: a source file's slug, or why it cannot be used, and its read warnings;
+- ``current``: this source, record and draft are up to date with this glossary and model
+  (what makes an article "unchanged" for ``translate``);
+- ``unedited``: this draft is the one transflow wrote or read (no editor's change to take in);
+- ``states``: an article's state as ``status`` and the index show it, for these record,
+  draft, approval, German source and site files;
+- ``site``: the slugs on the published site.
+
+A digest that matches is trusted; anything else is read again and judged as before. Racy
+stamps (git's rule): a file changed twice within one clock tick keeps its stamp, so a
+verdict is trusted only while its files' mtime and ctime lie more than ``RACY_NS`` before
+the moment the cache was made; younger files are read again on every run until they are
+old enough. A cache that cannot be read, is of another transflow version or dates itself in
+the future is ignored, a malformed entry is dropped, and the cache is rebuilt: nothing in
+it is ever needed. It is written atomically, only when something changed; two runs writing
+it at once each write only true verdicts, and the last one wins.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import stat as statmod
+import time
+from collections.abc import Callable
+from dataclasses import astuple, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from transflow import __version__
+from transflow.errors import InputError, OutputError
+from transflow.project import Project, atomic_write
+
+if TYPE_CHECKING:
+    from transflow.articles import Article
+
+CACHE_FILE = "changes.json"  # one file per kind: changes-sources.json, changes-states.json, ...
+CACHE_VERSION = 2
+# Two seconds: FAT's mtime granularity, far above ext4's few milliseconds of clock tick.
+RACY_NS = 2_000_000_000
+KINDS = ("sources", "current", "unedited", "states", "site")
+CLEAN, EDITED, UNKNOWN = "clean", "edited", "unknown"  # what a draft is, for collect_edits
+
+Stamp = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+
+
+def stamp_of(path: str | Path) -> Stamp | None:
+    """The stamp of a regular file (links followed), or None if there is none."""
+    try:
+        found = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    if not statmod.S_ISREG(found.st_mode):
+        return None
+    return (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
+
+
+def clock_ns() -> int:
+    """Wall-clock time in ns, the clock file times come from (a function, so tests can move it)."""
+    return time.time_ns()
+
+
+@dataclass(frozen=True)
+class SourceFacts:
+    """What a run needs of a source file without reading it."""
+
+    slug: str  # "" where the file cannot be used
+    problem: str = ""  # why it cannot be used
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One article as ``status`` and the index show it."""
+
+    slug: str
+    state: str
+    reasons: tuple[str, ...]
+    title: str
+    date: str
+    warnings: int
+    missing: int
+    translated_at: str
+    has_page: bool
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+        raise TypeError("strings")
+    return tuple(value)
+
+
+def _source_facts(value: Any) -> SourceFacts:
+    slug, problem, warnings = value
+    if not isinstance(slug, str) or not isinstance(problem, str):
+        raise TypeError("source")
+    return SourceFacts(slug, problem, _strings(warnings))
+
+
+def _summary(value: Any) -> Summary:
+    slug, state, reasons, title, date, warnings, missing, translated_at, has_page = value
+    if not all(isinstance(x, str) for x in (slug, state, title, date, translated_at)):
+        raise TypeError("summary")
+    if type(warnings) is not int or type(missing) is not int or type(has_page) is not bool:
+        raise TypeError("summary")
+    return Summary(slug, state, _strings(reasons), title, date, warnings, missing, translated_at, has_page)
+
+
+def _json(value: Any) -> Any:
+    """A dataclass as the JSON list the cache stores."""
+    return [list(x) if isinstance(x, tuple) else x for x in astuple(value)]
+
+
+class ChangeCache:
+    """The project's cache of verdicts, loaded once per command and saved where it changed."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.started_ns = clock_ns()  # before any file is looked at
+        self.scanned_ns: dict[str, int] = {}  # when each kind's file on disk was made
+        self._old: dict[str, dict[str, Any]] = {}  # each kind's file, read on first use
+        self.new: dict[str, dict[str, Any]] = {kind: {} for kind in KINDS}
+        self.complete: set[str] = set()  # kinds whose every key was looked at in this command
+        self.dirty: set[str] = set()  # kinds to write
+        self.misses = 0  # verdicts made by reading files (for tests and benchmarks)
+        self._stamps: dict[str, Stamp | None] = {}
+        self._parsed: dict[Path, Article] = {}
+        self._folders: set[str] | None = None  # plain folders in output/, seen by article_slugs
+        self._output = str(project.output)
+
+    def path(self, kind: str) -> Path:
+        """The file of one kind of verdict (one file each: a no-op run reads none of the states)."""
+        return self.project.state / CACHE_FILE.replace(".json", f"-{kind}.json")
+
+    def old(self, kind: str) -> dict[str, Any]:
+        """The verdicts of ``kind`` on disk; a file that cannot be trusted as a whole counts as none."""
+        if kind in self._old:
+            return self._old[kind]
+        path = self.path(kind)
+        try:
+            data = json.loads(path.read_bytes())
+            if (
+                not isinstance(data, dict)
+                or data.get("version") != CACHE_VERSION
+                or data.get("transflow") != __version__
+            ):
+                raise ValueError("another version")
+            scanned = data.get("scanned_ns")
+            if type(scanned) is not int or scanned > self.started_ns:  # a cache from the future lies
+                raise ValueError("scanned_ns")
+            entries = data.get("entries")
+            if not isinstance(entries, dict):
+                raise ValueError("entries")
+            self._old[kind], self.scanned_ns[kind] = entries, scanned
+        except (OSError, ValueError, RecursionError):
+            self._old[kind], self.scanned_ns[kind] = {}, 0
+            if os.path.lexists(path):
+                self.dirty.add(kind)  # rewrite a damaged one
+        return self._old[kind]
+
+    # ---- stamps, digests, entries ---------------------------------------------------------------
+
+    def stamp(self, path: str | Path) -> Stamp | None:
+        """The file's stamp, taken once per phase (see ``refresh``) and always before it is read."""
+        key = os.fspath(path)
+        if key not in self._stamps:
+            self._stamps[key] = stamp_of(key)
+        return self._stamps[key]
+
+    def refresh(self) -> None:
+        """Forget the stamps taken so far: files were written since."""
+        self._stamps.clear()
+        self._parsed.clear()
+        self._folders = None
+
+    def article_slugs(self) -> list[str]:
+        """``Project.article_slugs`` with one ``scandir`` and the records' stamps kept for this phase."""
+        from transflow.record import RECORD_FILE
+        from transflow.slugs import slug_problem
+
+        output = self.project.output
+        try:
+            entries = list(os.scandir(output))
+        except OSError:
+            return []
+        plain, slugs = set(), []
+        for entry in entries:
+            if slug_problem(entry.name) is not None:
+                continue
+            record = f"{entry.path}/{RECORD_FILE}"
+            if self.stamp(record) is None and not os.path.exists(record):
+                continue
+            if not entry.is_symlink():
+                plain.add(entry.name)
+            elif not self.project.is_inside(Path(entry.path), output):
+                continue
+            slugs.append(entry.name)
+        self._folders = plain
+        return sorted(slugs)
+
+    def folder(self, slug: str) -> str:
+        """``Project.article_dir`` as text, without a system call for a folder ``article_slugs`` saw.
+
+        Text, not a Path: at 10,000 articles pathlib's objects cost more than the system calls.
+        """
+        if self._folders is not None and slug in self._folders:
+            return f"{self._output}/{slug}"
+        return str(self.project.article_dir(slug))
+
+    @staticmethod
+    def settled(stamps: tuple[Stamp | None, ...], made_ns: int) -> bool:
+        """Could none of these files change unseen after a cache made at ``made_ns``?"""
+        return all(s is None or max(s[1], s[2]) < made_ns - RACY_NS for s in stamps)
+
+    @staticmethod
+    def digest(key: str, stamps: tuple[Stamp | None, ...], context: tuple[Any, ...]) -> str:
+        """What a verdict was made from, in 128 bits."""
+        return hashlib.blake2b(repr((key, stamps, context)).encode(), digest_size=16).hexdigest()
+
+    def lookup(self, kind: str, key: str, stamps: tuple[Stamp | None, ...], context: tuple[Any, ...]) -> Any:
+        """The cached value for these stamps and context, or None where there is none to trust."""
+        digest = self.digest(key, stamps, context)
+        old = self.old(kind)
+        for entries, made_ns in ((self.new[kind], self.started_ns), (old, self.scanned_ns[kind])):
+            entry = entries.get(key)
+            if not isinstance(entry, list) or len(entry) != 2 or entry[0] != digest:
+                continue
+            if self.settled(stamps, made_ns):
+                self.new[kind][key] = entry
+                return entry[1]
+        return None
+
+    def keep(
+        self, kind: str, key: str, stamps: tuple[Stamp | None, ...], context: tuple[Any, ...], value: Any
+    ) -> None:
+        """Remember a verdict for the next command, where its files are settled now."""
+        if not self.settled(stamps, self.started_ns):
+            self.forget(kind, key)
+            return
+        entry = [self.digest(key, stamps, context), value]
+        self.new[kind][key] = entry
+        if self.old(kind).get(key) != entry:
+            self.dirty.add(kind)
+
+    def forget(self, kind: str, key: str) -> None:
+        """Drop a verdict that no longer holds."""
+        self.new[kind].pop(key, None)
+        if self.old(kind).pop(key, None) is not None:
+            self.dirty.add(kind)
+
+    def save(self) -> None:
+        """Write each kind that changed (atomically); a cache that cannot be written only costs time."""
+        if not self.project.state.is_dir():
+            return
+        for kind in self.complete:
+            if self.new[kind].keys() != self.old(kind).keys():  # files gone since
+                self.dirty.add(kind)
+        for kind in sorted(self.dirty):
+            # Keys not looked at this time are carried over (their digests still decide).
+            entries = self.new[kind] if kind in self.complete else self.old(kind) | self.new[kind]
+            data = {
+                "version": CACHE_VERSION,
+                "transflow": __version__,
+                "scanned_ns": self.started_ns,
+                "entries": entries,
+            }
+            path = self.path(kind)
+            with contextlib.suppress(OutputError, OSError, ValueError):
+                if path.is_dir() and not path.is_symlink():
+                    continue  # a folder where the cache belongs: leave it alone, run without it
+                atomic_write(path, json.dumps(data, separators=(",", ":")))
+        self.dirty.clear()
+
+    # ---- the verdicts ---------------------------------------------------------------------------
+
+    def source(self, path: Path) -> SourceFacts:
+        """A source file's slug (or why it cannot be used) and warnings; read only where it changed."""
+        from transflow.articles import parse_article
+
+        stamps = (self.stamp(path),)
+        found = self.lookup("sources", path.name, stamps, ())
+        if found is not None:
+            with contextlib.suppress(TypeError, ValueError):
+                return _source_facts(found)
+        self.misses += 1
+        try:
+            raw = path.read_bytes()
+        except OSError as e:
+            raise InputError(f"{path}: cannot read ({e.strerror})") from e
+        try:
+            article = parse_article(path, raw)
+            facts = SourceFacts(article.slug, "", article.warnings)
+            self._parsed[path] = article
+        except InputError as e:
+            facts = SourceFacts("", e.message)
+        self.keep("sources", path.name, stamps, (), _json(facts))
+        return facts
+
+    def article(self, path: Path) -> Article:
+        """The parsed article (parsed once per phase)."""
+        from transflow.articles import parse_article
+
+        if path not in self._parsed:
+            self._parsed[path] = parse_article(path)
+        return self._parsed[path]
+
+    def _current_key(self, path: Path, folder: str | Path, context: tuple[Any, ...]) -> tuple[Any, ...]:
+        from transflow.drafts import DRAFT_FILE
+        from transflow.record import RECORD_FILE
+
+        at = os.fspath(folder)
+        stamps = (self.stamp(path), self.stamp(f"{at}/{RECORD_FILE}"), self.stamp(f"{at}/{DRAFT_FILE}"))
+        return stamps, (os.path.basename(folder), *context)
+
+    def is_current(self, path: Path, folder: str | Path, context: tuple[Any, ...]) -> bool:
+        """Did this source, record and draft make an up-to-date article with ``context``, unchanged since?"""
+        stamps, context = self._current_key(path, folder, context)
+        return self.lookup("current", path.name, stamps, context) is not None
+
+    def note_current(self, path: Path, folder: str | Path, context: tuple[Any, ...], current: bool) -> None:
+        """Record the verdict read from the files (their stamps were taken before they were read)."""
+        stamps, context = self._current_key(path, folder, context)
+        if current and stamps[2] is not None:
+            self.keep("current", path.name, stamps, context, 1)
+        else:
+            self.forget("current", path.name)
+
+    def draft_status(self, folder: str | Path) -> str:
+        """``CLEAN``, ``EDITED`` (draft.en.md changed since transflow wrote or read it) or ``UNKNOWN``.
+
+        ``UNKNOWN``: no record, a damaged one, or no draft (``drafts.is_edited`` says False then).
+        """
+        from transflow.drafts import DRAFT_FILE, read_draft
+        from transflow.record import RECORD_FILE, RecordDamaged, load_record
+
+        at = os.fspath(folder)
+        name = os.path.basename(at)
+        stamps = (self.stamp(f"{at}/{RECORD_FILE}"), self.stamp(f"{at}/{DRAFT_FILE}"))
+        if self.lookup("unedited", name, stamps, ()) is not None:
+            return CLEAN
+        self.misses += 1
+        folder = Path(at)
+        try:
+            record = load_record(folder)
+        except RecordDamaged:
+            record = None
+        found = read_draft(folder) if record is not None else None
+        if record is None or found is None:
+            self.forget("unedited", name)
+            return UNKNOWN
+        if found[1] != record.draft_sha256:
+            self.forget("unedited", name)
+            return EDITED
+        self.keep("unedited", name, stamps, (), 1)
+        return CLEAN
+
+    def site_slugs(self) -> list[str]:
+        """The slugs on the published site (``load_site``'s keys), read only where site.json changed."""
+        from transflow.record import SITE_FILE, load_site
+
+        stamps = (self.stamp(self.project.state / SITE_FILE),)
+        found = self.lookup("site", SITE_FILE, stamps, ())
+        with contextlib.suppress(TypeError):
+            if found is not None:
+                return list(_strings(found))
+        self.misses += 1
+        slugs = sorted(load_site(self.project.state))
+        self.keep("site", SITE_FILE, stamps, (), slugs)
+        return slugs
+
+    def summary(self, folder: str, glossary_sha256: str, judge: Callable[[], Summary]) -> Summary:
+        """An article's summary for status and the index: cached while none of its files changed.
+
+        The glossary counts only for a draft with edits not taken in (they are judged with it).
+        """
+        from transflow.drafts import DRAFT_FILE
+        from transflow.record import APPROVAL_FILE, RECORD_FILE, SITE_FILE, RecordDamaged, load_record
+
+        at = folder
+        slug = os.path.basename(at)
+        fixed = tuple(
+            self.stamp(p)
+            for p in (
+                f"{at}/{RECORD_FILE}",
+                f"{at}/{DRAFT_FILE}",
+                f"{at}/{APPROVAL_FILE}",
+                f"{self.project.state}/{SITE_FILE}",
+            )
+        )
+        glossary = glossary_sha256 if self.draft_status(folder) == EDITED else ""
+        entry = self.new["states"].get(slug) or self.old("states").get(slug)
+        source = entry[1][0] if isinstance(entry, list) and len(entry) == 2 and entry[1] else None
+        if isinstance(source, str):
+            stamps = (*fixed, self.stamp(f"{self.project.sources}/{source}"))
+            found = self.lookup("states", slug, stamps, (source, glossary))
+            with contextlib.suppress(TypeError, ValueError, IndexError):
+                if isinstance(found, list):
+                    return _summary(found[1])
+        self.misses += 1
+        try:
+            record = load_record(Path(at))
+        except RecordDamaged:
+            record = None
+        source = record.source if record is not None else ""
+        stamps = (*fixed, self.stamp(self.project.sources / source) if source else None)
+        summary = judge()
+        self.keep("states", slug, stamps, (source, glossary), [source, _json(summary)])
+        return summary
