@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
@@ -39,3 +40,29 @@ def prepare_model(model: Path | None, size: str) -> Any:
             Path(os.environ["ARGOS_PACKAGES_DIR"]).parent / f"generated-{size}.argosmodel", size
         )
     return install_model(model)
+
+
+# Linux carries a parent's peak RSS into its child's `ru_maxrss` across fork and exec, so a bench
+# holding a model (or 10,000 articles' data) would report its own size for every process it times.
+# A small launcher in between starts the command from a small address space and reports its child.
+_LAUNCHER = """
+import json, os, subprocess, sys, time
+with open(sys.argv[2], "wb") as err:
+    started = time.perf_counter()
+    proc = subprocess.Popen(sys.argv[3:], stdout=subprocess.DEVNULL, stderr=err)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+with open(sys.argv[1], "w") as out:
+    json.dump({"seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_stime,
+               "peak_rss_kb": usage.ru_maxrss, "returncode": os.waitstatus_to_exitcode(status)}, out)
+"""
+
+
+def measure(command: list[str]) -> dict[str, Any]:
+    """Wall seconds, CPU seconds, peak RSS (KB), exit code and stderr of one process."""
+    with tempfile.TemporaryDirectory() as tmp:
+        report, errors = Path(tmp) / "report.json", Path(tmp) / "stderr"
+        subprocess.run([sys.executable, "-c", _LAUNCHER, str(report), str(errors), *command], check=True)
+        result: dict[str, Any] = json.loads(report.read_text())
+        result["stderr"] = errors.read_text(errors="replace")
+    return result

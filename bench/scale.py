@@ -28,13 +28,11 @@ import os
 import re
 import shutil
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
-from common import isolate_home, prepare_model  # type: ignore[import-not-found]
+from common import isolate_home, measure, prepare_model  # type: ignore[import-not-found]
 
 ROOT = Path(__file__).resolve().parents[1]
 NEWS = ROOT.parent / "shared" / "eval" / "newstest2021" / "newstest2021.de-en.src.de"
@@ -101,15 +99,11 @@ def transflow(project: Path, *args: str) -> tuple[float, int]:
 
 def process(command: list[str], name: str) -> tuple[float, int]:
     """Wall seconds and peak RSS (KB) of one process; it must succeed."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        error = proc.stderr.read().decode() if proc.stderr else ""
-        raise SystemExit(f"{' '.join(command)} failed: {error}")
-    CPU.setdefault(name, []).append(usage.ru_utime + usage.ru_stime)
-    return seconds, usage.ru_maxrss
+    run = measure(command)
+    if run["returncode"] != 0:
+        raise SystemExit(f"{' '.join(command)} failed: {run['stderr']}")
+    CPU.setdefault(name, []).append(run["cpu_seconds"])
+    return run["seconds"], run["peak_rss_kb"]
 
 
 def spread(values: list[float]) -> dict[str, float]:

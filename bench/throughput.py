@@ -27,13 +27,13 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from common import prepare_model, print_report  # type: ignore[import-not-found]
+from common import measure, prepare_model, print_report  # type: ignore[import-not-found]
+from transflow.engine import EngineOptions
 
 ROOT = Path(__file__).resolve().parents[1]
 NEWS = ROOT.parent / "shared" / "eval" / "newstest2021" / "newstest2021.de-en.src.de"
@@ -44,6 +44,7 @@ TERM_SENTENCES = [
     "Der Märkische Kreis fördert die Integrationsarbeit der Geflüchteten.",
 ]
 PER_ARTICLE = 6
+BATCH_TOKENS = EngineOptions().max_batch_tokens  # the raw run batches as transflow does
 
 
 def build_corpus(project: Path, articles: int) -> None:
@@ -66,14 +67,10 @@ def run_transflow(project: Path, threads: int, beam: int) -> tuple[float, int]:
     command = [sys.executable, "-m", "transflow", "translate", "--project", str(project)]
     command += ["--device", DEVICE[0]]
     command += ["--threads", str(threads), "--beam-size", str(beam)]
-    started = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise SystemExit(f"transflow translate failed: {proc.stderr.read().decode() if proc.stderr else ''}")
-    return seconds, usage.ru_maxrss
+    run = measure(command)
+    if run["returncode"] != 0:
+        raise SystemExit(f"transflow translate failed: {run['stderr']}")
+    return run["seconds"], run["peak_rss_kb"]
 
 
 def engine_sentences(project: Path) -> list[str]:
@@ -204,7 +201,7 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
                 if not sentences:  # the raw run needs the sentences transflow sends: made first
                     seconds, peak, stats = fresh_run(project, threads, args.beam_size)
                     sentences = engine_sentences(project)
-                measured["raw"] = run_raw(package, sentences, threads, args.beam_size, 2048)
+                measured["raw"] = run_raw(package, sentences, threads, args.beam_size, BATCH_TOKENS)
         ratio = measured["transflow"]["sentences_per_s"] / measured["raw"]["sentences_per_s"]
         pairs.append((measured["transflow"], measured["raw"], ratio))
     ratios = [ratio for _, _, ratio in pairs]
