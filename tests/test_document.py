@@ -13,6 +13,7 @@ from transflow.articles import parse_article
 from transflow.document import markdown_blocks
 from transflow.drafts import DRAFT_FILE, parse_draft
 from transflow.protect import protect, restore
+from transflow.record import ArticleRecord, Sentence, Signature
 
 FIXTURES = Path(__file__).parent / "fixtures" / "structured"
 ARTICLES = sorted(FIXTURES.glob("*.md"))
@@ -43,6 +44,20 @@ def structure(markdown: str) -> list[tuple[str, int]]:
 
 def protected_spans(text: str) -> list[str]:
     return URL.findall(text) + EMAIL.findall(text) + [p.strip() for p in PHONE.findall(text)]
+
+
+def two_block_record(
+    first: tuple[str, str], second: tuple[str, str], prefixes: tuple[str, ...]
+) -> ArticleRecord:
+    """A record of two one-sentence paragraphs (German, English) with these block prefixes."""
+    return ArticleRecord(
+        "a",
+        "a.md",
+        "0" * 64,
+        Signature("0.1", "m", "1", "0" * 64, "4", 4, "0" * 64),
+        (Sentence(0, 0, *first), Sentence(1, 0, *second)),
+        prefixes=prefixes,
+    )
 
 
 def test_blocks_keep_headings_lists_and_links() -> None:
@@ -165,16 +180,9 @@ def test_edits_in_a_heading_and_a_list_item_survive(structured: Path, tiny_model
 def test_records_keep_the_structure_and_old_records_still_load() -> None:
     import json
 
-    from transflow.record import ArticleRecord, Sentence, Signature, parse_record, record_json
+    from transflow.record import parse_record, record_json
 
-    record = ArticleRecord(
-        "a",
-        "a.md",
-        "0" * 64,
-        Signature("0.1", "m", "1", "0" * 64, "4", 4, "0" * 64),
-        (Sentence(0, 0, "Titel", "Title"), Sentence(1, 0, "Punkt", "Point")),
-        prefixes=("# ", "- "),
-    )
+    record = two_block_record(("Titel", "Title"), ("Punkt", "Point"), prefixes=("# ", "- "))
     assert parse_record(record_json(record)).prefixes == ("# ", "- ")
     old = json.loads(record_json(record))
     del old["article"]["prefixes"]  # written before structure was kept (still schema 2)
@@ -232,16 +240,8 @@ def test_every_fixture_sentence_has_balanced_markup() -> None:
 def test_an_editor_may_delete_the_table_that_ends_an_article() -> None:
     from transflow.drafts import Draft, body_of
     from transflow.editing import apply_edits
-    from transflow.record import ArticleRecord, Sentence, Signature
 
-    record = ArticleRecord(
-        "a",
-        "a.md",
-        "0" * 64,
-        Signature("0.1", "m", "1", "0" * 64, "4", 4, "0" * 64),
-        (Sentence(0, 0, "Titel", "Title"), Sentence(1, 0, "Text.", "Text.")),
-        prefixes=("# ", "", "| a |\n|---|"),
-    )
+    record = two_block_record(("Titel", "Title"), ("Text.", "Text."), prefixes=("# ", "", "| a |\n|---|"))
     assert body_of(record) == "# Title\n\nText.\n\n| a |\n|---|"
     kept, _ = apply_edits(record, Draft("", "# Title\n\nText, edited.\n\n| a |\n|---|"))
     assert body_of(kept) == "# Title\n\nText, edited.\n\n| a |\n|---|"
