@@ -232,3 +232,91 @@ def test_device_cuda_without_a_gpu_is_one_error_line(project: Path, tiny_model) 
     assert code == 2 and err.startswith("error: --device gpu: choose one of auto, cpu, cuda"), err
     code, _out, err = run_cli("translate", "--device", "auto", "--project", str(project))
     assert code == 0, err
+
+
+def translate_statuses(project: Path) -> tuple[list[tuple[str, str, int]], int]:
+    """What a translate run did: each article's outcome, and how many edited sentences it took in."""
+    report = run_translate(Project(project))
+    return [(r.slug, r.status, r.sentences) for r in report.results], report.edited_sentences
+
+
+def change_project(project: Path, change: str) -> None:
+    """One thing a person does to a project (every one must be seen through the quiet verdicts)."""
+    from transflow.glossary import add_term_to_file
+    from transflow.publish import publish
+    from transflow.workflow import approve
+
+    sources, folder = project / "sources", project / "output" / SLUG
+    if change == "source":
+        source = sources / f"{SLUG}.txt"
+        source.write_text(source.read_text(encoding="utf-8").replace("Frisch", "Ganz frisch", 1), "utf-8")
+    elif change == "new source":
+        (sources / "neu.txt").write_text("Der Rat tagt am Montag.\n", encoding="utf-8")
+    elif change == "unusable source":
+        (sources / "kaputt.txt").write_bytes(b"\xff\xfe\x00 not German")
+    elif change == "draft":
+        draft = folder / "draft.en.md"
+        draft.write_text(draft.read_text(encoding="utf-8").rstrip("\n") + " Indeed.\n", encoding="utf-8")
+    elif change == "record gone":
+        (folder / "segments.json").unlink()
+    elif change == "approval":
+        approve(Project(project), SLUG, force=True)
+    elif change == "approval gone":  # approved before the quiet verdicts were kept
+        (folder / "approved.json").unlink()
+    elif change == "site":  # approved before, too
+        publish(Project(project))
+    elif change == "glossary":
+        add_term_to_file(project / "glossary.yml", "Rathaus", "town hall")
+    else:
+        raise AssertionError(change)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "source",
+        "new source",
+        "unusable source",
+        "draft",
+        "record gone",
+        "approval",
+        "approval gone",
+        "site",
+        "glossary",
+    ],
+)
+def test_a_quiet_project_is_judged_by_one_digest_and_any_change_ends_it(  # type: ignore[no-untyped-def]
+    project: Path, tmp_path_factory: pytest.TempPathFactory, tiny_model, settled, reads, change: str
+) -> None:
+    from transflow.workflow import approve
+
+    run_translate(Project(project))
+    if change in ("approval gone", "site"):
+        approve(Project(project), SLUG, force=True)
+    run_translate(Project(project))  # nothing changed: the no-op's report is kept whole
+    status_of(project)
+    assert set(ChangeCache(Project(project)).old("quiet")) == {"translate", "status"}
+    reads.update(parse_article=0, load_record=0)
+    looked_up: list[str] = []
+    real_lookup = ChangeCache.lookup
+
+    def lookup(self: ChangeCache, kind: str, *args: Any) -> Any:
+        looked_up.append(kind)
+        return real_lookup(self, kind, *args)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ChangeCache, "lookup", lookup)
+        assert translate_statuses(project) == ([(SLUG, "unchanged", 0)], 0)
+        summaries = status_of(project)
+    assert looked_up == [] and reads == {"parse_article": 0, "load_record": 0}
+    assert summaries == cold_summaries(project)
+
+    change_project(project, change)
+    # The same project without any cache is what the cached commands must agree with.
+    cold = tmp_path_factory.mktemp("cold") / "project"
+    shutil.copytree(project, cold, symlinks=True)
+    for path in (cold / "output" / ".transflow").glob("changes-*.json"):
+        path.unlink()
+    assert status_of(project) == cold_summaries(project) == cold_summaries(cold)
+    assert translate_statuses(project) == translate_statuses(cold)
+    assert status_of(project) == cold_summaries(project)

@@ -10,6 +10,7 @@ import re
 import shutil
 import sqlite3
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -430,6 +431,11 @@ class EditorsLoop(RuleBasedStateMachine):
     def run_translate(self) -> None:
         self.translate()
 
+    @rule()
+    def time_passes(self) -> None:
+        """Past the (shortened) racy window: the change cache's verdicts on what exists are trusted."""
+        time.sleep(RACY_S * 1.2)
+
     @rule(article=st.sampled_from(ARTICLES), k=st.integers(0, 2))
     def edit_sentence(self, article: str, k: int) -> None:
         if not self.translated(article):
@@ -653,9 +659,18 @@ def two_models(tiny_model, tiny_model_file: Path, tmp_path_factory: pytest.TempP
     return hold
 
 
+# The change cache trusts a file's stamp once it is older than its racy window (2 s). Here
+# the window is 50 ms (still far above a file system's clock tick) and time passes as a rule,
+# so the sequences run through cached verdicts, which the invariants compare with cold reads.
+RACY_S = 0.05
+
+
 def test_editors_loop_state_machine(two_models: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from transflow import changes
+
     # Durability is tested elsewhere; waiting for the disk on every write would triple the run time.
     monkeypatch.setattr(os, "fsync", lambda fd: None)
+    monkeypatch.setattr(changes, "RACY_NS", int(RACY_S * 1e9))
     EditorsLoop.held = two_models
     EditorsLoop.TestCase.settings = settings(
         max_examples=int(os.environ.get("TRANSFLOW_STATEFUL_EXAMPLES", "200")),

@@ -17,7 +17,6 @@ loads simplemma's dictionary.
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 from collections import OrderedDict, defaultdict
 from collections.abc import Hashable, Sequence
@@ -25,6 +24,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from transflow.glossary import Glossary, GlossaryEntry
+from transflow.lemmas import lemma
 
 _WORD = re.compile(r"\w+")
 _ENDINGS = ("ern", "en", "em", "er", "es", "e", "n", "s")
@@ -59,19 +59,6 @@ class TermMatch:
     def required(self) -> bool:
         """Closed compounds are only flagged: their English shape is the editor's call."""
         return self.kind != CLOSED
-
-
-@functools.cache
-def lemma(word: str) -> str:
-    """simplemma's German lemma of ``word``, casefolded.
-
-    The dictionary is loaded on the first call only, and in simplemma's low-memory form (a
-    front-coded stream, not a dict of a million strings): the same lemmas for a fifth of the
-    memory, at a few microseconds more per new word.
-    """
-    import simplemma
-
-    return str(simplemma.lemmatize(word, lang="de", low_memory=True)).casefold()
 
 
 def _stem(word: str) -> str:

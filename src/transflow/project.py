@@ -81,11 +81,12 @@ class Project:
                 hint="run transflow inside a project folder, or pass --project PATH",
             )
         found, skipped = [], []
-        for entry in sorted(os.scandir(self.sources), key=lambda e: e.name):
+        sources = self.sources
+        for entry in sorted(os.scandir(sources), key=lambda e: e.name):
             if os.path.splitext(entry.name)[1].lower() not in SOURCE_SUFFIXES:
                 continue
-            path = self.sources / entry.name
-            if entry.is_symlink() and not self._inside(path, self.sources):
+            path = sources / entry.name
+            if entry.is_symlink() and not self._inside(path, sources):
                 skipped.append(f"{path.name}: a link to a file outside sources/; skipped, not read")
             elif entry.is_file():
                 found.append(path)

@@ -13,20 +13,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from transflow import __version__
+from transflow import __version__, lemmas
 from transflow.articles import Article
-from transflow.assessment import assess
 from transflow.changes import CLEAN, EDITED, ChangeCache, SourceFacts
 from transflow.drafts import DRAFT_FILE, is_edited, write_article, write_record
-from transflow.editing import sync_edits
 from transflow.engine import Engine, EngineOptions, ModelPackage, Translation, find_model, resolve_device
 from transflow.errors import InputError, ModelError
 from transflow.glossary import Glossary, load_glossary
-from transflow.memory import Memory
 from transflow.project import Project, atomic_write, run_lock
-from transflow.protect import Protected
 from transflow.record import (
+    RECORD_FILE,
     ArticleRecord,
     RecordDamaged,
     Sentence,
@@ -34,10 +32,13 @@ from transflow.record import (
     load_record,
     now,
 )
-from transflow.reuse import ENGLISH, NOTHING, Plan, plan_article, with_machine
-from transflow.review import write_index, write_review
-from transflow.segmentation import Segment, segment_paragraphs
 from transflow.settings import load_settings
+
+if TYPE_CHECKING:  # the rest is imported where it is used: a no-op run needs none of it
+    from transflow.memory import Memory
+    from transflow.protect import Protected
+    from transflow.reuse import Plan
+    from transflow.segmentation import Segment
 
 # Articles are translated in groups that are written as soon as they are done, so an
 # interrupted run keeps its work: up to eight checkpoints a run. A group is at least 400
@@ -161,7 +162,7 @@ def discover(
     """
     cache = cache or ChangeCache(project)
     cache.article_slugs()  # one look at output/: its folders need no system call each below
-    scanned, skipped = project.scan_sources()
+    scanned, skipped = cache.scan_sources()
     report.warnings.extend(skipped)
     paths = [project.named_source(path) for path in files] if files else scanned
     facts: dict[Path, SourceFacts] = {}
@@ -214,6 +215,26 @@ def discover(
     return pending
 
 
+# What a no-op run depends on in an article's folder (besides its source): see edits_waiting.
+QUIET_FILES = (RECORD_FILE, DRAFT_FILE)
+
+
+def _quiet_value(report: RunReport) -> list[Any]:
+    """A no-op run's report as the change cache keeps it."""
+    return [report.warnings, [[r.slug, r.source, r.status, r.message] for r in report.results]]
+
+
+def _quiet_report(value: Any) -> RunReport:
+    """The report kept by ``_quiet_value`` (TypeError or ValueError where it is damaged)."""
+    warnings, results = value
+    report = RunReport(warnings=[str(w) for w in warnings])
+    for slug, source, status, message in results:
+        if status not in ("unchanged", "skipped"):
+            raise ValueError(status)
+        report.results.append(ArticleResult(str(slug), str(source), status, message=str(message)))
+    return report
+
+
 def _model_key(signature: Signature) -> tuple[str, int]:
     """What ``Signature.same_model`` compares."""
     return signature.model_sha256, signature.beam_size
@@ -233,6 +254,7 @@ def enforce_glossary(
 
     With ``constraints`` every entry is required in this sentence, found in the German or not.
     """
+    from transflow.assessment import assess
     from transflow.enforcement import enforce_terms, find_terms, locate_constraints
 
     matches = find_terms(segment.text, glossary) if glossary.entries else []
@@ -317,6 +339,8 @@ def collect_edits(
 
     Records the cache knows as unedited are not read; a damaged one is moved aside here.
     """
+    from transflow.editing import sync_edits
+
     synced = []
     for slug in cache.article_slugs():
         at = cache.folder(slug)
@@ -349,6 +373,9 @@ def run_translate(
 
     Editors' changes to drafts are collected first, so they are kept and reused.
     """
+    from transflow.memory import Memory
+    from transflow.review import write_index, write_review
+
     glossary = load_glossary(project.glossary)  # an invalid glossary stops before any work
     load_settings(project.root)  # so does a mistake in transflow.toml (the pages read it)
     options = options or EngineOptions()
@@ -358,8 +385,16 @@ def run_translate(
     signature = make_signature(*identity, glossary, options.beam_size) if identity else None
     probe = RunReport()
     cache = ChangeCache(project)
+    digest = ""
+    if signature is not None and not files and not force:
+        digest = cache.project_digest(QUIET_FILES, (glossary.sha256, *_model_key(signature)))
+        found = cache.quiet("translate", digest)
+        with contextlib.suppress(TypeError, ValueError):
+            if found is not None:
+                return _quiet_report(found)
     pending = discover(project, files, glossary, signature, force, probe, repair=False, cache=cache)
     if not pending and not edits_waiting(project, cache):
+        cache.keep_quiet("translate", digest, _quiet_value(probe))
         cache.save()
         return probe
     if pending and identity is None:
@@ -372,6 +407,7 @@ def run_translate(
             rebuild_memory(project, memory)
         try:
             report = RunReport()
+            lemmas.load(project.state)
             cache.refresh()  # under the lock: a run that just finished may have written files
             synced = collect_edits(project, memory, glossary, report, cache)
             cache.refresh()
@@ -396,6 +432,7 @@ def run_translate(
             for slug in synced:
                 if slug not in written:
                     write_review(project, slug)
+            lemmas.save(project.state)
             cache.save()
             write_index(project)
         finally:
@@ -418,6 +455,11 @@ def _translate(
     progress: Callable[[int], None] | None,
 ) -> set[str]:
     """Keep what editors and earlier runs made; send only the rest to the engine, in groups."""
+    from transflow.assessment import assess
+    from transflow.reuse import ENGLISH, NOTHING, plan_article, with_machine
+    from transflow.review import write_review
+    from transflow.segmentation import Segment, segment_paragraphs
+
     segmented = {p.article.slug: segment_paragraphs(p.article.paragraphs) for p in pending}
     reviewed = memory.lookup(s.text for segs in segmented.values() for s in segs)
     plans = {

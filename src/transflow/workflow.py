@@ -13,16 +13,17 @@ last run, or its record is damaged. ``status``, the review pages, the index, ``a
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from transflow.assessment import assess
-from transflow.changes import ChangeCache, Summary
-from transflow.drafts import read_draft, revision_snapshots, write_record
+from transflow.changes import ChangeCache, Summary, summary_from_json, summary_json
+from transflow.drafts import DRAFT_FILE, read_draft, revision_snapshots, write_record
 from transflow.editing import apply_edits, sync_edits
-from transflow.errors import ChecksFailed, InputError
+from transflow.errors import ChecksFailed, ConfigError, InputError
 from transflow.glossary import Glossary, load_glossary
 from transflow.memory import Memory
 from transflow.project import Project, atomic_write, file_sha256, run_lock
@@ -31,6 +32,8 @@ from transflow.record import (
     APPROVED,
     MACHINE,
     MEMORY,
+    RECORD_FILE,
+    SITE_FILE,
     Approval,
     ArticleRecord,
     Publication,
@@ -234,8 +237,6 @@ def all_states(project: Project, glossary: Glossary | None = None) -> list[Artic
 
 
 def _untranslated(project: Project, known: set[str], cache: ChangeCache | None = None) -> list[ArticleState]:
-    from transflow.errors import ConfigError
-
     cache = cache or ChangeCache(project)
     try:
         files = project.source_files()
@@ -262,6 +263,15 @@ def article_summaries(project: Project, glossary: Glossary | None = None) -> lis
     of it is read.
     """
     cache = ChangeCache(project)
+    context = (glossary.sha256 if glossary is not None else "",)
+    try:
+        digest = cache.project_digest(SUMMARY_FILES, context, (project.state / SITE_FILE,))
+    except ConfigError:  # no sources/ folder: the articles in output/ are still shown
+        digest = ""
+    with contextlib.suppress(TypeError, ValueError):
+        found = cache.quiet("status", digest)
+        if isinstance(found, list):
+            return [summary_from_json(value) for value in found]
     site: dict[str, Publication] | None = None
 
     def judge(slug: str) -> Summary:
@@ -280,8 +290,14 @@ def article_summaries(project: Project, glossary: Glossary | None = None) -> lis
     ]
     cache.complete.update(("unedited", "states"))
     new = [_summary(state) for state in _untranslated(project, slugs, cache)]
+    every = sorted(summaries + new, key=lambda s: s.slug)
+    cache.keep_quiet("status", digest, [summary_json(s) for s in every])
     cache.save()
-    return sorted(summaries + new, key=lambda s: s.slug)
+    return every
+
+
+# What an article's summary depends on in its folder (besides its source and the site's list).
+SUMMARY_FILES = (RECORD_FILE, DRAFT_FILE, APPROVAL_FILE)
 
 
 def _summary(state: ArticleState) -> Summary:

@@ -25,20 +25,31 @@ def plain_table(
     title: str | None = None,
 ) -> None:
     """Print ``rows`` under ``headers`` in aligned columns (``right``: right-aligned column numbers)."""
-    cells = [[for_terminal(c) for c in row] for row in rows]
+    cells = [[_shown(c) for c in row] for row in rows]
     widths = [cell_len(h) for h in headers]
     for row in cells:
         for k, text in enumerate(row):
-            widths[k] = max(widths[k], cell_len(text))
+            widths[k] = max(widths[k], _width(text))
 
     def line(row: Sequence[str]) -> str:
         parts = []
         for k, text in enumerate(row):
-            pad = " " * (widths[k] - cell_len(text))
-            parts.append(pad + text if k in right else text + pad)
+            if k in right:
+                parts.append(" " * (widths[k] - _width(text)) + text)
+            else:
+                parts.append(text + " " * (widths[k] - _width(text)))
         return "  ".join(parts).rstrip()
 
     lines = [title] if title else []
     lines += [line(headers), "  ".join("─" * w for w in widths)]
     lines += [line(row) for row in cells]
     out.file.write("\n".join(lines) + "\n")
+
+
+def _shown(text: str) -> str:
+    # Plain ASCII (slugs, numbers, states: nearly every cell) needs no escaping.
+    return text if text.isascii() and text.isprintable() else for_terminal(text)
+
+
+def _width(text: str) -> int:
+    return len(text) if text.isascii() else cell_len(text)

@@ -1,0 +1,75 @@
+"""German lemmas from simplemma, remembered between runs so that a small change does not load its dictionary.
+
+simplemma's German dictionary takes about a second to load (a million front-coded records)
+and is needed only for words that could be a glossary term. A run that changes one sentence
+meets few words it has not met before, so every lemma a run looks up is kept in the project's
+state folder (``output/.transflow/lemmas.json``, with simplemma's version): the next run
+loads the dictionary only for a word it has not seen. The file is only a memo: one that
+cannot be read, or comes from another simplemma, counts as empty.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from pathlib import Path
+
+from transflow.errors import OutputError
+from transflow.project import atomic_write
+
+LEMMAS_FILE = "lemmas.json"
+
+_known: dict[str, str] = {}  # word → casefolded lemma, in this process
+_new: set[str] = set()  # words looked up in simplemma since the last save
+
+
+def lemma(word: str) -> str:
+    """simplemma's German lemma of ``word``, casefolded.
+
+    The dictionary is loaded on the first word not known yet, and in simplemma's low-memory
+    form (a front-coded stream, not a dict of a million strings): the same lemmas for a fifth
+    of the memory, at a few microseconds more per new word.
+    """
+    found = _known.get(word)
+    if found is None:
+        import simplemma
+
+        found = _known[word] = str(simplemma.lemmatize(word, lang="de", low_memory=True)).casefold()
+        _new.add(word)
+    return found
+
+
+def _signature() -> str:
+    from importlib.metadata import version
+
+    return f"simplemma {version('simplemma')}"
+
+
+def load(state: Path) -> int:
+    """Take in the lemmas kept in ``state``; how many there were (a damaged file: none)."""
+    try:
+        data = json.loads((state / LEMMAS_FILE).read_bytes())
+        table = data["lemmas"] if isinstance(data, dict) and data.get("source") == _signature() else {}
+    except (OSError, ValueError, KeyError):
+        return 0
+    if not isinstance(table, dict):
+        return 0
+    kept = {w: x for w, x in table.items() if isinstance(w, str) and isinstance(x, str)}
+    for word, found in kept.items():
+        _known.setdefault(word, found)
+    return len(kept)
+
+
+def save(state: Path) -> None:
+    """Keep what ``load`` took in plus the words looked up since (nothing new: nothing written).
+
+    A state folder that cannot be written only costs the next run the dictionary.
+    """
+    if not _new or not state.is_dir():
+        return
+    with contextlib.suppress(OutputError, OSError):
+        atomic_write(
+            state / LEMMAS_FILE,
+            json.dumps({"source": _signature(), "lemmas": _known}, ensure_ascii=False, separators=(",", ":")),
+        )
+        _new.clear()
