@@ -136,10 +136,10 @@ def known_number(word: str) -> bool | None:
     memory) keeps gibberish and German words from deciding a rendering's number: "Zuamilieab"
     ends in -b, not in a singular.
     """
-    import simplemma
+    from transflow.lemmas import is_english
 
     core = strip_possessive(word)
-    if not core or not simplemma.is_known(core, lang="en", low_memory=True):
+    if not core or not is_english(core):
         return None
     return is_plural(core)
 
@@ -150,12 +150,12 @@ def reads_as_english(words: list[str]) -> bool:
     Capitalised words are left out (names, German left in place). A random model's output
     fails this, so a real word it happens to produce ("brigade") decides nothing.
     """
-    import simplemma
+    from transflow.lemmas import is_english
 
     small = [c for w in words if (c := word_parts(w)["core"]).isalpha() and c[:1].islower()]
     if len(small) < 3:
         return True
-    return sum(simplemma.is_known(w, lang="en", low_memory=True) for w in small) >= 0.6 * len(small)
+    return sum(is_english(w) for w in small) >= 0.6 * len(small)
 
 
 def is_plural(phrase: str) -> bool:

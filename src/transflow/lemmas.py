@@ -1,11 +1,12 @@
-"""German lemmas from simplemma, remembered between runs so that a small change does not load its dictionary.
+"""simplemma's answers (German lemmas, known English words), remembered between runs.
 
-simplemma's German dictionary takes about a second to load (a million front-coded records)
-and is needed only for words that could be a glossary term. A run that changes one sentence
-meets few words it has not met before, so every lemma a run looks up is kept in the project's
-state folder (``output/.transflow/lemmas.json``, with simplemma's version): the next run
-loads the dictionary only for a word it has not seen. The file is only a memo: one that
-cannot be read, or comes from another simplemma, counts as empty.
+simplemma's German dictionary takes about a second to load (a million front-coded records),
+its English one a fraction of that, and they are needed only for words that could be a
+glossary term or sit next to one. A run that changes one sentence meets few words it has not
+met before, so every answer a run looks up is kept in the project's state folder
+(``output/.transflow/lemmas.json``, with simplemma's version): the next run loads a
+dictionary only for a word it has not seen. The file is only a memo: one that cannot be read,
+or comes from another simplemma, counts as empty.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from transflow.project import atomic_write
 
 LEMMAS_FILE = "lemmas.json"
 
-_known: dict[str, str] = {}  # word → casefolded lemma, in this process
+_known: dict[str, str] = {}  # German word → casefolded lemma, in this process
+_english: dict[str, bool] = {}  # is this word in simplemma's English lexicon?
 _new: set[str] = set()  # words looked up in simplemma since the last save
 
 
@@ -39,6 +41,17 @@ def lemma(word: str) -> str:
     return found
 
 
+def is_english(word: str) -> bool:
+    """Is ``word`` in simplemma's English lexicon (its low-memory form)?"""
+    found = _english.get(word)
+    if found is None:
+        import simplemma
+
+        found = _english[word] = bool(simplemma.is_known(word, lang="en", low_memory=True))
+        _new.add(word)
+    return found
+
+
 def _signature() -> str:
     from importlib.metadata import version
 
@@ -46,18 +59,26 @@ def _signature() -> str:
 
 
 def load(state: Path) -> int:
-    """Take in the lemmas kept in ``state``; how many there were (a damaged file: none)."""
+    """Take in the answers kept in ``state``; how many there were (a damaged file: none)."""
     try:
         data = json.loads((state / LEMMAS_FILE).read_bytes())
-        table = data["lemmas"] if isinstance(data, dict) and data.get("source") == _signature() else {}
-    except (OSError, ValueError, KeyError):
+        if not isinstance(data, dict) or data.get("source") != _signature():
+            return 0
+        german, english = data.get("lemmas"), data.get("english")
+    except (OSError, ValueError):
         return 0
-    if not isinstance(table, dict):
-        return 0
-    kept = {w: x for w, x in table.items() if isinstance(w, str) and isinstance(x, str)}
-    for word, found in kept.items():
-        _known.setdefault(word, found)
-    return len(kept)
+    kept = 0
+    if isinstance(german, dict):
+        for word, found in german.items():
+            if isinstance(word, str) and isinstance(found, str):
+                _known.setdefault(word, found)
+                kept += 1
+    if isinstance(english, dict):
+        for word, known in english.items():
+            if isinstance(word, str) and isinstance(known, bool):
+                _english.setdefault(word, known)
+                kept += 1
+    return kept
 
 
 def save(state: Path) -> None:
@@ -70,6 +91,10 @@ def save(state: Path) -> None:
     with contextlib.suppress(OutputError, OSError):
         atomic_write(
             state / LEMMAS_FILE,
-            json.dumps({"source": _signature(), "lemmas": _known}, ensure_ascii=False, separators=(",", ":")),
+            json.dumps(
+                {"source": _signature(), "lemmas": _known, "english": _english},
+                ensure_ascii=False,
+                separators=(",", ":"),
+            ),
         )
         _new.clear()
