@@ -45,6 +45,7 @@ TERM_SENTENCES = [
 ]
 PER_ARTICLE = 6
 BATCH_TOKENS = EngineOptions().max_batch_tokens  # the raw run batches as transflow does
+BATCH_SENTENCES = EngineOptions().max_batch_sentences
 
 
 def build_corpus(project: Path, articles: int) -> None:
@@ -111,7 +112,8 @@ def run_raw(package: Any, sentences: list[str], threads: int, beam: int, batch_t
     batches: list[list[list[str]]] = [[]]
     for p in pieces:
         width = max([len(x) for x in batches[-1]] + [len(p)])
-        if batches[-1] and width * (len(batches[-1]) + 1) > batch_tokens:
+        full = len(batches[-1]) >= BATCH_SENTENCES
+        if batches[-1] and (full or width * (len(batches[-1]) + 1) > batch_tokens):
             batches.append([])
         batches[-1].append(p)
     tokens = 0

@@ -8,6 +8,7 @@ from transflow.engine import (
     MAX_SOURCE_PIECES,
     Engine,
     EngineOptions,
+    _Job,
     decoding_cap,
     find_model,
     install_model,
@@ -93,6 +94,18 @@ def test_batches_are_length_sorted_and_few(tiny_model) -> None:  # type: ignore[
     assert engine.calls == len(seen) < len(sentences)
     # Same input, same output, wherever it sat in the batches.
     assert results[0].text == results[4].text
+
+
+def test_a_batch_of_short_sentences_is_capped_by_count(tiny_model) -> None:  # type: ignore[no-untyped-def]
+    """Many short sentences fit 1024 tokens; each costs a vocabulary-wide score row per beam."""
+    engine = Engine(tiny_model, EngineOptions(beam_size=1, max_batch_sentences=8))
+    sentences = [f"Ja {k}." for k in range(30)]
+    jobs = [_Job(k, 0, engine.tokenize(s)[0]) for k, s in enumerate(sentences)]
+    sizes = [len(b) for b in engine._batches(jobs)]
+    assert sizes == [8, 8, 8, 6]
+    assert [r.text for r in engine.translate(sentences)] == [
+        r.text for r in Engine(tiny_model, EngineOptions(beam_size=1)).translate(sentences)
+    ]
 
 
 def test_output_is_capped_and_run_ons_are_chunked(tiny_model) -> None:  # type: ignore[no-untyped-def]

@@ -244,6 +244,10 @@ class EngineOptions:
     # model 2048 tokens peaked at 0.9-0.95 GB, 1024 at 0.53 GB, at no measurable loss of speed on
     # 2 cores (bench/throughput.py). Not part of the signature: the English does not depend on it.
     max_batch_tokens: int = 1024
+    # And at most this many sentences: a batch of many short ones (headlines, datelines) holds a
+    # vocabulary-wide score row per beam, 32,000 floats each with the base model; 1024 tokens of
+    # short sentences gave the 50-article run its peak (bench/throughput.py).
+    max_batch_sentences: int = 64
     device: str = "cpu"  # auto | cpu | cuda (see resolve_device)
 
     @property
@@ -447,12 +451,14 @@ class Engine:
         return [self._assemble(i, s, tokenized[i], outputs) for i, s in enumerate(sentences)]
 
     def _batches(self, jobs: list[_Job]) -> list[list[_Job]]:
-        """Cut the sorted stream into batches of at most ``max_batch_tokens`` source pieces."""
+        """Cut the sorted stream into batches of at most ``max_batch_tokens`` source pieces and
+        ``max_batch_sentences`` sentences."""
         batches: list[list[_Job]] = []
         current: list[_Job] = []
         for job in jobs:
             width = max([len(j.pieces) for j in current] + [len(job.pieces)])
-            if current and width * (len(current) + 1) > self.options.max_batch_tokens:
+            full = len(current) >= self.options.max_batch_sentences
+            if current and (full or width * (len(current) + 1) > self.options.max_batch_tokens):
                 batches.append(current)
                 current = []
             current.append(job)
