@@ -108,3 +108,27 @@ def test_translate_path_imports_no_torch_stanza_or_spacy(project, tiny_model) ->
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[-1] == ""  # the last print: names of heavy modules loaded
+
+
+def test_a_no_op_run_and_status_import_only_what_they_need(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
+    """What a no-op run and `status` cost is mostly imports: none of the engine, pages or matcher."""
+    assert run_cli("translate", "--project", str(project))[0] == 0
+    heavy = (
+        "ctranslate2",
+        "numpy",
+        "simplemma",
+        "somajo",
+        "jinja2",
+        "pydantic",  # typer from 0.29 imports it for every command
+        "transflow.enforcement",
+    )
+    # translate stops before its pages and memory; status reads the index rows from review.py
+    for command, more in (("translate", ("transflow.review", "transflow.memory")), ("status", ())):
+        code = (
+            "import sys\n"
+            "from transflow.cli import main\n"
+            f"assert main([{command!r}, '--project', {str(project)!r}]) == 0\n"
+            f"print('imported:', *[m for m in {heavy + more!r} if m in sys.modules])\n"
+        )
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        assert done.stdout.splitlines()[-1] == "imported:", (command, done.stdout[-300:])

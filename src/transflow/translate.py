@@ -373,9 +373,6 @@ def run_translate(
 
     Editors' changes to drafts are collected first, so they are kept and reused.
     """
-    from transflow.memory import Memory
-    from transflow.review import write_index, write_review
-
     glossary = load_glossary(project.glossary)  # an invalid glossary stops before any work
     load_settings(project.root)  # so does a mistake in transflow.toml (the pages read it)
     options = options or EngineOptions()
@@ -399,6 +396,9 @@ def run_translate(
         return probe
     if pending and identity is None:
         find_model()  # raises the "no model" error, before anything is written
+    from transflow.memory import Memory
+    from transflow.review import write_index, write_review
+
     with run_lock(project):
         memory = Memory.of(project)
         if memory.damaged is not None:  # moved aside: what the records hold comes back
