@@ -628,8 +628,7 @@ class EditorsLoop(RuleBasedStateMachine):
 
     @invariant()
     def status_and_index_agree(self) -> None:
-        from transflow.review import index_rows
-        from transflow.workflow import all_states
+        from transflow.workflow import all_states, index_rows
 
         states = {s.slug: s.state for s in all_states(self.project)}
         assert {r.slug: r.status for r in index_rows(self.project)} == states

@@ -335,23 +335,10 @@ def write_review(project: Project, slug: str) -> Path:
     return path
 
 
-@dataclass(frozen=True)
-class IndexRow:
-    """One article on the index page."""
-
-    slug: str
-    title: str
-    date: str
-    status: str
-    warnings: int
-    missing: int
-    translated_at: str
-    reasons: tuple[str, ...] = ()
-    has_page: bool = True
-
-
 def write_index(project: Project) -> Path:
     """Render ``output/index.html``: every article, newest first."""
+    from transflow.workflow import index_rows
+
     html = (
         jinja_environment()
         .get_template("index.html")
@@ -360,27 +347,3 @@ def write_index(project: Project) -> Path:
     path = project.output / "index.html"
     atomic_write(path, html)
     return path
-
-
-def index_rows(project: Project) -> list[IndexRow]:
-    """Every article, newest first, with the state ``status`` shows."""
-    from transflow.workflow import article_summaries, try_glossary
-
-    rows = []
-    # Summaries, not whole states: an article whose files did not change is not read again.
-    for state in article_summaries(project, try_glossary(project)):
-        rows.append(
-            IndexRow(
-                state.slug,
-                state.title,
-                state.date,
-                state.state,
-                state.warnings,
-                state.missing,
-                state.translated_at,
-                reasons=tuple(state.reasons),
-                has_page=state.has_page,
-            )
-        )
-    rows.sort(key=lambda r: (r.date, r.translated_at, r.slug), reverse=True)
-    return rows

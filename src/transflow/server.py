@@ -187,7 +187,7 @@ def create_app(config: ServerConfig) -> ASGIApp:
         return response
 
     def index(request: Request) -> Response:
-        from transflow.review import index_rows
+        from transflow.workflow import index_rows
 
         return page(request, "index.html", rows=index_rows(project))
 

@@ -300,6 +300,43 @@ def article_summaries(project: Project, glossary: Glossary | None = None) -> lis
 SUMMARY_FILES = (RECORD_FILE, DRAFT_FILE, APPROVAL_FILE)
 
 
+@dataclass(frozen=True)
+class IndexRow:
+    """One article on the index page."""
+
+    slug: str
+    title: str
+    date: str
+    status: str
+    warnings: int
+    missing: int
+    translated_at: str
+    reasons: tuple[str, ...] = ()
+    has_page: bool = True
+
+
+def index_rows(project: Project) -> list[IndexRow]:
+    """Every article, newest first, with the state ``status`` shows."""
+    rows = []
+    # Summaries, not whole states: an article whose files did not change is not read again.
+    for state in article_summaries(project, try_glossary(project)):
+        rows.append(
+            IndexRow(
+                state.slug,
+                state.title,
+                state.date,
+                state.state,
+                state.warnings,
+                state.missing,
+                state.translated_at,
+                reasons=tuple(state.reasons),
+                has_page=state.has_page,
+            )
+        )
+    rows.sort(key=lambda r: (r.date, r.translated_at, r.slug), reverse=True)
+    return rows
+
+
 def _summary(state: ArticleState) -> Summary:
     record = state.record
     return Summary(

@@ -193,7 +193,7 @@ def status(project: ProjectOption = Path(".")) -> None:
     from rich.table import Table
 
     from transflow.cli.tables import RICH_ROWS, plain_table
-    from transflow.review import index_rows
+    from transflow.workflow import index_rows
 
     rows = index_rows(project_at(project))
     if len(rows) > RICH_ROWS:
