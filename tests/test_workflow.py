@@ -46,6 +46,8 @@ def edit_sentence(project: Path, k: int, new: str, slug: str = SLUG) -> str:
     old = record.sentences[k].english
     start = starts[k]
     assert text[start : start + len(old)] == old
+    if not old and new and text[start - 1 : start].strip():
+        new = " " + new  # typed into an emptied sentence: a word of its own, not glued to the last one
     new_body = text[:start] + new + text[start + len(old) :]
     raw = draft_path(project, slug).read_text(encoding="utf-8")
     head = raw[: raw.index("\n---\n", 3) + 5]
