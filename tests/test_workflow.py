@@ -46,8 +46,9 @@ def edit_sentence(project: Path, k: int, new: str, slug: str = SLUG) -> str:
     old = record.sentences[k].english
     start = starts[k]
     assert text[start : start + len(old)] == old
-    if not old and new and text[start - 1 : start].strip():
-        new = " " + new  # typed into an emptied sentence: a word of its own, not glued to the last one
+    if not old and new:  # typed into an emptied sentence: words of their own, not glued to a neighbour
+        before, after = text[start - 1 : start] if start else "", text[start : start + 1]
+        new = (" " if before.strip() else "") + new + (" " if after.strip() else "")
     new_body = text[:start] + new + text[start + len(old) :]
     raw = draft_path(project, slug).read_text(encoding="utf-8")
     head = raw[: raw.index("\n---\n", 3) + 5]

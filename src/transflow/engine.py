@@ -241,9 +241,11 @@ class EngineOptions:
     beam_size: int = 4
     threads: int = 0  # 0: one per core
     # Peak memory grows with the batch (each row keeps its beams' decoder caches): with the base
-    # model 2048 tokens peaked at 0.9-0.95 GB, 1024 at 0.53 GB, at no measurable loss of speed on
-    # 2 cores (bench/throughput.py). Not part of the signature: the English does not depend on it.
-    max_batch_tokens: int = 1024
+    # model raw CTranslate2 peaked at 0.9-0.95 GB with 2048 tokens, 0.53 GB with 1024, at no
+    # measurable loss of speed on 2 cores; the 50-article transflow run at 600 MB with 1024, 482 MB
+    # with 768 (bench/throughput.py, bench/common.measure). Not part of the signature: the English
+    # does not depend on it.
+    max_batch_tokens: int = 768
     # And at most this many sentences: a batch of many short ones (headlines, datelines) holds a
     # vocabulary-wide score row per beam, 32,000 floats each with the base model; 1024 tokens of
     # short sentences gave the 50-article run its peak (bench/throughput.py).
