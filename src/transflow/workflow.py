@@ -239,7 +239,7 @@ def all_states(project: Project, glossary: Glossary | None = None) -> list[Artic
 def _untranslated(project: Project, known: set[str], cache: ChangeCache | None = None) -> list[ArticleState]:
     cache = cache or ChangeCache(project)
     try:
-        files = project.source_files()
+        files = cache.scan_sources()[0]  # the listing project_digest took, not a second one
     except ConfigError:
         return []
     cache.complete.add("sources")
