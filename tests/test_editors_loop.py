@@ -25,9 +25,9 @@ def engine_sentences(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     counts: list[int] = []
     real = Engine.translate
 
-    def counting(self, sentences, progress=None):  # type: ignore[no-untyped-def]
+    def counting(self, sentences, progress=None, attention=None):  # type: ignore[no-untyped-def]
         counts.append(len(sentences))
-        return real(self, sentences, progress)
+        return real(self, sentences, progress, attention)
 
     monkeypatch.setattr(Engine, "translate", counting)
     return counts

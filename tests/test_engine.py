@@ -171,3 +171,23 @@ def test_unreachable_index_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     assert code == 2
     assert err.splitlines()[0].startswith("error: cannot reach the argos model index (")
     assert len(err.splitlines()) == 2 and "Traceback" not in err
+
+
+def test_attention_only_for_the_sentences_that_ask_for_it(tiny_model) -> None:  # type: ignore[no-untyped-def]
+    """Returning attention slows CTranslate2; the English is the same either way.
+
+    (Greedy decoding: with beams, the generated model's output depends on the batch's length
+    cap, which the two batchings set differently.)
+    """
+    sentences = ["Der Rat tagt.", "Die Kümmerer helfen im Alltag.", "Ja.", "Das Ehrenamt ist wichtig."]
+    wanted = [False, True, False, True]
+    engine = Engine(tiny_model, EngineOptions(beam_size=1))
+    some = engine.translate(sentences, attention=wanted)
+    every = Engine(tiny_model, EngineOptions(beam_size=1)).translate(sentences)
+    assert [t.text for t in some] == [t.text for t in every]
+    assert [t.attention.rows > 0 for t in some] == wanted
+    assert all(t.attention.rows == len(t.target_pieces) for t in every)
+    for mine, full in zip(some, every, strict=True):
+        if mine.attention.rows:
+            assert list(mine.attention.strongest_sources) == list(full.attention.strongest_sources)
+    assert engine.calls == 2  # one batch with attention, one without

@@ -190,15 +190,23 @@ def test_all_articles_go_to_the_engine_in_length_sorted_batches(
         class Spy:
             def translate_batch(self, source, **kwargs):  # type: ignore[no-untyped-def]
                 batches.append([len(s) for s in source])
+                with_attention.append(kwargs["return_attention"])
                 return translate_batch(source, **kwargs)
 
         self._translator = Spy()
 
+    with_attention: list[bool] = []
     monkeypatch.setattr(Engine, "load", spy_load)
     report = run_translate(Project(project))
     assert len(report.translated) == 6
     total = sum(len(b) for b in batches)
     assert total == report.engine_sentences == 18 + 5 * 3
     assert len(batches) < 6  # not one call per article, let alone per sentence
-    flat = [n for b in batches for n in b]
-    assert flat == sorted(flat, reverse=True)
+    # Two streams, each sorted longest first: sentences with glossary terms (the seed
+    # article's) come with the decoder's attention, the short ones without terms without it.
+    for wanted in (False, True):
+        flat = [n for b, a in zip(batches, with_attention, strict=True) if a == wanted for n in b]
+        assert flat == sorted(flat, reverse=True)
+    assert set(with_attention) == {False, True}
+    with_terms = [s for s in record_of(project, "altena-2018-04-oecd-studie").sentences if s.terms]
+    assert sum(len(b) for b, a in zip(batches, with_attention, strict=True) if a) == len(with_terms) > 0

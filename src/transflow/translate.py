@@ -35,6 +35,7 @@ from transflow.record import (
 from transflow.settings import load_settings
 
 if TYPE_CHECKING:  # the rest is imported where it is used: a no-op run needs none of it
+    from transflow.matching import TermMatch
     from transflow.memory import Memory
     from transflow.protect import Protected
     from transflow.reuse import Plan
@@ -248,16 +249,22 @@ def edits_waiting(project: Project, cache: ChangeCache) -> bool:
 
 
 def enforce_glossary(
-    segment: Segment, translation: Translation, glossary: Glossary, constraints: bool = False
+    segment: Segment,
+    translation: Translation,
+    glossary: Glossary,
+    constraints: bool = False,
+    matches: list[TermMatch] | None = None,
 ) -> Sentence:
     """Apply the glossary to one translated sentence and record what happened to each term.
 
     With ``constraints`` every entry is required in this sentence, found in the German or not.
+    ``matches`` are the glossary's terms in the German, where the caller found them already.
     """
     from transflow.assessment import assess
-    from transflow.enforcement import enforce_terms, find_terms, locate_constraints
+    from transflow.enforcement import enforce_terms, locate_constraints
 
-    matches = find_terms(segment.text, glossary) if glossary.entries else []
+    if matches is None:
+        matches = glossary_terms(segment.text, glossary)
     if constraints:
         matches = locate_constraints(segment.text, glossary, matches)
     english, statuses = enforce_terms(
@@ -287,14 +294,26 @@ def translate_segments(
         (k, n, span.label) for k, p in enumerate(protected) for n, span in enumerate(p.spans) if span.label
     ]
     texts = [p.text for p in protected] + [label for _, _, label in labels]
-    translations = engine.translate(texts, progress)
+    matches = [glossary_terms(p.text, glossary) for p in protected]
+    # Only enforcement reads the attention, and only for a sentence with terms in it.
+    attention = [bool(m) for m in matches] + [False] * len(labels)
+    translations = engine.translate(texts, progress, attention)
     english_labels: dict[int, dict[int, str]] = {}
     for (k, n, _), t in zip(labels, translations[len(segments) :], strict=True):
         english_labels.setdefault(k, {})[n] = t.text
     return [
-        _restored(s, p, enforce_glossary(replace(s, text=p.text), t, glossary), english_labels.get(k))
-        for k, (s, p, t) in enumerate(zip(segments, protected, translations, strict=False))
+        _restored(
+            s, p, enforce_glossary(replace(s, text=p.text), t, glossary, matches=m), english_labels.get(k)
+        )
+        for k, (s, p, t, m) in enumerate(zip(segments, protected, translations, matches, strict=False))
     ]
+
+
+def glossary_terms(text: str, glossary: Glossary) -> list[TermMatch]:
+    """The glossary's terms in one German sentence."""
+    from transflow.enforcement import find_terms
+
+    return find_terms(text, glossary) if glossary.entries else []
 
 
 def _restored(
