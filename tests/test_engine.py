@@ -191,24 +191,3 @@ def test_attention_only_for_the_sentences_that_ask_for_it(tiny_model) -> None:  
         if mine.attention.rows:
             assert list(mine.attention.strongest_sources) == list(full.attention.strongest_sources)
     assert engine.calls == 2  # one batch with attention, one without
-
-
-def test_every_batch_runs_on_one_engine_thread(tiny_model) -> None:  # type: ignore[no-untyped-def]
-    """CTranslate2's OpenMP workers belong to the calling thread: one caller keeps one team."""
-    import threading
-
-    engine = Engine(tiny_model, EngineOptions(beam_size=1, max_batch_sentences=2))
-    engine.load()
-    callers: list[threading.Thread] = []
-    real = engine._translator.translate_batch
-
-    class Spy:
-        def translate_batch(self, source, **kwargs):  # type: ignore[no-untyped-def]
-            callers.append(threading.current_thread())
-            return real(source, **kwargs)
-
-    engine._translator = Spy()
-    engine.translate([f"Satz {k}." for k in range(6)])
-    engine.translate(["Noch ein Satz."])
-    assert len(callers) == 4
-    assert len(set(callers)) == 1 and callers[0] is not threading.main_thread()

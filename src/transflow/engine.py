@@ -11,7 +11,6 @@ import functools
 import hashlib
 import json
 import os
-import queue
 import threading
 import time
 import zipfile
@@ -311,55 +310,30 @@ def engine_busy() -> bool:
     return any(thread.is_alive() for thread in _ABANDONED)
 
 
-class _EngineThread:
-    """One long-lived thread that runs every CTranslate2 call of the process.
-
-    CTranslate2's OpenMP workers belong to the thread that calls it: a new thread per batch
-    made a new team of workers per batch while the last team still spun, which cost about
-    9% on 60 newstest sentences (new thread per batch 54.1 and 48.0 s, one thread 46.7 and
-    43.9 s, alternating).
-    """
-
-    def __init__(self) -> None:
-        self.jobs: queue.SimpleQueue[tuple[Callable[[], Any], dict[str, Any], threading.Event]] = (
-            queue.SimpleQueue()
-        )
-        self.thread = threading.Thread(target=self._serve, name="transflow-engine", daemon=True)
-        self.thread.start()
-
-    def _serve(self) -> None:
-        while True:
-            work, box, done = self.jobs.get()
-            try:
-                box["result"] = work()
-            except BaseException as e:  # handed to the waiting thread
-                box["error"] = e
-            finally:
-                done.set()
-
-
-_WORKER: list[_EngineThread] = []
-
-
 def _interruptible(work: Callable[[], Any]) -> Any:
-    """Run ``work`` on the engine thread and wait for it in short steps.
+    """Run ``work`` in a thread and wait for it in short steps.
 
-    CTranslate2 holds its calling thread for a whole batch (seconds with a large model);
-    waiting here instead lets Ctrl-C and SIGTERM stop the run at once. An interrupted
-    batch keeps its thread; the next call gets a new one.
+    CTranslate2 holds the main thread for a whole batch (seconds with a large model);
+    waiting here instead lets Ctrl-C and SIGTERM stop the run at once.
     """
-    if not _WORKER:
-        _WORKER.append(_EngineThread())
-    worker = _WORKER[0]
     box: dict[str, Any] = {}
     done = threading.Event()
-    worker.jobs.put((work, box, done))
+
+    def run() -> None:
+        try:
+            box["result"] = work()
+        except BaseException as e:  # handed to the main thread below
+            box["error"] = e
+        finally:
+            done.set()
+
+    thread = threading.Thread(target=run, name="transflow-engine", daemon=True)
+    thread.start()
     try:
         while not done.wait(0.05):
             pass
     except BaseException:
-        _ABANDONED.append(worker.thread)
-        _WORKER.clear()
+        _ABANDONED.append(thread)
         raise
     if "error" in box:
         raise box["error"]
