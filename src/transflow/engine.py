@@ -469,8 +469,11 @@ class Engine:
         for job in jobs:
             width = max([len(j.pieces) for j in current] + [len(job.pieces)])
             full = len(current) >= self.options.max_batch_sentences
-            other = bool(current) and current[0].attention != job.attention
-            if current and (full or other or width * (len(current) + 1) > self.options.max_batch_tokens):
+            if current and (
+                full
+                or current[0].attention != job.attention
+                or width * (len(current) + 1) > self.options.max_batch_tokens
+            ):
                 batches.append(current)
                 current = []
             current.append(job)
