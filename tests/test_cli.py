@@ -132,3 +132,49 @@ def test_a_no_op_run_and_status_import_only_what_they_need(project: Path, tiny_m
         )
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
         assert done.stdout.splitlines()[-1] == "imported:", (command, done.stdout[-300:])
+
+
+def exit_of(tmp_path: Path, main_body: str, then: str = "") -> subprocess.CompletedProcess[str]:
+    """Run the real entry point (`run`), as ``python -m``, in a process whose `main` is ``main_body``."""
+    (tmp_path / "entry_probe.py").write_text(
+        "import importlib, os, signal, sys, time\n"
+        "app = importlib.import_module('transflow.cli.app')\n"
+        "def main(argv=None):\n" + "".join(f"    {line}\n" for line in main_body.splitlines()) + then + "\n"
+        "app.main = main\n"
+        "app.run()\n"
+    )
+    # -m as in `python -m transflow`: only that way does CPython act on its unhandled-Ctrl-C flag
+    command = [sys.executable, "-m", "entry_probe"]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=tmp_path)
+
+
+def test_ctrl_c_caught_inside_a_lazy_import_still_exits_130(tmp_path: Path) -> None:
+    # CPython flags a KeyboardInterrupt raised inside exec() of a string (how dataclasses and
+    # namedtuples are built, so any lazy import) as unhandled even after it is caught, and
+    # under -m then kills itself with SIGINT at exit (returncode -2): this Ctrl-C lands there.
+    done = exit_of(
+        tmp_path,
+        "try:\n"
+        "    exec('raise KeyboardInterrupt')\n"
+        "except KeyboardInterrupt:\n"
+        "    print('error: interrupted', file=sys.stderr)\n"
+        "    return 130",
+    )
+    assert done.returncode == 130, done.stderr
+    assert done.stderr == "error: interrupted\n"
+
+
+def test_a_signal_after_the_work_is_done_changes_nothing(tmp_path: Path) -> None:
+    # Sent while Python shuts down (here: from an exit hook), Ctrl-C and SIGTERM are ignored:
+    # the run's own code stands and no traceback appears.
+    hook = (
+        "import atexit\n"
+        "def late():\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    time.sleep(0.2)\n"
+        "atexit.register(late)"
+    )
+    done = exit_of(tmp_path, "return 3", then=hook)
+    assert done.returncode == 3, done.stderr
+    assert done.stderr == ""

@@ -153,10 +153,18 @@ def run() -> None:
     code = main()
     if os.environ.get("TRANSFLOW_TIMING"):
         print(f"[{time.monotonic() - started:.2f}s]", file=sys.stderr)
+    # The work is over: a Ctrl-C or SIGTERM from now on changes nothing (Python would restore
+    # the default handlers while it shuts down, and a late signal would kill it mid-exit).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     engine = sys.modules.get("transflow.engine")  # not imported: no engine ran
-    if engine is not None and engine.engine_busy():
-        # Interrupted mid-batch: files are closed and the lock released, but the engine's
-        # thread would hold the exit until its batch ends (seconds with a large model).
+    busy = engine is not None and engine.engine_busy()
+    if busy or code == Interrupted.exit_code:
+        # Files are closed and the lock released by now. Interrupted mid-batch, the engine's
+        # thread would hold a normal exit until its batch ends (seconds with a large model).
+        # And CPython marks a Ctrl-C that lands inside exec() of a string (dataclass and
+        # namedtuple creation in a lazy import) as unhandled even after main() caught it, and
+        # under `python -m` kills itself with SIGINT at exit: the caller would see a signal.
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
