@@ -1,3 +1,6 @@
+import subprocess
+import sys
+
 import pytest
 
 from transflow.inflection import (
@@ -64,3 +67,17 @@ def test_number_and_possessive_of_written_words() -> None:
     assert with_possessive("mayor", "'s", plural=False) == "mayor's"
     assert with_possessive("community liaisons", "’", plural=True) == "community liaisons’"
     assert with_possessive("children", "'", plural=True) == "children's"
+
+
+def test_inflect_loads_without_typeguard_rewriting_its_methods() -> None:
+    # typeguard's @typechecked re-parsed inflect's module once per method: 2.6-2.8 s a run.
+    # In a fresh process, so no earlier import decides it.
+    code = (
+        "import typeguard\n"
+        "from transflow.inflection import _engine, plural\n"
+        "assert plural('community liaison') == 'community liaisons'\n"
+        "method = type(_engine()).plural_noun\n"
+        "print('typeguard' in method.__code__.co_names, typeguard.typechecked.__name__)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "typechecked"]  # and put back for everyone else

@@ -43,9 +43,38 @@ _PLURAL_VERBS = {"are", "were", "have", "do"}
 
 @functools.cache
 def _engine() -> Any:
-    import inflect
+    return _import_inflect().engine()
 
-    return inflect.engine()
+
+def _import_inflect() -> Any:
+    """inflect, without typeguard's run-time type checks on its methods.
+
+    inflect decorates its methods with typeguard's ``@typechecked``, which re-parses the
+    whole 4,000-line module once per method: 2.6-2.8 s of every run that inflects a word,
+    for checks that only catch a caller passing the wrong types. typeguard leaves them out
+    by design under ``python -O``; this leaves them out for inflect's import alone.
+    """
+    import sys
+
+    if "inflect" in sys.modules:
+        return sys.modules["inflect"]
+    try:
+        import typeguard
+    except ImportError:  # an inflect without typeguard: nothing to leave out
+        import inflect
+
+        return inflect
+
+    def unchecked(target: Any = None, **_: Any) -> Any:
+        return target if target is not None else unchecked
+
+    checked = typeguard.typechecked
+    typeguard.typechecked = unchecked
+    try:
+        import inflect
+    finally:
+        typeguard.typechecked = checked
+    return inflect
 
 
 def _with_case(original: str, inflected: str) -> str:
