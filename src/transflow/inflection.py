@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -68,13 +69,17 @@ def _import_inflect() -> Any:
     def unchecked(target: Any = None, **_: Any) -> Any:
         return target if target is not None else unchecked
 
-    checked = typeguard.typechecked
-    typeguard.typechecked = unchecked
-    try:
-        import inflect
-    finally:
-        typeguard.typechecked = checked
+    with _IMPORTING:  # two threads (the review server's) must not swap the decorator in turn
+        checked = typeguard.typechecked
+        typeguard.typechecked = unchecked
+        try:
+            import inflect
+        finally:
+            typeguard.typechecked = checked
     return inflect
+
+
+_IMPORTING = threading.Lock()
 
 
 def _with_case(original: str, inflected: str) -> str:
