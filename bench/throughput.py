@@ -8,7 +8,8 @@ In one run, on one machine and the same sentences:
 2. times `transflow translate` end to end in a cold process (model load included, output/
    removed first) and raw `ctranslate2.Translator.translate_batch` on exactly the sentences
    transflow sent to the engine (length-sorted, the same token batches, beam size, threads
-   and per-batch length cap; model load not included), REPEATS times, alternating which
+   and per-batch length cap; model load not included), each raw run in a fresh process too
+   (a long-lived process drifted: 78, 86, 97 s for the same raw run), REPEATS times, alternating which
    goes first (A B, B A, ...): each pair gives one ratio, `ratio_raw` is their median and
    `ratio_raw_runs` all of them (the shared machine's load changes within minutes; a pair
    measured back to back sees the same load, a lone measurement does not);
@@ -133,6 +134,27 @@ def run_raw(package: Any, sentences: list[str], threads: int, beam: int, batch_t
     return condition(seconds, len(sentences), tokens)
 
 
+def raw_in_fresh_process(tmp: Path, sentences: list[str], threads: int, beam: int) -> dict[str, Any]:
+    """``run_raw`` in a new process, as transflow's half is: neither inherits the other's state."""
+    given, result = tmp / "raw-sentences.json", tmp / "raw-result.json"
+    given.write_text(json.dumps(sentences), encoding="utf-8")
+    command = [sys.executable, __file__, "--raw-worker", str(given), str(result)]
+    command += ["--threads", str(threads), "--beam-size", str(beam), "--device", DEVICE[0]]
+    run = measure(command)
+    if run["returncode"] != 0:
+        raise SystemExit(f"raw CTranslate2 failed: {run['stderr']}")
+    report: dict[str, Any] = json.loads(result.read_text())
+    return report
+
+
+def raw_worker(given: Path, result: Path, threads: int, beam: int) -> None:
+    """The child of ``raw_in_fresh_process``: the installed model, the given sentences."""
+    from transflow.engine import find_model
+
+    sentences = json.loads(given.read_text(encoding="utf-8"))
+    result.write_text(json.dumps(run_raw(find_model(), sentences, threads, beam, BATCH_TOKENS)))
+
+
 def run_naive(project: Path, articles: int) -> dict[str, Any]:
     """Stock argostranslate, one translate() call per article, as a user would write it."""
     os.environ["ARGOS_CHUNK_TYPE"] = "SPACY"
@@ -203,7 +225,7 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
                 if not sentences:  # the raw run needs the sentences transflow sends: made first
                     seconds, peak, stats = fresh_run(project, threads, args.beam_size)
                     sentences = engine_sentences(project)
-                measured["raw"] = run_raw(package, sentences, threads, args.beam_size, BATCH_TOKENS)
+                measured["raw"] = raw_in_fresh_process(tmp, sentences, threads, args.beam_size)
         ratio = measured["transflow"]["sentences_per_s"] / measured["raw"]["sentences_per_s"]
         pairs.append((measured["transflow"], measured["raw"], ratio))
     ratios = [ratio for _, _, ratio in pairs]
@@ -259,7 +281,12 @@ def main() -> None:
     )
     parser.add_argument("--device", choices=["auto", "cpu", "cuda"], default="cpu", help="for both engines")
     parser.add_argument("--json", action="store_true", help="print one JSON object (the default output)")
+    parser.add_argument("--raw-worker", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.raw_worker:
+        DEVICE[0] = args.device
+        raw_worker(*args.raw_worker, args.threads or os.cpu_count() or 1, args.beam_size)
+        return
     print_report(lambda tmp: run(args, tmp))
 
 
