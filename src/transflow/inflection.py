@@ -47,18 +47,18 @@ def _engine() -> Any:
     return _import_inflect().engine()
 
 
+_IMPORTING = threading.Lock()
+
+
 def _import_inflect() -> Any:
     """inflect, without typeguard's run-time type checks on its methods.
 
     inflect decorates its methods with typeguard's ``@typechecked``, which re-parses the
     whole 4,000-line module once per method: 2.6-2.8 s of every run that inflects a word,
     for checks that only catch a caller passing the wrong types. typeguard leaves them out
-    by design under ``python -O``; this leaves them out for inflect's import alone.
+    by design under ``python -O``; this leaves them out for inflect's import alone (an
+    inflect imported before is returned as it is).
     """
-    import sys
-
-    if "inflect" in sys.modules:
-        return sys.modules["inflect"]
     try:
         import typeguard
     except ImportError:  # an inflect without typeguard: nothing to leave out
@@ -77,9 +77,6 @@ def _import_inflect() -> Any:
         finally:
             typeguard.typechecked = checked
     return inflect
-
-
-_IMPORTING = threading.Lock()
 
 
 def _with_case(original: str, inflected: str) -> str:
