@@ -110,6 +110,21 @@ def test_a_racy_stamp_is_not_kept_and_a_settled_one_is(
     assert again.lookup("sources", "old.txt", ((*old[:3], 3),), ()) is None
 
 
+def test_settled_looks_at_mtime_and_ctime_of_every_stamp() -> None:
+    made = 10 * changes.RACY_NS
+    old = made - changes.RACY_NS - 1
+    assert ChangeCache.settled((None, (1, old, old, 1)), made)
+    assert not ChangeCache.settled(((1, old, old, 1), (1, old, made - changes.RACY_NS, 2)), made)
+    assert not ChangeCache.settled(((1, made - changes.RACY_NS, old, 1), None), made)
+    assert ChangeCache.settled((), made)
+
+
+def test_summary_json_is_every_field_in_order_and_reads_back() -> None:
+    summary = changes.Summary("a", "drafted", ("why", "else"), "Titel", "2024-07", 2, 1, "2024-07-04", True)
+    assert changes.summary_json(summary) == changes._json(summary)  # the dataclass's own order
+    assert changes.summary_from_json(json.loads(json.dumps(changes.summary_json(summary)))) == summary
+
+
 def test_a_stamp_that_did_not_move_is_still_distrusted_while_young(
     project: Path, tiny_model, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]

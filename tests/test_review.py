@@ -375,3 +375,22 @@ def test_pages_fit_a_phone_and_warnings_are_a_key_away(seed_pages: Path) -> None
         assert errors == []
     finally:
         driver.quit()
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("news-00001", "news-00001"),
+        ("Line\x0bbreak\x01", "Line break "),
+        ("tab\tand\nline", "tab\tand\nline"),
+        ("Kümmerer\x7f", "Kümmerer "),
+        (3, 3),
+    ],
+)
+def test_every_value_on_a_page_is_cleaned_of_control_characters(value: object, shown: object) -> None:
+    from markupsafe import Markup
+
+    from transflow.review import _printable
+
+    assert _printable(value) == shown
+    assert _printable(Markup("<b>a\x0b</b>")) == Markup("<b>a </b>")

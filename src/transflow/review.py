@@ -21,6 +21,7 @@ from transflow.drafts import WORD_TOKEN, revision_snapshots
 from transflow.errors import InputError
 from transflow.project import Project, atomic_write
 from transflow.record import Term
+from transflow.safetext import clean_text
 from transflow.settings import load_settings
 
 
@@ -115,9 +116,9 @@ def jinja_environment(overrides: Path | None = None) -> Any:
 
 def _printable(value: Any) -> Any:
     """Clean text for XML 1.0 and HTML, keeping markup that is already safe."""
+    if type(value) is str and value.isascii() and value.isprintable():
+        return value  # nearly every value on a page (slugs, numbers, dates): nothing to clean
     from markupsafe import Markup
-
-    from transflow.safetext import clean_text
 
     if isinstance(value, Markup):
         return Markup(clean_text(str(value)))
