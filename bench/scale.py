@@ -222,6 +222,7 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         "one_change_engine_seconds": spread(change["engine_seconds"]),
         "one_change_other_seconds": spread(change["other_seconds"]),
         "one_change_10k_seconds": spread(change_10k["times"]),
+        "one_change_10k_engine_seconds": spread(change_10k["engine_seconds"]),
         "one_change_10k_other_seconds": spread(change_10k["other_seconds"]),
         "noop_10k_first_seconds": round(first, 3),
         "noop_10k_per_article_seconds": round(per_article["translate"], 3),

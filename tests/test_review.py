@@ -388,9 +388,15 @@ def test_pages_fit_a_phone_and_warnings_are_a_key_away(seed_pages: Path) -> None
     ],
 )
 def test_every_value_on_a_page_is_cleaned_of_control_characters(value: object, shown: object) -> None:
+    from transflow.review import _printable
+
+    assert _printable(value) == shown
+
+
+def test_markup_on_a_page_is_cleaned_and_stays_markup() -> None:
     from markupsafe import Markup
 
     from transflow.review import _printable
 
-    assert _printable(value) == shown
-    assert _printable(Markup("<b>a\x0b</b>")) == Markup("<b>a </b>")
+    cleaned = _printable(Markup("<b>a\x0b</b>"))
+    assert cleaned == Markup("<b>a </b>") and isinstance(cleaned, Markup)

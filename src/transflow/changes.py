@@ -451,7 +451,7 @@ class ChangeCache:
         """The slugs on the published site (``load_site``'s keys), read only where site.json changed."""
         from transflow.record import SITE_FILE, load_site
 
-        stamps = (self.stamp(self.project.state / SITE_FILE),)
+        stamps = (self.stamp(self._site),)
         found = self.lookup("site", SITE_FILE, stamps, ())
         with contextlib.suppress(TypeError):
             if found is not None:

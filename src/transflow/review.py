@@ -116,8 +116,8 @@ def jinja_environment(overrides: Path | None = None) -> Any:
 
 def _printable(value: Any) -> Any:
     """Clean text for XML 1.0 and HTML, keeping markup that is already safe."""
-    if type(value) is str and value.isascii() and value.isprintable():
-        return value  # nearly every value on a page (slugs, numbers, dates): nothing to clean
+    if type(value) is str:  # nearly every value on a page; markup is imported for the rest only
+        return clean_text(value)
     from markupsafe import Markup
 
     if isinstance(value, Markup):

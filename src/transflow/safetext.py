@@ -20,6 +20,8 @@ _NOT_SHOWN = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u20
 
 def clean_text(text: str) -> str:
     """Text that XML 1.0 and HTML accept: control characters become spaces (tab and newline stay)."""
+    if text.isascii() and text.isprintable():
+        return text  # most text on a page (slugs, dates, numbers): 10,000 of each on the index
     return _NOT_TEXT.sub(" ", text)
 
 
@@ -30,6 +32,8 @@ def control_characters(text: str) -> list[str]:
 
 def for_terminal(text: str) -> str:
     """One printable line: control characters and escape codes are shown as ``\\x1b``, not obeyed."""
+    if text.isascii() and text.isprintable():
+        return text  # most cells of a table (slugs, numbers, states): nothing to show otherwise
     return _NOT_SHOWN.sub(_escape, text)
 
 

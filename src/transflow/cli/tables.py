@@ -25,7 +25,7 @@ def plain_table(
     title: str | None = None,
 ) -> None:
     """Print ``rows`` under ``headers`` in aligned columns (``right``: right-aligned column numbers)."""
-    cells = [[_shown(c) for c in row] for row in rows]
+    cells = [[for_terminal(c) for c in row] for row in rows]
     widths = [cell_len(h) for h in headers]
     for row in cells:
         for k, text in enumerate(row):
@@ -44,11 +44,6 @@ def plain_table(
     lines += [line(headers), "  ".join("─" * w for w in widths)]
     lines += [line(row) for row in cells]
     out.file.write("\n".join(lines) + "\n")
-
-
-def _shown(text: str) -> str:
-    # Plain ASCII (slugs, numbers, states: nearly every cell) needs no escaping.
-    return text if text.isascii() and text.isprintable() else for_terminal(text)
 
 
 def _width(text: str) -> int:
