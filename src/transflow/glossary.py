@@ -353,7 +353,7 @@ def _new_entry(
             [f"an English rendering is required for '{de}'"],
             hint=f"give it: transflow glossary add {de} 'English', or --no-translate for a name",
         )
-    return GlossaryEntry(
+    entry = GlossaryEntry(
         de=de.strip(),
         en=(en or "").strip() if translate else de.strip(),
         en_plural=en_plural.strip() if translate and en_plural and en_plural.strip() else None,
@@ -362,6 +362,35 @@ def _new_entry(
         translate=translate,
         case_sensitive=case_sensitive,
     )
+    refuse_invalid([entry])
+    return entry
+
+
+def entry_problems(entry: GlossaryEntry) -> list[str]:
+    """What reading glossary.yml would say of this entry (empty, control characters, too long)."""
+    problems: list[str] = []
+    item = _item_dict(entry)
+    if "forms" in item:
+        item["forms"] = list(entry.forms)  # as a YAML reader gives them back
+    _entry(item, {}, 0, problems)
+    return [problem.removeprefix("line 0: ") for problem in problems]
+
+
+def refuse_invalid(entries: list[GlossaryEntry]) -> None:
+    """Raise before anything is written where an entry would make glossary.yml invalid.
+
+    Every write (the CLI, the browser, a TBX import) comes through here: a term the file cannot
+    hold would otherwise stop every later `translate` with exit 2.
+    """
+    for entry in entries:
+        problems = entry_problems(entry)
+        if problems:
+            shown = entry.de if entry.de else "(empty)"
+            raise GlossaryError(
+                [f"term '{shown}': {problems[0]}"],
+                hint="give the German and English as plain text of at most"
+                f" {MAX_TERM} characters; nothing was written",
+            )
 
 
 def add_terms(text: str, entries: list[GlossaryEntry]) -> str:
@@ -370,6 +399,7 @@ def add_terms(text: str, entries: list[GlossaryEntry]) -> str:
     The terms must not be in the glossary yet (the caller compares); a glossary with problems
     is refused as for one term.
     """
+    refuse_invalid(entries)
     read = _read_valid(text)
     return _append(text, read, entries) if entries else text
 
