@@ -43,6 +43,26 @@ def tiny_model(tiny_model_file: Path, isolated_home: Path):  # type: ignore[no-u
 
 
 @pytest.fixture
+def unmarked_model(tiny_model):  # type: ignore[no-untyped-def]
+    """The tiny model without its generated-model mark: transflow treats its English as a real model's.
+
+    For tests of what happens to approved English from a real model (memory, TMX), which the
+    generated model's English never becomes.
+    """
+    import json
+
+    from transflow.engine import GENERATED_KEY, installed_models
+
+    meta_path = tiny_model.path / "metadata.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    del meta[GENERATED_KEY]
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    (package,) = installed_models()
+    assert not package.generated
+    return package
+
+
+@pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A project folder with the seed article and the shipped glossary."""
     (tmp_path / "sources").mkdir()

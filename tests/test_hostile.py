@@ -120,7 +120,7 @@ def test_reserved_file_names_get_their_own_folders(project: Path, tiny_model) ->
     for name in ("index", "site", "review"):
         assert (project / "output" / f"{name}-article" / "draft.en.md").is_file()
         assert not (project / "output" / name).exists()
-    assert run_cli("approve", "site-article", "--project", str(project))[0] == 0
+    assert run_cli("approve", "site-article", "--force", "--project", str(project))[0] == 0
     code, _, err = run_cli("publish", "--project", str(project))
     assert code == 0, err
     assert (project / "output" / "site" / "site-article.html").is_file()
@@ -146,7 +146,7 @@ def test_a_long_slug_is_cut_and_the_run_goes_on(project: Path, tiny_model) -> No
     (folder,) = (project / "output").glob("xxx*")
     assert len(folder.name) == MAX_SLUG and (folder / "draft.en.md").is_file()
     assert (project / "output" / "zzz" / "draft.en.md").is_file()
-    assert run_cli("approve", folder.name, "--project", str(project))[0] == 0
+    assert run_cli("approve", folder.name, "--force", "--project", str(project))[0] == 0
     assert run_cli("publish", "--project", str(project))[0] == 0
     assert run_cli("export", "xliff", folder.name, "--project", str(project))[0] == 0
 

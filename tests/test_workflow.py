@@ -81,7 +81,7 @@ def translate(project: Path) -> str:
 def test_1_a_glossary_change_keeps_the_site_and_the_approval(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
     p = str(project)
     translate(project)
-    assert run_cli("approve", SLUG, "--project", p)[0] == 0
+    assert run_cli("approve", SLUG, "--force", "--project", p)[0] == 0
     assert run_cli("publish", "--project", p)[0] == 0
     run_cli("glossary", "add", "Feuerwehr", "fire brigade", "--project", p)
     translate(project)
@@ -142,7 +142,7 @@ def test_3_an_edited_sentence_whose_german_changes_is_kept_and_marked(project: P
 def test_4_stale_english_is_never_published(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
     p = str(project)
     translate(project)
-    run_cli("approve", SLUG, "--project", p)
+    run_cli("approve", SLUG, "--force", "--project", p)
     approved_german = record_of(project, SLUG).german
     change_german(project, "Er konnte in Paris", "Er durfte in Paris")
     assert article_state(Project(project), SLUG).state == "stale"
@@ -178,7 +178,8 @@ def test_5_a_term_an_editor_deleted_shows_everywhere(project: Path, tiny_model) 
     page = (project / "output" / SLUG / "review.html").read_text()
     assert "term-missing" in page
     assert run_cli("glossary", "check", "--project", p)[0] == 1
-    assert run_cli("approve", SLUG, "--project", p)[0] == 1
+    code, _, err = run_cli("approve", SLUG, "--project", p)
+    assert code == 1 and "required glossary term(s) missing" in err
 
 
 def test_6_stale_xliff_units_are_refused(project: Path, tiny_model, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -214,7 +215,7 @@ def test_6b_xliff_export_carries_state_source_and_notes(project: Path, tiny_mode
     text = xlf.read_text()
     assert f'original="{SLUG}.txt"' in text and 'approved="yes"' not in text
     assert 'state="needs-review-translation"' in text and "term enforced: Kümmerer" in text
-    run_cli("approve", SLUG, "--project", p)
+    run_cli("approve", SLUG, "--force", "--project", p)
     run_cli("export", "xliff", SLUG, "-o", str(xlf), "--project", p)
     assert 'approved="yes"' in xlf.read_text() and 'state="final"' in xlf.read_text()
 
@@ -249,7 +250,7 @@ def test_9_published_files_follow_the_umask(project: Path, tiny_model) -> None: 
     old = os.umask(0o022)
     try:
         translate(project)
-        run_cli("approve", SLUG, "--project", p)
+        run_cli("approve", SLUG, "--force", "--project", p)
         run_cli("publish", "--with-german", "--project", p)
     finally:
         os.umask(old)
@@ -296,7 +297,7 @@ def test_10_tbx_keeps_every_glossary_field_and_reports_conflicts(project: Path, 
 def test_11_unpublish_removes_every_file_and_nothing_else_does(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
     p = str(project)
     translate(project)
-    run_cli("approve", SLUG, "--project", p)
+    run_cli("approve", SLUG, "--force", "--project", p)
     run_cli("publish", "--with-german", "--project", p)
     site = project / "output" / "site"
     (project / "sources" / f"{SLUG}.txt").unlink()  # withdrawn: stays until unpublished

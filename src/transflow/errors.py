@@ -66,6 +66,18 @@ class ChecksFailed(TransflowError):
     exit_code = 1
 
 
+class ApprovalRefused(ChecksFailed):
+    """Approving would pass over must-fix problems; ``blockers`` and ``warnings`` list them (exit 1)."""
+
+    def __init__(self, slug: str, blockers: tuple[str, ...], warnings: tuple[str, ...]) -> None:
+        self.blockers, self.warnings = blockers, warnings
+        more = f" (and {len(blockers) - 1} more)" if len(blockers) > 1 else ""
+        super().__init__(
+            f"{slug}: not approved: {blockers[0]}{more}",
+            hint="correct the draft, or approve anyway with --force",
+        )
+
+
 class Interrupted(TransflowError):
     """The run was stopped by SIGINT or SIGTERM; finished articles are kept (exit 130)."""
 

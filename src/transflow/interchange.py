@@ -15,7 +15,7 @@ from transflow.memory import Memory
 from transflow.project import Project, atomic_write, run_lock
 from transflow.record import MACHINE, Sentence
 from transflow.safetext import clean_text
-from transflow.slugs import safe_slug
+from transflow.slugs import no_such_article, safe_slug
 
 
 def _readable(path: Path) -> None:
@@ -35,7 +35,7 @@ def export_xliff(project: Project, slug: str, path: Path | None = None) -> Path:
 
     state = article_state(project, slug)
     if state.record is None:
-        raise InputError(f"no translated article '{slug}'", hint="run `transflow translate` first")
+        raise no_such_article(slug, project.article_slugs())
     store: Any = xliff.xlifffile(sourcelanguage="de", targetlanguage="en")
     for sentence in state.record.sentences:
         unit = store.addsourceunit(sentence.source)

@@ -18,11 +18,11 @@ from typing import Any
 from transflow import GENERATED_NOTICE
 from transflow.document import BlockMark, block_mark, split_prefix
 from transflow.drafts import WORD_TOKEN, revision_snapshots
-from transflow.errors import InputError
 from transflow.project import Project, atomic_write
 from transflow.record import Term
 from transflow.safetext import clean_text
 from transflow.settings import load_settings
+from transflow.slugs import no_such_article
 
 
 @dataclass(frozen=True)
@@ -217,7 +217,7 @@ def build_review_page(project: Project, slug: str) -> ReviewPage:
     state = article_state(project, slug)
     record = state.record
     if record is None:
-        raise InputError(f"no translated article '{slug}'", hint="run `transflow translate` first")
+        raise no_such_article(slug, project.article_slugs())
     folder = project.article_dir(slug)
     revisions = revision_snapshots(folder)
     previous = revisions[-2] if len(revisions) >= 2 else None

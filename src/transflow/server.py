@@ -338,7 +338,7 @@ async def _json(request: Request) -> dict[str, Any]:
 def edit_state(project: Project, slug: str) -> dict[str, Any]:
     """What the page's script needs: each sentence's English, version and flags, the draft's hash."""
     from transflow.sentences import sentence_version
-    from transflow.workflow import article_state, try_glossary
+    from transflow.workflow import approval_notes, article_state, try_glossary
 
     state = article_state(project, slug, try_glossary(project))
     record = state.record
@@ -355,19 +355,16 @@ def edit_state(project: Project, slug: str) -> dict[str, Any]:
                 "changed": s.conflict,
             }
         )
-    missing = sum(x["missing"] for x in sentences)
-    conflicts = record.conflicts if record else 0
-    blocked = ""
-    if missing:
-        blocked = f"{missing} required glossary term(s) missing"
-    elif conflicts:
-        blocked = f"the German changed under {conflicts} edited sentence(s)"
+    notes = approval_notes(record) if record else None
+    blockers = list(notes.blockers) if notes else []
     return {
         "slug": slug,
         "state": state.state,
         "draft": _draft_hash(project, slug),
         "sentences": sentences,
-        "blocked": blocked,
+        "blocked": "; ".join(blockers),
+        "blockers": blockers,
+        "warnings": list(notes.warnings) if notes else [],
     }
 
 

@@ -125,8 +125,11 @@ def load_settings(root: Path) -> Settings:
 
 def init_project(root: Path) -> list[Path]:
     """Create what a project needs and is missing: transflow.toml, sources/, glossary.yml."""
+    from transflow.errors import InputError
     from transflow.project import atomic_write
 
+    if root.exists() and not root.is_dir():
+        raise InputError(f"{root} is a file, not a folder", hint="name a new or existing folder")
     made = []
     if not (root / "sources").is_dir():
         (root / "sources").mkdir(parents=True)

@@ -11,7 +11,7 @@ import hashlib
 import re
 import unicodedata
 
-from transflow.errors import InvalidSlug
+from transflow.errors import InputError, InvalidSlug
 
 MAX_SLUG = 80  # well under every file system's 255-byte name limit, with room for suffixes
 # Names that output/ itself uses: the published site, the index page, review pages.
@@ -66,3 +66,22 @@ def check_slug(slug: str) -> str:
             hint="`transflow status` lists the articles by name",
         )
     return slug
+
+
+def closest_slugs(slug: str, known: list[str], most: int = 3) -> list[str]:
+    """The known slugs a person most likely meant: those that start with what was typed, then look alike."""
+    import difflib
+
+    starting = [k for k in known if k.startswith(slug)] if slug else []
+    alike = difflib.get_close_matches(slug, known, n=most, cutoff=0.6)
+    return list(dict.fromkeys([*starting, *alike]))[:most]
+
+
+def no_such_article(slug: str, known: list[str]) -> InputError:
+    """The error for a slug that names no translated article, with the closest names as a hint."""
+    close = closest_slugs(slug, known)
+    if close:
+        hint = "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+    else:
+        hint = "`transflow status` lists the articles; a new source needs `transflow translate` first"
+    return InputError(f"no translated article '{slug}'", hint=hint)

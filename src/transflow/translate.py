@@ -147,7 +147,7 @@ def load_or_set_aside(folder: Path, report: RunReport | None) -> ArticleRecord |
 
 def discover(
     project: Project,
-    files: Iterable[Path] | None,
+    files: Iterable[Path | str] | None,
     glossary: Glossary,
     signature: Signature | None,
     force: bool,
@@ -165,10 +165,11 @@ def discover(
     cache.article_slugs()  # one look at output/: its folders need no system call each below
     scanned, skipped = cache.scan_sources()
     report.warnings.extend(skipped)
-    paths = [project.named_source(path) for path in files] if files else scanned
+    named = list(files or ())
+    given = [project.named_source(f) for f in named if isinstance(f, Path)]
     facts: dict[Path, SourceFacts] = {}
     seen: dict[str, Path] = {}
-    for path in dict.fromkeys([*scanned, *paths]):
+    for path in dict.fromkeys([*scanned, *given]):
         fact = facts[path] = cache.source(path)
         if not fact.slug:
             continue
@@ -178,6 +179,7 @@ def discover(
                 hint="rename one of them, or give one a different slug: in its front matter",
             )
         seen[fact.slug] = path
+    paths = [_source_named(f, seen) for f in named] if named else scanned
     if not files:
         cache.complete.add("sources")
     # What an up-to-date article was made with.
@@ -214,6 +216,22 @@ def discover(
         else:
             pending.append(Pending(article, previous))
     return pending
+
+
+def _source_named(name: Path | str, seen: dict[str, Path]) -> Path:
+    """A source named on the command line: a path as given, or the source of the article a slug names."""
+    if isinstance(name, Path):
+        return name
+    from transflow.slugs import check_slug, closest_slugs
+
+    if check_slug(name) in seen:
+        return seen[name]
+    close = closest_slugs(name, sorted(seen))
+    hint = " or ".join(f"'{c}'" for c in close)
+    raise InputError(
+        f"no article '{name}' in sources/",
+        hint=f"did you mean {hint}?" if hint else "give a file in sources/ or an article name from `status`",
+    )
 
 
 # What a no-op run depends on in an article's folder (besides its source): see edits_waiting.
@@ -381,14 +399,14 @@ def collect_edits(
 
 def run_translate(
     project: Project,
-    files: Iterable[Path] | None = None,
+    files: Iterable[Path | str] | None = None,
     force: bool = False,
     options: EngineOptions | None = None,
     engine_factory: Callable[[ModelPackage, EngineOptions], Engine] = Engine,
     on_start: Callable[[int, ModelPackage], None] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> RunReport:
-    """Translate every new or changed article of the project (or just ``files``).
+    """Translate every new or changed article of the project (or just ``files``: paths or slugs).
 
     Editors' changes to drafts are collected first, so they are kept and reused.
     """

@@ -26,21 +26,21 @@ from transflow.document import (
     Block,
     markdown_blocks,
 )
-from transflow.errors import InputError
 from transflow.project import Project, atomic_write
+from transflow.slugs import no_such_article
 
 __all__ = ["docx_from_markdown", "export_docx"]
 
 
-def export_docx(project: Project, slug: str) -> Path:
-    """Write the article's English draft (as an editor left it) to ``output/<slug>/<slug>.en.docx``."""
+def export_docx(project: Project, slug: str, path: Path | None = None) -> Path:
+    """Write the English draft (as an editor left it) to ``path`` or ``output/<slug>/<slug>.en.docx``."""
     from transflow.drafts import body_of, read_draft
     from transflow.record import load_record
 
     folder = project.article_dir(slug)
     record = load_record(folder) if folder.is_dir() else None
     if record is None:
-        raise InputError(f"no translated article '{slug}'", hint="run `transflow translate` first")
+        raise no_such_article(slug, project.article_slugs())
     found = read_draft(folder)
     body = found[0].body if found is not None else body_of(record)
     notice = None
@@ -48,7 +48,7 @@ def export_docx(project: Project, slug: str) -> Path:
         from transflow import GENERATED_NOTICE
 
         notice = GENERATED_NOTICE
-    path = folder / f"{slug}.en.docx"
+    path = path or folder / f"{slug}.en.docx"
     atomic_write(path, docx_from_markdown(body, notice=notice, summary=record.summary_paragraph))
     return path
 

@@ -23,7 +23,7 @@ from transflow.assessment import assess
 from transflow.changes import ChangeCache, Summary, summary_from_json, summary_json
 from transflow.drafts import DRAFT_FILE, read_draft, revision_snapshots, write_record
 from transflow.editing import apply_edits, sync_edits
-from transflow.errors import ChecksFailed, ConfigError, InputError
+from transflow.errors import ApprovalRefused, ChecksFailed, ConfigError, InputError
 from transflow.glossary import Glossary, load_glossary
 from transflow.memory import Memory
 from transflow.project import Project, atomic_write, file_sha256, run_lock
@@ -46,6 +46,7 @@ from transflow.record import (
     now,
     old_approval,
 )
+from transflow.slugs import no_such_article
 
 NEW, DRAFTED, EDITED, APPROVED_STATE, PUBLISHED, STALE, ATTENTION = (
     "new",
@@ -367,13 +368,50 @@ def try_glossary(project: Project) -> Glossary | None:
 
 @dataclass(frozen=True)
 class ApprovalResult:
-    """What approve recorded."""
+    """What approve recorded, and what it passed over."""
 
     slug: str
     sentences: int
     missing_terms: int
     conflicts: int
     forced: bool
+    blockers: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ApprovalNotes:
+    """What approving an article passes over: blockers need --force, warnings are shown."""
+
+    blockers: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+
+def approval_notes(record: ArticleRecord) -> ApprovalNotes:
+    """The one approval rule, for the CLI and the browser: what blocks and what to read first."""
+    from transflow.badges import SEVERITIES, warning_wording
+
+    blockers = []
+    missing = record.missing_terms()
+    if missing:
+        _, term = missing[0]
+        blockers.append(
+            f"{len(missing)} required glossary term(s) missing, e.g. '{term.surface}' needs '{term.en}'"
+        )
+    if record.conflicts:
+        blockers.append(f"the German changed under {record.conflicts} edited sentence(s)")
+    findings = [(n, f) for n, s in enumerate(record.sentences, start=1) for f in s.findings]
+    critical = sum(f.severity == "critical" for _, f in findings)
+    if critical:
+        blockers.append(f"{critical} must-fix warning(s)")
+    if record.signature.generated and any(s.origin in (MACHINE, MEMORY) for s in record.sentences):
+        blockers.append("its English comes from the generated test model: it is not a translation")
+    warnings = tuple(
+        f"sentence {n}, {SEVERITIES[f.severity].words if f.severity in SEVERITIES else f.severity}: "
+        f"{warning_wording(f.check).words}: {f.message}"
+        for n, f in sorted(findings, key=lambda item: (item[1].severity != "critical", item[0]))
+    )
+    return ApprovalNotes(tuple(blockers), warnings)
 
 
 def recorded(project: Project, slug: str) -> tuple[Path, ArticleRecord]:
@@ -384,7 +422,7 @@ def recorded(project: Project, slug: str) -> tuple[Path, ArticleRecord]:
     except RecordDamaged as e:
         raise InputError(f"{slug}: {e.reason}", hint="run `transflow translate` to rebuild it") from e
     if record is None:
-        raise InputError(f"no translated article '{slug}'", hint="run `transflow translate` first")
+        raise no_such_article(slug, project.article_slugs())
     return folder, record
 
 
@@ -417,16 +455,15 @@ def approve(project: Project, slug: str, force: bool = False) -> ApprovalResult:
             record = checked(record, glossary)
             missing = record.missing_terms()
             conflicts = record.conflicts
-            if (missing or record.conflicts) and not force:
-                if record.conflicts:
-                    message = f"{slug}: the German changed under {record.conflicts} edited sentence(s)"
-                else:
-                    _, term = missing[0]
-                    message = (
-                        f"{slug}: {len(missing)} required glossary term(s) missing, e.g. "
-                        f"'{term.surface}' needs '{term.en}'"
-                    )
-                raise ChecksFailed(message, hint="correct the draft, or approve anyway with --force")
+            notes = approval_notes(record)
+            if notes.blockers and not force:
+                raise ApprovalRefused(slug, notes.blockers, notes.warnings)
+            # The generated model's English is not a translation: only people's English is remembered.
+            remembered = [
+                (s.source, s.english)
+                for s in record.sentences
+                if not (record.signature.generated and s.origin in (MACHINE, MEMORY))
+            ]
             approved = tuple(
                 replace(
                     s,
@@ -438,15 +475,18 @@ def approve(project: Project, slug: str, force: bool = False) -> ApprovalResult:
             )
             record = checked(replace(record, sentences=approved), glossary)
             write_record(folder, record)
-            pairs = [(s.source, s.english) for s in record.sentences]
-            memory.store(slug, pairs, "approved", json.dumps(record.signature.to_dict(), sort_keys=True))
+            if remembered:
+                signed = json.dumps(record.signature.to_dict(), sort_keys=True)
+                memory.store(slug, remembered, "approved", signed)
         finally:
             memory.close()
         found = read_draft(folder)
         body = found[0].body if found else ""
-        forced = bool(missing or conflicts)
+        forced = bool(notes.blockers)
         atomic_write(folder / APPROVAL_FILE, approval_json(snapshot(record, body, now(), forced)))
-    return ApprovalResult(slug, len(record.sentences), len(missing), conflicts, forced)
+    return ApprovalResult(
+        slug, len(record.sentences), len(missing), conflicts, forced, notes.blockers, notes.warnings
+    )
 
 
 # ---- the glossary check ------------------------------------------------------------------------

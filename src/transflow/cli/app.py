@@ -37,10 +37,12 @@ memory_app = typer.Typer(
     help="The translation memory.\n\nExample: transflow memory stats", no_args_is_help=True
 )
 export_app = typer.Typer(
-    help="Export for CAT tools.\n\nExample: transflow export xliff altena", no_args_is_help=True
+    help="Export for CAT tools.\n\nExample: transflow export xliff altena-2018-04-oecd-studie",
+    no_args_is_help=True,
 )
 import_app = typer.Typer(
-    help="Import from CAT tools.\n\nExample: transflow import xliff altena.xlf", no_args_is_help=True
+    help="Import from CAT tools.\n\nExample: transflow import xliff altena-2018-04-oecd-studie.xlf",
+    no_args_is_help=True,
 )
 
 

@@ -129,20 +129,35 @@ def glossary_add(
             "--form", help="Another German form to recognise (repeat for more).", show_default=False
         ),
     ] = None,
+    case_sensitive: Annotated[
+        bool,
+        typer.Option("--case-sensitive", help="Match only with the case as written (e.g. 'AG', not 'ag')."),
+    ] = False,
     project: ProjectOption = Path("."),
 ) -> None:
     """Add a term to glossary.yml, keeping its comments and layout.
 
     Example: transflow glossary add Rathaus "town hall" --note "the building"
+
     Example: transflow glossary add Stellwerk --no-translate
+
     Example: transflow glossary add Kita "day-care centre" --plural "day-care centres" --form Kitas
     """
     from transflow.glossary import add_term_to_file
 
     path = project_at(project).glossary
     forms = tuple(form or ())
-    add_term_to_file(path, german, english, note, not no_translate, en_plural=plural, forms=forms)
-    console().print(f"added {german}", markup=False)
+    add_term_to_file(
+        path,
+        german,
+        english,
+        note,
+        not no_translate,
+        en_plural=plural,
+        forms=forms,
+        case_sensitive=case_sensitive,
+    )
+    console().print(for_terminal(f"added {german.strip()}"), markup=False)
 
 
 @glossary_app.command("remove")
@@ -178,9 +193,11 @@ def glossary_lint(project: ProjectOption = Path(".")) -> None:
         for problem in e.problems:
             print(for_terminal(f"{path.name}: {problem}"), file=sys.stderr)
         raise ChecksFailed(f"{len(e.problems)} problem(s) in {path.name}") from e
-    for hint in plural_hints(glossary.entries):
-        console().print(f"{path.name}: {hint}", markup=False, soft_wrap=True)
-    console().print(f"{path.name}: {len(glossary.entries)} terms, no problems")
+    hints = plural_hints(glossary.entries)
+    for hint in hints:
+        console().print(for_terminal(f"{path.name}: {hint}"), markup=False, soft_wrap=True)
+    advice = f"; {len(hints)} suggestion(s) above" if hints else ", nothing to suggest"
+    console().print(f"{path.name}: {len(glossary.entries)} terms valid{advice}", markup=False)
 
 
 @glossary_app.command("check")
@@ -306,6 +323,9 @@ def export_xliff(
 @export_app.command("docx")
 def export_docx(
     slug: Annotated[str, typer.Argument(help="The article.")],
+    out: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File (default output/SLUG/SLUG.en.docx).")
+    ] = None,
     project: ProjectOption = Path("."),
 ) -> None:
     """Write the article's English draft as a Word file (output/SLUG/SLUG.en.docx), structure kept.
@@ -314,10 +334,12 @@ def export_docx(
     for pasting into a CMS from Word.
 
     Example: transflow export docx altena-2018-04-oecd-studie
+
+    Example: transflow export docx altena-2018-04-oecd-studie -o altena.docx
     """
     from transflow.wordexport import export_docx as export
 
-    print(export(project_at(project), check_slug(slug)))
+    print(export(project_at(project), check_slug(slug), out))
 
 
 @import_app.command("xliff")

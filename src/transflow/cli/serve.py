@@ -34,6 +34,7 @@ def serve(
 
     \b
     Example: transflow serve --open
+
     Example: transflow serve --host 0.0.0.0 --port 9000     (prints a URL with a token)
     """
     import uvicorn

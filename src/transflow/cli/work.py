@@ -25,8 +25,12 @@ if TYPE_CHECKING:
 
 @app.command()
 def translate(
-    files: Annotated[
-        list[Path] | None, typer.Argument(help="Only these article files.", show_default=False)
+    articles: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Only these articles: names (as `status` shows them) or files in sources/.",
+            show_default=False,
+        ),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Re-translate every article, changed or not.")
@@ -41,7 +45,10 @@ def translate(
     """Translate new or changed articles in sources/ into English drafts in output/.
 
     Example: transflow translate            (all new or changed articles)
-    Example: transflow translate sources/altena.txt --force
+
+    Example: transflow translate altena-2018-04-oecd-studie --force
+
+    Example: transflow translate sources/altena.txt
     """
     from rich import box
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -74,7 +81,7 @@ def translate(
     try:
         report = run_translate(
             proj,
-            files=[f.resolve() for f in files] if files else None,
+            files=[_article_named(name) for name in articles] if articles else None,
             force=force,
             options=EngineOptions(beam_size=beam_size, threads=threads, device=device),
             on_start=on_start,
@@ -124,6 +131,16 @@ def translate(
         raise InputError(skipped[0].message + more, hint="the other articles were translated")
 
 
+def _article_named(name: str) -> Path | str:
+    """A file path where the name is one (it exists, or looks like a path), else an article's slug."""
+    from transflow.project import SOURCE_SUFFIXES
+
+    path = Path(name)
+    if path.exists() or "/" in name or path.suffix.lower() in SOURCE_SUFFIXES:
+        return path.resolve()
+    return name
+
+
 def _result_cells(r: ArticleResult) -> tuple[str, ...]:
     return (r.slug, r.status, str(r.sentences or ""), str(r.terms_enforced or ""), str(r.terms_missing or ""))
 
@@ -163,25 +180,50 @@ def review(
 @app.command()
 def approve(
     slug: Annotated[str, typer.Argument(help="The article to approve.")],
-    force: Annotated[bool, typer.Option("--force", help="Approve even with required terms missing.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Approve despite missing terms, must-fix warnings or English from the generated test model.",
+        ),
+    ] = False,
     project: ProjectOption = Path("."),
 ) -> None:
-    """Approve an article's current English for publishing.
+    """Approve an article's current English for publishing; lists the warnings it passes over first.
 
     Example: transflow approve altena-2018-04-oecd-studie
+
+    Example: transflow approve altena-2018-04-oecd-studie --force
     """
+    from transflow.errors import ApprovalRefused
     from transflow.review import write_index, write_review
     from transflow.workflow import approve as approve_article
 
     proj = project_at(project)
     slug = check_slug(slug)
-    done = approve_article(proj, slug, force)
+    try:
+        done = approve_article(proj, slug, force)
+    except ApprovalRefused as e:
+        _show_approval_notes(e.blockers, e.warnings)
+        raise
+    _show_approval_notes(done.blockers, done.warnings)
     write_review(proj, slug)
     write_index(proj)
-    notes = [f"{done.missing_terms} missing term(s)"] if done.missing_terms else []
-    notes += [f"{done.conflicts} sentence(s) whose German changed"] if done.conflicts else []
-    note = f" despite {' and '.join(notes)}" if notes else ""
-    console().print(for_terminal(f"approved {done.slug} ({done.sentences} sentences){note}"), markup=False)
+    note = f" despite: {'; '.join(done.blockers)}" if done.blockers else ""
+    console().print(
+        for_terminal(f"approved {done.slug} ({done.sentences} sentences){note}"), markup=False, soft_wrap=True
+    )
+
+
+def _show_approval_notes(blockers: tuple[str, ...], warnings: tuple[str, ...]) -> None:
+    """What an approval passes over, one line each, before the verdict (which may be an error)."""
+    out = console()
+    for line in blockers:
+        out.print(for_terminal(f"must fix: {line}"), markup=False, soft_wrap=True)
+    if warnings:
+        out.print(f"{len(warnings)} warning(s) open:", markup=False)
+    for line in warnings:
+        out.print(for_terminal(f"  {line}"), markup=False, soft_wrap=True)
 
 
 @app.command()
@@ -278,6 +320,7 @@ def doctor(
     """Check output/ for damaged or left-over files; exit 1 if any, unless --repair fixed them.
 
     Example: transflow doctor
+
     Example: transflow doctor --repair
     """
     from transflow.doctor import diagnose, repair
@@ -301,16 +344,23 @@ def doctor(
 
 
 @app.command()
-def init(project: ProjectOption = Path(".")) -> None:
+def init(
+    folder: Annotated[
+        Path | None, typer.Argument(help="The project folder, made if missing (default: -C or here).")
+    ] = None,
+    project: ProjectOption = Path("."),
+) -> None:
     """Make a project folder: transflow.toml (settings, with comments), sources/ and an empty glossary.
 
     Nothing that exists is changed.
 
     Example: transflow init
+
+    Example: transflow init press-office
     """
     from transflow.settings import init_project
 
-    root = project_at(project).root
+    root = project_at(folder if folder is not None else project).root
     made = init_project(root)
     out = console()
     for path in made:
@@ -318,4 +368,9 @@ def init(project: ProjectOption = Path(".")) -> None:
     if not made:
         out.print(f"{root} is already a transflow project: nothing created", markup=False)
     else:
-        out.print("next: put German articles in sources/ and run `transflow translate`", markup=False)
+        where = f"cd {folder}, " if folder is not None and root != Path.cwd().resolve() else ""
+        out.print(
+            f"next: {where}put German articles in sources/ and run `transflow translate`",
+            markup=False,
+            soft_wrap=True,
+        )

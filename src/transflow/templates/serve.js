@@ -208,7 +208,8 @@
         var old = el(fresh.id);
         if (old && !(editing && "s" + editing.n === fresh.id)) { old.replaceWith(document.importNode(fresh, true)); }
       });
-      [".summary", ".meta"].forEach(function (sel) {
+      // The header too: after an approval it must not still say "approve it again".
+      [".summary", ".meta", "#attention"].forEach(function (sel) {
         var a = document.querySelector(sel), b = doc.querySelector(sel);
         if (a && b) { a.replaceWith(document.importNode(b, true)); }
       });
@@ -256,9 +257,20 @@
       }
     });
   }
-  el("tf-approve").addEventListener("click", function () { approve(false); });
+  // What an approval passes over, as `transflow approve` lists it: read before saying yes.
+  function approvalList() {
+    var lines = (data.blockers || []).map(function (b) { return "Must fix: " + b; });
+    var warnings = data.warnings || [];
+    lines = lines.concat(warnings.slice(0, 20).map(function (w) { return "• " + w; }));
+    if (warnings.length > 20) { lines.push("… and " + (warnings.length - 20) + " more warnings on this page"); }
+    return lines.join("\n");
+  }
+  el("tf-approve").addEventListener("click", function () {
+    var list = approvalList();
+    if (!list || window.confirm("Approve with these warnings open?\n\n" + list)) { approve(false); }
+  });
   el("tf-approve-anyway").addEventListener("click", function () {
-    if (window.confirm("Approve although " + data.blocked + "?")) { approve(true); }
+    if (window.confirm("Approve anyway?\n\n" + approvalList())) { approve(true); }
   });
 
   // ---- filters ---------------------------------------------------------------------------

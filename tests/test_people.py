@@ -1,0 +1,220 @@
+"""What people type, as they type it: each case a new user met, run through the CLI."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+
+from conftest import SEED, run_cli
+from transflow.memory import Memory
+from transflow.project import Project
+
+SLUG = SEED.stem
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+# ---- 1. glossary writes are validated before anything is written -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("german", "english", "why"),
+    [
+        ("", "x", "'de' is missing or empty"),
+        ("   ", "x", "'de' is missing or empty"),
+        ("Rathaus", "   ", "an English rendering is required"),
+        ("Bad\x1b[2Jterm", "x", "control characters"),
+        ("Glocke\x07", "bell", "control characters"),
+        ("Rathaus", "x" * 60_000, "longer than 200 characters"),
+    ],
+    ids=["empty", "blank", "blank-english", "escape", "bell", "overlong"],
+)
+def test_a_glossary_add_the_file_cannot_hold_is_refused_and_nothing_written(
+    project: Path, german: str, english: str, why: str
+) -> None:
+    before = (project / "glossary.yml").read_bytes()
+    code, out, err = run_cli("glossary", "add", german, english, "--project", str(project))
+    assert code == 2 and err.startswith("error: ") and why in err, err
+    assert "added" not in out
+    assert not CONTROL.search(out + err.replace("\n", "")), "escape codes are shown, never obeyed"
+    assert (project / "glossary.yml").read_bytes() == before
+    assert run_cli("glossary", "lint", "--project", str(project))[0] == 0
+
+
+def test_the_browser_and_tbx_go_through_the_same_validation(project: Path) -> None:
+    from transflow.errors import GlossaryError
+    from transflow.glossary import GlossaryEntry, add_terms
+    from transflow.server import add_to_glossary
+
+    before = (project / "glossary.yml").read_bytes()
+    for de, en in (("", "x"), ("Ampel", "traffic\x1blight"), ("Ampel", "y" * 60_000)):
+        with pytest.raises(GlossaryError):
+            add_to_glossary(Project(project), de, en, None)
+    with pytest.raises(GlossaryError, match="control characters"):
+        add_terms(before.decode(), [GlossaryEntry(de="Ampel\x1b", en="traffic light")])
+    assert (project / "glossary.yml").read_bytes() == before
+
+
+def test_glossary_add_case_sensitive_is_written_and_matched(project: Path) -> None:
+    from transflow.glossary import load_glossary
+
+    code, out, err = run_cli(
+        "glossary", "add", "AG", "working group", "--case-sensitive", "--project", str(project)
+    )
+    assert code == 0 and out.strip() == "added AG", err
+    entry = next(e for e in load_glossary(project / "glossary.yml").entries if e.de == "AG")
+    assert entry.case_sensitive and entry.en == "working group"
+    assert "case_sensitive: true" in (project / "glossary.yml").read_text()
+
+
+def test_glossary_lint_says_one_thing(project: Path) -> None:
+    text = (project / "glossary.yml").read_text()
+    (project / "glossary.yml").write_text(text.rstrip() + "\n  - de: Kind\n    en: child\n")
+    code, out, _ = run_cli("glossary", "lint", "--project", str(project))
+    lines = out.strip().splitlines()
+    assert code == 0 and "en_plural" in out, out  # "childs" is suggested against
+    assert "no problems" not in out
+    assert re.fullmatch(r"glossary\.yml: \d+ terms valid; 1 suggestion\(s\) above", lines[-1]), lines[-1]
+
+
+# ---- 4. commands take what people type ---------------------------------------------------------
+
+
+def test_translate_takes_an_article_name_as_status_shows_it(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
+    p = str(project)
+    assert run_cli("translate", "--project", p)[0] == 0
+    code, out, err = run_cli("translate", "--force", SLUG, "--project", p)
+    assert code == 0 and re.search(rf"{SLUG[:20]}\S*\s+translated", out), (out, err)
+    code, out, err = run_cli("translate", "altena", "--project", p)
+    assert code == 3 and "error: no article 'altena' in sources/" in err
+    assert f"did you mean '{SLUG}'?" in err
+
+
+def test_translate_still_takes_a_path(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
+    code, out, err = run_cli("translate", str(project / "sources" / SEED.name), "--project", str(project))
+    assert code == 0 and "1 translated" in out, err
+
+
+def test_init_makes_the_folder_it_is_given(tmp_path: Path) -> None:
+    code, out, err = run_cli("init", str(tmp_path / "press-office"))
+    assert code == 0, err
+    assert (tmp_path / "press-office" / "sources").is_dir()
+    assert (tmp_path / "press-office" / "glossary.yml").is_file()
+    assert (tmp_path / "press-office" / "transflow.toml").is_file()
+    assert "next: cd " in out
+    (tmp_path / "a-file").write_text("x")
+    code, _, err = run_cli("init", str(tmp_path / "a-file"))
+    assert code == 3 and err.startswith("error: ") and "is a file, not a folder" in err
+
+
+def test_every_export_has_an_output_option(project: Path, tiny_model, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    p = str(project)
+    assert run_cli("translate", "--project", p)[0] == 0
+    for fmt, name in (("docx", "a.docx"), ("xliff", "a.xlf")):
+        target = tmp_path / name
+        code, out, err = run_cli("export", fmt, SLUG, "-o", str(target), "--project", p)
+        assert code == 0 and target.is_file() and out.strip() == str(target), err
+    import docx
+
+    assert docx.Document(str(tmp_path / "a.docx")).paragraphs
+
+
+# ---- 5. an unknown article gets the closest names, and help reads well -------------------------
+
+
+@pytest.mark.parametrize("command", [["export", "xliff"], ["export", "docx"], ["approve"], ["review"]])
+def test_an_unknown_article_gets_did_you_mean(project: Path, tiny_model, command: list[str]) -> None:  # type: ignore[no-untyped-def]
+    assert run_cli("translate", "--project", str(project))[0] == 0
+    code, _, err = run_cli(*command, "altena", "--project", str(project))
+    assert code == 3 and "error: no translated article 'altena'" in err
+    assert f"hint: did you mean '{SLUG}'?" in err and "translate` first" not in err
+
+
+def test_a_name_like_nothing_gets_no_guess(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
+    assert run_cli("translate", "--project", str(project))[0] == 0
+    code, _, err = run_cli("export", "xliff", "haushalt-2027", "--project", str(project))
+    assert code == 3 and "did you mean" not in err and "`transflow status` lists the articles" in err
+
+
+def test_the_example_in_export_help_works(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
+    assert run_cli("translate", "--project", str(project))[0] == 0
+    _, out, _ = run_cli("export", "--help")
+    example = re.search(r"Example: transflow (export xliff \S+)", out)
+    assert example, out
+    code, _, err = run_cli(*example.group(1).split(), "--project", str(project))
+    assert code == 0, err
+
+
+def _commands(group: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = [path]
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):  # a group (Typer may bring its own click)
+            found += _commands(command, (*path, name))
+        else:
+            found.append((*path, name))
+    return found
+
+
+def test_every_help_has_an_example_and_each_example_its_own_line() -> None:
+    from transflow.cli import app
+
+    commands = _commands(typer.main.get_command(app))  # type: ignore[arg-type]
+    assert len(commands) > 20
+    for path in commands:
+        code, out, err = run_cli(*path, "--help")
+        assert code == 0, (path, err)
+        assert "Example: transflow" in out, path
+        for line in out.splitlines():
+            # An example starts its own line and holds one command.
+            assert line.count("Example:") <= 1, (path, line)
+            if "Example:" in line:
+                assert line.strip().startswith("Example: transflow"), (path, line)
+
+
+# ---- 3. approval shows what it approves ----------------------------------------------------------
+
+
+def test_approve_lists_warnings_and_asks_for_force_with_generated_english(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
+    p = str(project)
+    assert run_cli("translate", "--project", p)[0] == 0
+    code, out, err = run_cli("approve", SLUG, "--project", p)
+    assert code == 1 and err.startswith(f"error: {SLUG}: not approved: ")
+    assert "must fix: its English comes from the generated test model" in out
+    assert "warning(s) open:" in out and re.search(r"^  sentence \d+, (must fix|check|minor): ", out, re.M)
+    assert not (project / "output" / SLUG / "approved.json").exists()
+    code, out, err = run_cli("approve", SLUG, "--force", "--project", p)
+    assert code == 0 and f"approved {SLUG}" in out and "despite: " in out and "generated test model" in out
+    memory = Memory.of(Project(project))
+    try:
+        assert memory.stats()["approved"] == 0  # the generated model's English is not remembered
+    finally:
+        memory.close()
+
+
+def test_the_approval_rule_blocks_on_must_fix_and_generated_english_only(
+    project: Path, unmarked_model
+) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from transflow.checks import Finding
+    from transflow.workflow import approval_notes, article_state
+
+    assert run_cli("translate", "--project", str(project))[0] == 0
+    record = article_state(Project(project), SLUG).record
+    assert record is not None
+    clean = tuple(replace(s, findings=(), terms=()) for s in record.sentences)
+    assert approval_notes(replace(record, sentences=clean)).blockers == ()
+    checked = (replace(clean[0], findings=(Finding("numbers", "functional", "extra 12"),)), *clean[1:])
+    notes = approval_notes(replace(record, sentences=checked))
+    assert notes.blockers == () and notes.warnings == ("sentence 1, check: numbers differ: extra 12",)
+    critical = (replace(clean[2], findings=(Finding("untranslated", "critical", "empty"),)),)
+    notes = approval_notes(replace(record, sentences=(*clean[:2], *critical, *clean[3:])))
+    assert notes.blockers == ("1 must-fix warning(s)",) and notes.warnings[0].startswith(
+        "sentence 3, must fix"
+    )
+    generated = replace(record.signature, generated="tiny")
+    notes = approval_notes(replace(record, sentences=clean, signature=generated))
+    assert notes.blockers == ("its English comes from the generated test model: it is not a translation",)
