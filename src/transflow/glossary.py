@@ -12,7 +12,7 @@ from typing import Any
 from transflow import glossarycache, yamlnodes
 from transflow.errors import GlossaryError
 
-KEYS = {"de", "en", "en_plural", "forms", "note", "translate", "case_sensitive"}
+KEYS = {"de", "en", "en_plural", "forms", "note", "translate", "case_sensitive", "gendered"}
 MAX_TERM = 200  # characters of a term or rendering; a longer one is a pasting accident
 MAX_NOTE = 1000
 _TEXT_KEYS = ("de", "en", "en_plural", "note", "forms")
@@ -29,6 +29,8 @@ class GlossaryEntry:
     note: str | None = None
     translate: bool = True
     case_sensitive: bool = False
+    # Feminine and gender-inclusive forms (Kümmerin, Bürger*innen) count as the term.
+    gendered: bool = True
     line: int = 0  # 1-based line in glossary.yml, 0 when built in code
 
     @property
@@ -66,7 +68,8 @@ def _entry(
     de = _text(item.get("de"))
     translate = item.get("translate", True)
     case_sensitive = item.get("case_sensitive", False)
-    for key, value in (("translate", translate), ("case_sensitive", case_sensitive)):
+    gendered = item.get("gendered", True)
+    for key, value in (("translate", translate), ("case_sensitive", case_sensitive), ("gendered", gendered)):
         if not isinstance(value, bool):
             problems.append(f"line {line}: '{key}' must be true or false")
     en = _text(item.get("en")) or (de if translate is False else None)
@@ -94,6 +97,7 @@ def _entry(
         note=_text(item.get("note")),
         translate=translate is not False,
         case_sensitive=case_sensitive is True,
+        gendered=gendered is not False,
         line=line,
     )
 
@@ -424,6 +428,8 @@ def _item_dict(entry: GlossaryEntry) -> dict[str, Any]:
         item["forms"] = yamlnodes.Flow(entry.forms)
     if entry.case_sensitive:
         item["case_sensitive"] = True
+    if not entry.gendered:
+        item["gendered"] = False
     if entry.note:
         item["note"] = entry.note
     return item

@@ -3,7 +3,10 @@
 Matching uses simplemma's German lemmas (Kümmerern → Kümmerer), with a small stem
 comparison as a fallback for words the lemma dictionary does not know, hyphenated and
 elided compounds (``Kümmerer-Modell``, ``Haupt- und Ehrenamt``), and closed compounds
-(``Ehrenamtskoordinator``), which are flagged but not enforced.
+(``Ehrenamtskoordinator``), which are flagged but not enforced. Feminine and gender-inclusive
+person nouns (``Kümmerin``, ``Bürger*innen``, ``Bürger:innen``, ``Bürger_innen``, ``BürgerInnen``,
+``Bürgerinnen und Bürger``) are the term itself, in the German's number, unless the entry says
+``gendered: false``.
 
 The glossary is indexed once (per glossary object, and ``load_glossary`` gives one object per
 content hash): a sentence word can only be a form of a term word that starts with the same
@@ -33,13 +36,22 @@ _ELIDED = re.compile(r"-\s+(\w+)\s+(\w+)")  # "Haupt- und Ehrenamt"
 _PREFIX = 3  # same_word compares this many casefolded letters before anything costly
 _CLOSED_STEM = 5  # a closed compound's term stem has at least this many letters
 
-EXACT, INFLECTED, HYPHENATED, ELIDED, CLOSED = (
+EXACT, INFLECTED, HYPHENATED, ELIDED, CLOSED, GENDERED = (
     "exact",
     "inflected",
     "hyphenated",
     "elided",
     "closed-compound",
+    "gendered",
 )
+
+# A sentence's words for matching: a gender mark and its ending stay with the word they follow
+# ("Bürger*innen", "Bürger:innen", "Bürger/-innen"; "Bürger_innen" and "BürgerInnen" are one \w+).
+_TOKEN = re.compile(r"\w+(?:[*:/]-?(?:innen|in)\b)?")
+_MARKED = re.compile(r"(\w+?)(?:[*:_/]-?)(innen|in)\Z")  # Bürger*innen, Bürger_innen
+_BINNEN_I = re.compile(r"(\w+?[a-zäöüß])(Innen|In)\Z")  # BürgerInnen
+_FEMININE = re.compile(r"(\w{3,}?)(innen|in)\Z")  # Bürgerinnen, Kümmerin, Ärztin
+_PLAIN_VOWELS = str.maketrans("äöüÄÖÜ", "aouAOU")
 
 T = TypeVar("T", bound=Hashable)
 
@@ -86,6 +98,27 @@ def same_word(word: str, term: str, case_sensitive: bool = False) -> bool:
         return False
     # The stem first: it is free, the lemma may load the dictionary.
     return _stem(a) == _stem(b) or lemma(word) == lemma(term)
+
+
+def gender_bases(word: str) -> list[tuple[str, bool]]:
+    """The masculine words a feminine or gender-inclusive noun may stand for, each with its number.
+
+    ``Bürger*innen`` → Bürger (plural); ``Kümmerin`` → Kümmer, Kümmerer, Kümmere (singular);
+    ``Ärztinnen`` → … and Arzt. Only capitalised words (nouns); the candidates are compared with
+    glossary terms like any word, so a word that merely ends in -in (``Termin``) matches nothing.
+    """
+    if not word[:1].isupper():
+        return []
+    marked = _MARKED.match(word) or _BINNEN_I.match(word)
+    if marked:
+        return [(marked.group(1), marked.group(2).casefold() == "innen")]
+    feminine = _FEMININE.match(word)
+    if not feminine:
+        return []
+    stem, plural = feminine.group(1), feminine.group(2) == "innen"
+    plain = stem.translate(_PLAIN_VOWELS)  # Ärztin → Arzt, Bäuerin → Bauer
+    candidates = dict.fromkeys((stem, stem + "er", stem + "e", plain, plain + "er"))
+    return [(c, plural) for c in candidates]
 
 
 class WordIndex(Generic[T]):
@@ -181,22 +214,34 @@ class TermIndex:
 
     def find(self, sentence: str) -> list[TermMatch]:
         """All terms in one German sentence, left to right, without overlaps."""
-        words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(sentence)]
+        words = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(sentence)]
         found: list[TermMatch] = []
         taken: set[int] = set()
 
-        def add(first: int, last: int, entry: GlossaryEntry, kind: str, start: int, end: int) -> None:
+        def add(
+            first: int,
+            last: int,
+            entry: GlossaryEntry,
+            kind: str,
+            start: int,
+            end: int,
+            plural: bool | None = None,
+        ) -> None:
             if taken.intersection(range(first, last + 1)):
                 return
             taken.update(range(first, last + 1))
             surface = sentence[start:end]
-            found.append(TermMatch(entry, start, end, surface, kind, _is_plural(surface, entry)))
+            number = _is_plural(surface, entry) if plural is None else plural
+            found.append(TermMatch(entry, start, end, surface, kind, number))
 
         # (rank, position) → the entry's first German or form found there. Claims are then made
         # entry by entry in rank order, left to right: an earlier claim wins an overlap.
         first_variant: dict[tuple[int, int], int] = {}
         for i, (_, _, word) in enumerate(words):
-            for k, v in self.starts.find(word):
+            starts = self.starts.find(word)
+            for base, _ in gender_bases(word):
+                starts += [(k, v) for k, v in self.starts.find(base) if self.entries[k].gendered]
+            for k, v in starts:
                 if self._window_fits(sentence, words, i, k, v):
                     key = (self._rank[k], i)
                     first_variant[key] = min(v, first_variant.get(key, v))
@@ -204,16 +249,24 @@ class TermIndex:
             k = self._order[rank]
             entry = self.entries[k]
             n = len(self._variants[k][v][0])
-            start, end = words[i][0], words[i + n - 1][1]
+            gendered = self._gendered(words[i + n - 1][2], self._variants[k][v][0][-1], entry)
+            last = i + n - 1
+            if gendered is not None or self._gendered(words[i][2], entry.de, entry) is None:
+                last = self._pair_end(words, i + n - 1, k, gendered is not None)
+            start, end = words[i][0], words[last][1]
             surface = sentence[start:end]
             near = sentence[max(0, start - 1) : start] + sentence[end : end + 1]
-            if "-" in near:
-                kind = HYPHENATED
+            if last > i + n - 1:
+                kind, plural = GENDERED, True  # "Bürgerinnen und Bürger": both, so many
+            elif gendered is not None:
+                kind, plural = GENDERED, gendered
+            elif "-" in near:
+                kind, plural = HYPHENATED, None
             elif surface.casefold() == entry.de.casefold():
-                kind = EXACT
+                kind, plural = EXACT, None
             else:
-                kind = INFLECTED
-            add(i, i + n - 1, entry, kind, start, end)
+                kind, plural = INFLECTED, None
+            add(i, last, entry, kind, start, end, plural)
         for i, (start, end, word) in enumerate(words):
             if i in taken:
                 continue
@@ -243,8 +296,34 @@ class TermIndex:
         # Between words only spaces, hyphens, or the term's own punctuation ("F & E").
         if any(g.strip(" -") and g.strip() != t.strip() for g, t in zip(gaps, allowed, strict=False)):
             return False
-        case_sensitive = self.entries[k].case_sensitive
-        return all(same_word(w[2], t, case_sensitive) for w, t in zip(window[1:], variant[1:], strict=True))
+        entry = self.entries[k]
+        return all(
+            same_word(w[2], t, entry.case_sensitive) or self._gendered(w[2], t, entry) is not None
+            for w, t in zip(window[1:], variant[1:], strict=True)
+        )
+
+    @staticmethod
+    def _gendered(word: str, term: str, entry: GlossaryEntry) -> bool | None:
+        """Is ``word`` a feminine or gender-inclusive form of the term word: its number, or None."""
+        if not entry.gendered or same_word(word, term, entry.case_sensitive):
+            return None
+        for base, plural in gender_bases(word):
+            if same_word(base, term, entry.case_sensitive):
+                return plural
+        return None
+
+    def _pair_end(self, words: list[tuple[int, int, str]], i: int, k: int, gendered: bool) -> int:
+        """Where "Bürgerinnen und Bürger" (or "Bürger und Bürgerinnen") ends, or ``i`` for no pair."""
+        entry = self.entries[k]
+        if not entry.gendered or i + 2 >= len(words) or words[i + 1][2] not in ("und", "oder"):
+            return i
+        partner = words[i + 2][2]
+        term = _WORD.findall(entry.de)[-1]
+        if gendered and same_word(partner, term, entry.case_sensitive):
+            return i + 2
+        if not gendered and self._gendered(partner, term, entry) is not None:
+            return i + 2
+        return i
 
     def _closed_compound(self, word: str) -> int | None:
         """The first one-word term whose stem starts or ends ``word`` (and is not all of it)."""
