@@ -218,3 +218,43 @@ def test_the_approval_rule_blocks_on_must_fix_and_generated_english_only(
     generated = replace(record.signature, generated="tiny")
     notes = approval_notes(replace(record, sentences=clean, signature=generated))
     assert notes.blockers == ("its English comes from the generated test model: it is not a translation",)
+
+
+# ---- 7. serve stops with its own words -----------------------------------------------------------
+
+
+def test_ctrl_c_on_serve_says_serve_stopped(project: Path) -> None:
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "transflow", "serve", "--project", str(project), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+                break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None, "the server did not start"
+                time.sleep(0.2)
+        server.send_signal(signal.SIGINT)
+        out, err = server.communicate(timeout=30)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert server.returncode == 0, err
+    assert "stopped serving" in out and "finished articles are kept" not in out + err

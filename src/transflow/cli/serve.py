@@ -59,7 +59,13 @@ def serve(
         server_header=False,
         limit_concurrency=200,
     )
-    uvicorn.Server(config).run(sockets=[sock])
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:
+        # uvicorn shuts down cleanly first (open saves finish), then passes the Ctrl-C on:
+        # for a server it is the normal way to stop, not an interrupted translation.
+        pass
+    console().print("stopped serving; every save is written to the drafts", markup=False)
 
 
 def bind(host: str, port: int) -> socket.socket:
