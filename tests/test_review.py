@@ -400,3 +400,43 @@ def test_markup_on_a_page_is_cleaned_and_stays_markup() -> None:
 
     cleaned = _printable(Markup("<b>a\x0b</b>"))
     assert cleaned == Markup("<b>a </b>") and isinstance(cleaned, Markup)
+
+
+def test_inline_markup_is_formatting_in_both_columns(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
+    (project / "sources" / "sommerfest.md").write_text(
+        "---\ntitle: Sommerfest\n---\n"
+        "Das **Sommerfest der Kümmerer** beginnt *um zehn* am `Rathaus`. "
+        "Mehr unter [Stadt Altena](https://www.altena.de/fest) und [hier](javascript:alert(1)).\n",
+        encoding="utf-8",
+    )
+    code, _, err = run_cli("translate", "--project", str(project))
+    assert code == 0, err
+    record = record_of(project, "sommerfest")
+    path = project / "output" / "sommerfest" / "review.html"
+    page = parse(path)
+    raw = path.read_text(encoding="utf-8")
+    german = next(d for d in raw.split('<div class="de" lang="de">') if "Sommerfest der" in d).split(
+        "</div>"
+    )[0]
+    term = german.split('data-term="', 1)[1].split('"', 1)[0]
+    # Bold around a glossary term: the term stays marked, inside the formatting.
+    assert f'<strong>Sommerfest der <mark class="term" tabindex="0" data-term="{term}"' in german
+    assert "<em>um zehn</em>" in german and "<code>Rathaus</code>" in german
+    assert "**" not in german and "](" not in german
+    links = [a for t, a in page.tags if t == "a" and a.get("href", "").startswith("https://www.altena.de")]
+    assert links, [a for t, a in page.tags if t == "a"]
+    assert not any("javascript:" in (a.get("href") or "") for _, a in page.tags)
+    # The English column renders the English's own markup the same way, terms still linked.
+    english = [s.english for s in record.sentences]
+    assert any("](https://www.altena.de/fest)" in e for e in english) and any(
+        "`Rathaus`" in e for e in english
+    )
+    assert len(links) == 2  # the German's link and the English's
+    assert raw.count("<code>Rathaus</code>") == 2
+    assert raw.count(f'data-term="{term}"') == 2  # German term and its English rendering
+    shown = "".join(page.text)
+    assert "**" not in shown
+    # A plain text article's asterisks are its own: shown as typed.
+    (project / "sources" / "plain.txt").write_text("Preis: 5 * 3 * 2 Euro, _nicht_ mehr.\n", encoding="utf-8")
+    assert run_cli("translate", "--project", str(project))[0] == 0
+    assert "_nicht_" in "".join(parse(project / "output" / "plain" / "review.html").text)

@@ -194,6 +194,39 @@ def _term_note(term: Term) -> str:
     }.get(term.status, "")
 
 
+# Where a piece (a glossary term) begins and ends, carried through the Markdown renderer.
+_OPEN, _CLOSE = "\ue000", "\ue001"
+
+
+def formatted(pieces: list[Piece]) -> list[Piece]:
+    """The pieces as one run of HTML: inline Markdown (bold, italic, code, links) as formatting.
+
+    A Markdown or Word article's sentences carry ``**bold**`` and ``[links](…)``; people read
+    them as formatting, not as asterisks. The glossary terms' ``<mark>``s are kept: each term
+    travels through markdown-it between two private-use characters. Where the renderer drops
+    one (a term inside a link's address), the pieces are shown as they are.
+    """
+    from markdown_it import MarkdownIt
+    from markupsafe import Markup, escape
+
+    if not any(c in p.text for p in pieces for c in "*_`[\\"):
+        return pieces  # nothing to format: most sentences
+    marked = "".join(f"{_OPEN}{p.text}{_CLOSE}" if p.term else p.text for p in pieces)
+    html = MarkdownIt("commonmark", {"html": False}).renderInline(marked)
+    terms = [p for p in pieces if p.term]
+    if html.count(_OPEN) != len(terms) or html.count(_CLOSE) != len(terms):
+        return pieces
+    out, rest = [], html
+    for p in terms:
+        before, rest = rest.split(_OPEN, 1)
+        flagged = " flagged" if p.kind == "flagged" else ""
+        title = f' title="{escape(p.note)}"' if p.note else ""
+        out.append(f'{before}<mark class="term{flagged}" tabindex="0" data-term="{escape(p.term)}"{title}>')
+        inside, rest = rest.split(_CLOSE, 1)
+        out.append(f"{inside}</mark>")
+    return [Piece(Markup("".join(out) + rest))]
+
+
 def word_diff(old: str, new: str) -> list[Piece]:
     """Word-level diff of two English texts (difflib), as equal/insert/delete pieces."""
     a, b = WORD_TOKEN.findall(old), WORD_TOKEN.findall(new)
@@ -232,6 +265,8 @@ def build_review_page(project: Project, slug: str) -> ReviewPage:
     counts = dict.fromkeys(
         ("sentences", "terms", "enforced", "missing", "critical", "functional", "cosmetic"), 0
     )
+    # Markdown and Word articles carry inline Markdown; a plain text's asterisks are its own.
+    markdown = Path(record.source).suffix.lower() in (".md", ".docx")
     for number, sentence in enumerate(record.sentences, start=1):
         terms = list(sentence.terms)
         ids = [f"t{number}-{k}" for k in range(len(terms))]
@@ -247,10 +282,12 @@ def build_review_page(project: Project, slug: str) -> ReviewPage:
         else:
             before = by_source.get(sentence.source, by_place.get(number - 1))
             label = f"changes since revision {previous['revision']}" if previous else ""
+        german_pieces = _marked(sentence.source, german_spans, flagged)
+        english_pieces = _marked(english, _english_spans(english, terms, ids))
         row = SentenceRow(
             number=number,
-            german=_marked(sentence.source, german_spans, flagged),
-            english=_marked(english, _english_spans(english, terms, ids)),
+            german=formatted(german_pieces) if markdown else german_pieces,
+            english=formatted(english_pieces) if markdown else english_pieces,
             badges=badges,
             diff=word_diff(before, english) if before is not None and before != english else None,
             origin=sentence.origin,

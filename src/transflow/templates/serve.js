@@ -47,6 +47,7 @@
 
   document.addEventListener("click", function (e) {
     var box = e.target.closest && e.target.closest(".en.editable");
+    if (box && e.target.closest("a")) { e.preventDefault(); }  // a link in the English: edit, don't leave
     if (box && !box.querySelector("textarea")) { open(Number(box.dataset.number)); }
   });
   document.addEventListener("keydown", function (e) {
