@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import secrets
 import socket
@@ -59,12 +60,10 @@ def serve(
         server_header=False,
         limit_concurrency=200,
     )
-    try:
+    # uvicorn shuts down cleanly first (open saves finish), then passes the Ctrl-C on: for a
+    # server it is the normal way to stop, not an interrupted translation.
+    with contextlib.suppress(KeyboardInterrupt):
         uvicorn.Server(config).run(sockets=[sock])
-    except KeyboardInterrupt:
-        # uvicorn shuts down cleanly first (open saves finish), then passes the Ctrl-C on:
-        # for a server it is the normal way to stop, not an interrupted translation.
-        pass
     console().print("stopped serving; every save is written to the drafts", markup=False)
 
 
