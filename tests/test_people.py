@@ -258,3 +258,32 @@ def test_ctrl_c_on_serve_says_serve_stopped(project: Path) -> None:
             server.kill()
     assert server.returncode == 0, err
     assert "stopped serving" in out and "finished articles are kept" not in out + err
+
+
+# ---- 6. an article whose source is gone can be forgotten --------------------------------------
+
+
+def test_a_renamed_source_leaves_status_after_forget(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
+    p = str(project)
+    assert run_cli("translate", "--project", p)[0] == 0
+    assert run_cli("approve", SLUG, "--force", "--project", p)[0] == 0
+    assert run_cli("publish", "--project", p)[0] == 0
+    code, _, err = run_cli("forget", SLUG, "--project", p)
+    assert code == 3 and "is still there" in err and (project / "output" / SLUG).is_dir()
+    (project / "sources" / SEED.name).rename(project / "sources" / "altena-oecd.txt")
+    assert run_cli("translate", "--project", p)[0] == 0
+    _, out, _ = run_cli("status", "--project", p)
+    assert "source file is gone (`transflow forget` removes the article)" in out
+    revisions = sorted(p.name for p in (project / "output" / SLUG / "revisions").iterdir())
+    code, out, err = run_cli("forget", SLUG, "--project", p)
+    assert code == 0 and f"unpublished {SLUG}" in out and f"forgot {SLUG}" in out, err
+    assert not (project / "output" / SLUG).exists()
+    assert not (project / "output" / "site" / f"{SLUG}.html").exists()
+    (archive,) = (project / "output" / ".transflow" / "archive").iterdir()
+    assert archive.name.startswith(SLUG) and str(archive.relative_to(project)) in out
+    assert sorted(p.name for p in (archive / "revisions").iterdir()) == revisions
+    _, out, _ = run_cli("status", "--project", p)
+    assert SLUG not in out and "altena-oecd" in out
+    assert SLUG not in (project / "output" / "index.html").read_text()
+    code, _, err = run_cli("forget", SLUG, "--project", p)
+    assert code == 3 and "no translated article" in err

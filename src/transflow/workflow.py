@@ -99,7 +99,7 @@ def source_changed(project: Project, record: ArticleRecord) -> str | None:
     """Why the German source no longer matches the record, or None if it does."""
     path = project.sources / record.source
     if not record.source or not path.is_file():
-        return "its German source file is gone"
+        return "its German source file is gone (`transflow forget` removes the article)"
     if file_sha256(path) != record.source_sha256:
         return "its German source changed since the last translation: run `transflow translate`"
     return None

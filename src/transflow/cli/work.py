@@ -313,6 +313,31 @@ def unpublish(
 
 
 @app.command()
+def forget(
+    slug: Annotated[str, typer.Argument(help="The article whose German source is gone.")],
+    project: ProjectOption = Path("."),
+) -> None:
+    """Remove an article whose source file is gone: off the site and out of output/, files archived.
+
+    Its folder (draft, record, revisions) moves to output/.transflow/archive/; the translation
+    memory keeps its sentences.
+
+    Example: transflow forget altena-2018-04-oecd-studie
+    """
+    from transflow.forget import forget as forget_article
+    from transflow.review import write_index
+
+    proj = project_at(project)
+    done = forget_article(proj, check_slug(slug))
+    write_index(proj)
+    out = console()
+    if done.unpublished:
+        out.print(f"unpublished {slug}", markup=False)
+    where = done.archive.relative_to(proj.root)
+    out.print(f"forgot {slug}; its files are kept in {where}", markup=False, soft_wrap=True)
+
+
+@app.command()
 def doctor(
     fix: Annotated[bool, typer.Option("--repair", help="Carry out the repairs it lists.")] = False,
     project: ProjectOption = Path("."),
