@@ -309,18 +309,29 @@ def test_editing_in_chromium(server: str, translated: Path) -> None:
         path.write_text(path.read_text().replace("Window one's English.", "Edited in the file."))
         wait.until(lambda d: d.find_element(By.ID, "tf-file-changed").is_displayed())
 
-        # Approve (anyway, with confirmation, where the tiny model leaves terms missing).
+        # Approve: the generated model's English needs "anyway", and the confirmation lists what
+        # is passed over, as `transflow approve` does.
         driver.refresh()
-        approve = driver.find_element(By.ID, "tf-approve")
-        if approve.is_enabled():
-            approve.click()
-        else:
-            assert "Cannot approve" in driver.find_element(By.ID, "tf-blocked").text
-            driver.find_element(By.ID, "tf-approve-anyway").click()
-            driver.switch_to.alert.accept()
+        assert not driver.find_element(By.ID, "tf-approve").is_enabled()
+        assert "generated test model" in driver.find_element(By.ID, "tf-blocked").text
+        driver.find_element(By.ID, "tf-approve-anyway").click()
+        confirmation = driver.switch_to.alert
+        assert "Must fix: its English comes from the generated test model" in confirmation.text
+        assert "• sentence " in confirmation.text
+        confirmation.accept()
         wait.until(lambda d: "Approved" in d.find_element(By.ID, "tf-status").text)
         assert (folder / "approved.json").exists()
         assert record_of(translated, SLUG).sentences[2].english == "Edited in the file."
+        # The header follows without a reload: a change asks to approve again, approving clears it.
+        wait.until(lambda d: "status: approved" in d.find_element(By.CSS_SELECTOR, ".meta").text)
+        click("#s4 .en")
+        driver.switch_to.active_element.send_keys(Keys.CONTROL, "a")
+        driver.switch_to.active_element.send_keys("Changed after approval.", Keys.CONTROL, Keys.ENTER)
+        wait.until(lambda d: "approve it again" in d.find_element(By.ID, "attention").text)
+        driver.find_element(By.ID, "tf-approve-anyway").click()
+        driver.switch_to.alert.accept()
+        wait.until(lambda d: "approve it again" not in d.find_element(By.ID, "attention").text)
+        assert "status: approved" in driver.find_element(By.CSS_SELECTOR, ".meta").text
 
         # A German selection becomes a glossary term, marked after the next translate.
         driver.execute_script(
