@@ -440,3 +440,28 @@ def test_inline_markup_is_formatting_in_both_columns(project: Path, tiny_model) 
     (project / "sources" / "plain.txt").write_text("Preis: 5 * 3 * 2 Euro, _nicht_ mehr.\n", encoding="utf-8")
     assert run_cli("translate", "--project", str(project))[0] == 0
     assert "_nicht_" in "".join(parse(project / "output" / "plain" / "review.html").text)
+
+
+@needs_chromium
+def test_an_undated_article_shows_no_empty_date_label_on_a_phone(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
+
+    (project / "sources" / "undatiert.txt").write_text("Der Rat tagt am Montag.\n", encoding="utf-8")
+    assert run_cli("translate", "--project", str(project))[0] == 0
+    driver = chromium(project / "chrome", 390, 900)
+    try:
+        driver.get((project / "output" / "index.html").as_uri())
+        # What a phone shows of each row: every visible cell's label and text.
+        shown = driver.execute_script(
+            """return [...document.querySelectorAll('table.articles tbody tr')].map(r => [
+                r.querySelector('td.title').textContent,
+                [...r.querySelectorAll('td[data-label]')]
+                    .filter(c => getComputedStyle(c).display !== 'none')
+                    .map(c => c.dataset.label + ': ' + c.textContent.trim())]);"""
+        )
+        undated = next(cells for title, cells in shown if "Rat tagt" in title)
+        assert "Date: " not in undated, undated
+        assert any(c.startswith("Translated: ") and len(c) > len("Translated: ") for c in undated), undated
+        dated = next(cells for title, cells in shown if "Rat tagt" not in title)
+        assert any(c.startswith("Date: ") and len(c) > len("Date: ") for c in dated), dated
+    finally:
+        driver.quit()
