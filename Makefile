@@ -8,11 +8,13 @@ GENERATED := output/.transflow/generated-tiny.argosmodel
 
 venv: $(VENV)/.installed
 
-# torch first, from the exact CPU wheel: any other torch spec pulls gigabytes of CUDA.
+# torch first, from the exact CPU wheel: any other torch spec pulls gigabytes of CUDA. Where pip's
+# index would serve the CUDA build (an ordinary machine), name the CPU index:
+#   make demo TORCH_INDEX=https://download.pytorch.org/whl/cpu
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q torch==2.13.0 $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $@
 

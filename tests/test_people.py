@@ -274,6 +274,7 @@ def test_a_renamed_source_leaves_status_after_forget(project: Path, tiny_model) 
     assert run_cli("translate", "--project", p)[0] == 0
     _, out, _ = run_cli("status", "--project", p)
     assert "source file is gone (`transflow forget` removes the article)" in out
+    assert "approve it again" not in out  # nothing to approve: the German is gone
     revisions = sorted(p.name for p in (project / "output" / SLUG / "revisions").iterdir())
     code, out, err = run_cli("forget", SLUG, "--project", p)
     assert code == 0 and f"unpublished {SLUG}" in out and f"forgot {SLUG}" in out, err

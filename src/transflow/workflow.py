@@ -190,7 +190,8 @@ def article_state(
     if record.conflicts:
         reasons.append(f"the German changed under {record.conflicts} edited sentence(s): check them")
     approved = approval is not None and german is None and approval.covers(record, body)
-    if approval is not None and not approved:
+    gone = german is not None and not (project.sources / record.source).is_file()
+    if approval is not None and not approved and not gone:  # a gone source cannot be approved again
         what = "English" if german is None and approval.german == record.german else "German"
         reasons.append(f"its {what} changed since approval: approve it again")
     if approved and approval is not None:
