@@ -83,6 +83,16 @@ def test_readme_mentions_every_command() -> None:
     assert missing == []
 
 
+def test_readme_shows_the_daily_loop_on_its_first_screen() -> None:
+    """A press officer sees translate → review → approve → publish without scrolling (30 lines)."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    first_screen = "\n".join(readme.splitlines()[:30])
+    steps = ["transflow translate", "transflow serve", "transflow approve", "transflow publish"]
+    at = [first_screen.find(step) for step in steps]
+    assert -1 not in at and at == sorted(at), dict(zip(steps, at, strict=True))
+    assert len(readme.splitlines()) <= 350
+
+
 def test_unexpected_error_is_one_line_with_a_log(project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import transflow.translate
 
