@@ -33,6 +33,7 @@ lint: venv
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # The browser test drives Debian's Chromium; install it where we may (CI runs as root).
 browser:
