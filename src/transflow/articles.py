@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from transflow.errors import InputError
+from transflow.project import read_source
 from transflow.slugs import safe_slug, slugify
 
 __all__ = ["MAX_SOURCE_BYTES", "Article", "decode", "parse_article", "slugify", "source_hash"]
@@ -128,7 +129,7 @@ def parse_article(path: Path, raw: bytes | None = None) -> Article:
     """Read one ``.txt``, ``.md`` or ``.docx`` article; raise ``InputError`` for unusable files."""
     if raw is None:
         try:
-            raw = path.read_bytes()
+            raw = read_source(path)
         except OSError as e:
             raise InputError(f"{path}: cannot read ({e.strerror})") from e
     suffix = path.suffix.lower()

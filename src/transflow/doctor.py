@@ -15,7 +15,7 @@ from pathlib import Path
 
 from transflow.drafts import DRAFT_FILE
 from transflow.memory import Memory
-from transflow.project import Project, run_lock
+from transflow.project import Project, links_inside, run_lock
 from transflow.record import (
     APPROVAL_FILE,
     APPROVED,
@@ -55,10 +55,19 @@ def diagnose(project: Project) -> list[Problem]:
     output = project.output
     if not output.is_dir():
         return []
+    # A link inside output/ is refused by every command (it could send a read or a write
+    # outside the project): report it first, and removing it (the link only) is the repair.
+    links = links_inside(output)
     problems = [
+        Problem(link, "a link inside output/ (transflow never follows one)", "delete it") for link in links
+    ]
+    problems += [
         Problem(tmp, "a temporary file left by an interrupted write", "delete it")
         for tmp in sorted(output.rglob(".*.tmp"))
+        if not any(tmp.is_relative_to(link) for link in links)
     ]
+    if links:
+        return problems  # nothing else is read through a link
     for slug in project.article_slugs():
         folder = project.article_dir(slug)
         try:
@@ -127,10 +136,15 @@ def rebuild_memory(project: Project, memory: Memory) -> int:
 def repair(project: Project, problems: list[Problem]) -> list[str]:
     """Carry out the repairs; one line for each thing done."""
     done = []
+    for problem in problems:  # before the lock: a linked .transflow/ must go before it is taken
+        if problem.path.is_symlink():
+            with contextlib.suppress(OSError):
+                problem.path.unlink()
+                done.append(f"deleted the link {problem.path}")
     with run_lock(project):
         memory_path = project.state / "memory.sqlite"
         for problem in problems:
-            if problem.repair == "delete it":
+            if problem.repair == "delete it" and not problem.path.is_symlink():
                 with contextlib.suppress(OSError):
                     problem.path.unlink()
                     done.append(f"deleted {problem.path}")
