@@ -86,3 +86,63 @@ def test_an_xliff_target_that_breaks_the_sentence_is_refused(
     assert run_cli("publish", "--project", p)[0] == 0
     page = (translated / "output" / "site" / f"{SLUG}.html").read_text(encoding="utf-8")
     assert "<h1>The council" not in page and "<hr" not in page and "<table" not in page
+
+
+# --- Word bombs (findings 4 and 5) -------------------------------------------------------------
+
+
+def word_bomb(kind: str) -> bytes:
+    """A small .docx that would inflate far past a press release: through media, or a renamed main part."""
+    import io
+    import os
+    import zipfile
+
+    import docx
+
+    out = io.BytesIO()
+    docx.Document().save(out)
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as plain:
+        parts = {i.filename: plain.read(i) for i in plain.infolist()}
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as package:
+        if kind == "main":
+            # _rels/.rels names word/main.dat as the document: 30 MB of XML beside a small document.xml.
+            rels = parts["_rels/.rels"].replace(b"word/document.xml", b"word/main.dat")
+            parts["_rels/.rels"] = rels
+            text = os.urandom(15_000_000).hex().encode()
+            body = b"<w:p><w:r><w:t>" + text + b"</w:t></w:r></w:p>"
+            parts["word/main.dat"] = parts["word/document.xml"].replace(b"<w:body>", b"<w:body>" + body)
+        for name, data in parts.items():
+            package.writestr(name, data)
+        if kind == "media":
+            with package.open("word/media/image1.png", "w") as member:
+                for _ in range(400):
+                    member.write(bytes(1_000_000))
+        if kind == "ratio":
+            with package.open("word/media/image1.png", "w") as member:
+                member.write(bytes(50_000_000))
+    return bomb.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("media", "its parts unpack to 400 MB (more than 100 MB)"),
+        ("main", "its XML unpacks to 30 MB (more than 20 MB)"),
+        ("ratio", "part word/media/image1.png is compressed more than 100:1"),
+    ],
+)
+def test_a_word_bomb_is_refused_before_anything_is_inflated(
+    project: Path, tiny_model: object, kind: str, message: str
+) -> None:
+    import time
+
+    raw = word_bomb(kind)
+    assert len(raw) < 20_000_000
+    (project / "sources" / "bombe.docx").write_bytes(raw)
+    started = time.monotonic()
+    code, _, err = run_cli("translate", "--project", str(project))
+    assert code == 3, err
+    assert errors(err)[0].startswith(f"error: bombe.docx: {message}"), err
+    assert time.monotonic() - started < 30  # the seed article is translated too
+    assert not (project / "output" / "bombe").exists()

@@ -96,9 +96,7 @@ def test_a_draft_that_is_a_link_is_refused_everywhere(translated: Path, tmp_path
 
 @pytest.mark.parametrize("linked", ["site", ".transflow", f"{SLUG}/revisions"])
 def test_a_folder_in_output_that_is_a_link_is_never_written_through(
-    translated: Path,
-    tmp_path_factory,
-    linked: str,  # type: ignore[no-untyped-def]
+    translated: Path, tmp_path_factory: pytest.TempPathFactory, linked: str
 ) -> None:
     p = str(translated)
     outside = tmp_path_factory.mktemp("outside")
