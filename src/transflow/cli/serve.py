@@ -39,6 +39,7 @@ def serve(
     import uvicorn
 
     from transflow.server import ServerConfig, create_app, needs_token
+    from transflow.webguard import GuardedH11Protocol
 
     proj = project_at(project)
     proj.source_files()  # not a project folder: one error line with a hint
@@ -57,6 +58,7 @@ def serve(
         log_level="warning",
         server_header=False,
         limit_concurrency=200,
+        http=GuardedH11Protocol,  # a deadline on request heads and a cap per client (webguard)
     )
     uvicorn.Server(config).run(sockets=[sock])
 
