@@ -146,3 +146,88 @@ def test_a_word_bomb_is_refused_before_anything_is_inflated(
     assert errors(err)[0].startswith(f"error: bombe.docx: {message}"), err
     assert time.monotonic() - started < 30  # the seed article is translated too
     assert not (project / "output" / "bombe").exists()
+
+
+# --- publishing as one step (finding 7) --------------------------------------------------------
+
+
+@pytest.fixture
+def many_approved(project: Path, tiny_model) -> Path:  # type: ignore[no-untyped-def]
+    """A project with 40 short articles, translated and approved."""
+    p = str(project)
+    (project / "sources" / f"{SLUG}.txt").unlink()
+    for i in range(40):
+        text = f"Der Rat tagt zum {i + 1}. Mal. Die Kümmerer helfen.\n"
+        (project / "sources" / f"art{i:02d}.txt").write_text(text, encoding="utf-8")
+    assert run_cli("translate", "--project", p)[0] == 0
+    for i in range(40):
+        assert run_cli("approve", f"art{i:02d}", "--force", "--project", p)[0] == 0
+    return project
+
+
+def site_pages(project: Path) -> set[str]:
+    return {p.name[: -len(".html")] for p in (project / "output" / "site").glob("*.html")} - {"index"}
+
+
+def listed(project: Path) -> set[str]:
+    import json
+
+    path = project / "output" / ".transflow" / "site.json"
+    return set(json.loads(path.read_text(encoding="utf-8"))["articles"]) if path.exists() else set()
+
+
+def test_a_publish_killed_halfway_is_finished_and_every_page_can_be_taken_down(many_approved: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    p = str(many_approved)
+    site = many_approved / "output" / "site"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "transflow", "publish", "--with-german", "--project", p],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline:
+        if len(list(site.glob("*.html"))) >= 3:  # some pages written, most not
+            proc.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.001)
+    proc.wait(timeout=30)
+    # Whatever the kill left: doctor names it and a repair makes the site and site.json agree.
+    code, out, _ = run_cli("doctor", "--project", p)
+    if site_pages(many_approved) != listed(many_approved):
+        assert code == 1 and "interrupted" in out.replace("\n", " "), out
+    code, _, err = run_cli("doctor", "--repair", "--project", p)
+    assert code == 0, err
+    assert site_pages(many_approved) == listed(many_approved)
+    assert run_cli("doctor", "--project", p)[0] == 0
+    code, _, err = run_cli("publish", "--project", p)  # without --with-german: the originals go
+    assert code == 0, err
+    assert site_pages(many_approved) == listed(many_approved) == {f"art{i:02d}" for i in range(40)}
+    assert not list(site.glob("*.de.txt"))
+
+
+def test_pages_no_manifest_claims_are_found_removed_and_can_be_unpublished(translated: Path) -> None:
+    p = str(translated)
+    assert run_cli("approve", SLUG, "--force", "--project", p)[0] == 0
+    assert run_cli("publish", "--project", p)[0] == 0
+    site = translated / "output" / "site"
+    # What a kill on the old code left: pages live that site.json does not list.
+    for name in ("geister.html", "geister.de.txt", "waise.html"):
+        (site / name).write_text("<p>old</p>\n", encoding="utf-8")
+    code, out, err = run_cli("unpublish", "geister", "--project", p)
+    assert code == 0, err
+    assert not (site / "geister.html").exists() and not (site / "geister.de.txt").exists()
+    code, out, _ = run_cli("doctor", "--project", p)
+    out = out.replace("\n", "")  # wrapped to the terminal
+    assert code == 1 and "waise.html: on the site, but no published article claims it" in out, out
+    assert run_cli("doctor", "--repair", "--project", p)[0] == 0
+    assert not (site / "waise.html").exists() and (site / f"{SLUG}.html").exists()
+    assert run_cli("doctor", "--project", p)[0] == 0
+    code, _, err = run_cli("unpublish", "nie-da", "--project", p)
+    assert code == 3 and errors(err) == ["error: 'nie-da' is not on the site"]

@@ -16,6 +16,7 @@ from pathlib import Path
 from transflow.drafts import DRAFT_FILE
 from transflow.memory import Memory
 from transflow.project import Project, links_inside, run_lock
+from transflow.publish import JOURNAL, finish_publishing, orphan_pages
 from transflow.record import (
     APPROVAL_FILE,
     APPROVED,
@@ -30,6 +31,7 @@ from transflow.record import (
 )
 
 MOVE_ASIDE = "move it aside"
+FINISH = "finish it: write the site it was writing"
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,14 @@ def diagnose(project: Project) -> list[Problem]:
             problems.append(
                 Problem(site, "the list of published articles is damaged", f"{MOVE_ASIDE}; publish again")
             )
+    journal = project.state / JOURNAL
+    if journal.exists():
+        problems.append(Problem(journal, "a publish or unpublish was interrupted", FINISH))
+    else:
+        problems += [
+            Problem(page, "on the site, but no published article claims it", "delete it")
+            for page in orphan_pages(project)
+        ]
     return problems
 
 
@@ -152,6 +162,8 @@ def repair(project: Project, problems: list[Problem]) -> list[str]:
                 moved = set_aside(problem.path)
                 if moved is not None:
                     done.append(f"moved {problem.path} to {moved.name}")
+        if any(p.repair == FINISH for p in problems) and finish_publishing(project):
+            done.append("finished the interrupted publish: the site and site.json agree")
         if any(p.path == memory_path for p in problems):
             memory = Memory(memory_path, warn=lambda message: None)  # moves the damaged one aside
             try:

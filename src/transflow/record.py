@@ -450,10 +450,10 @@ class Publication:
     with_german: bool = False
 
 
-def load_site(state: Path) -> dict[str, Publication]:
+def load_site(state: Path, name: str = SITE_FILE) -> dict[str, Publication]:
     """What the site holds, by slug; an unreadable manifest counts as an empty site."""
     try:
-        data = json.loads(read_inside(state / SITE_FILE))
+        data = json.loads(read_inside(state / name))
         articles = data["articles"] if isinstance(data, dict) else {}
     except (OSError, ValueError, KeyError):
         return {}
