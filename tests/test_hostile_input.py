@@ -231,3 +231,52 @@ def test_pages_no_manifest_claims_are_found_removed_and_can_be_unpublished(trans
     assert run_cli("doctor", "--project", p)[0] == 0
     code, _, err = run_cli("unpublish", "nie-da", "--project", p)
     assert code == 3 and errors(err) == ["error: 'nie-da' is not on the site"]
+
+
+# --- server errors (finding 12) -----------------------------------------------------------------
+
+LOCAL = "http://127.0.0.1:8765"
+
+
+def client(project: Path):  # type: ignore[no-untyped-def]
+    """The serve app over Starlette's TestClient; exceptions come back as responses, like a server's."""
+    from starlette.testclient import TestClient
+
+    from transflow.project import Project
+    from transflow.server import ServerConfig, create_app
+
+    config = ServerConfig(Project(project), host="127.0.0.1", port=8765, csrf="test-csrf")
+    return TestClient(create_app(config), base_url=LOCAL, raise_server_exceptions=False)
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        (f"/{SLUG}/sentences/1", b"[" * 60_000),
+        (f"/{SLUG}/approve", b'{"force": true' + b"}" * 3),
+        ("/glossary", b'{"de": ' + b"{" * 30_000),
+        (f"/{SLUG}/approve", b"[1, 2]"),
+    ],
+    ids=["deep-save", "malformed-approve", "deep-glossary", "not-an-object"],
+)
+def test_a_malformed_or_too_deep_json_body_is_a_400(translated: Path, path: str, body: bytes) -> None:
+    headers = {"X-CSRF-Token": "test-csrf", "Origin": LOCAL, "Content-Type": "application/json"}
+    response = client(translated).post(path, content=body, headers=headers)
+    assert response.status_code == 400, response.text
+    assert response.json() == {"error": "the body is not a JSON object"}
+    assert record_of(translated, SLUG).sentences[0].origin == "machine"
+    assert not (translated / "output" / SLUG / "approved.json").exists()
+
+
+def test_a_broken_settings_file_while_serving_is_a_page_naming_the_line(
+    translated: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    http = client(translated)
+    assert http.get("/").status_code == 200
+    (translated / "transflow.toml").write_text('site_title = "Altena"\nbase_url = 12\n', encoding="utf-8")
+    for path in ("/", f"/{SLUG}/review.html"):
+        response = http.get(path)
+        assert response.status_code == 500
+        assert "transflow.toml: line 2: base_url must be text in quotes" in response.text
+        assert "Traceback" not in response.text
+    assert "Traceback" not in caplog.text
