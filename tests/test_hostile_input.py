@@ -280,3 +280,46 @@ def test_a_broken_settings_file_while_serving_is_a_page_naming_the_line(
         assert "transflow.toml: line 2: base_url must be text in quotes" in response.text
         assert "Traceback" not in response.text
     assert "Traceback" not in caplog.text
+
+
+# --- dates and text on the site (finding 13) ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("date", "shown"),
+    [
+        ('"2024-02-30"', "2024-02-30"),
+        ('"gestern"', "gestern"),
+        ('"2024-13"', "2024-13"),
+        ('"2024-05-01\u202e"', None),
+    ],
+    ids=["impossible", "a-word", "month-13", "rtl-override"],
+)
+def test_only_calendar_dates_reach_the_site(project: Path, tiny_model, date: str, shown: str | None) -> None:  # type: ignore[no-untyped-def]
+    p = str(project)
+    front = f"---\ndate: {date}\n---\nDer Rat tagt.\n"
+    (project / "sources" / "datum.md").write_text(front, encoding="utf-8")
+    code, _, err = run_cli("translate", "--project", p)
+    assert code == 0, err
+    if shown is not None:
+        said = " ".join(err.split())  # wrapped to the terminal
+        assert f"warning: datum.md: date '{shown}' is not a calendar date (YYYY-MM-DD or YYYY-MM)" in said
+    assert run_cli("approve", "datum", "--force", "--project", p)[0] == 0
+    assert run_cli("publish", "--project", p)[0] == 0
+    page = (project / "output" / "site" / "datum.html").read_text(encoding="utf-8")
+    feed = (project / "output" / "site" / "feed.xml").read_text(encoding="utf-8")
+    assert "\u202e" not in page + feed
+    for bad in ("2024-02-30", "30 February", "gestern", "2024-13"):
+        assert bad not in page and bad not in feed
+    if shown is None:
+        assert '<time datetime="2024-05-01">' in page and "1 May 2024" in page
+
+
+def test_the_german_original_on_the_site_is_clean_text(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
+    p = str(project)
+    (project / "sources" / "roh.txt").write_text("Der Rat\x1b[2J tagt\x7f heute\ufffe.\n", encoding="utf-8")
+    assert run_cli("translate", "--project", p)[0] == 0
+    assert run_cli("approve", "roh", "--force", "--project", p)[0] == 0
+    assert run_cli("publish", "--with-german", "--project", p)[0] == 0
+    german = (project / "output" / "site" / "roh.de.txt").read_text(encoding="utf-8")
+    assert "Der Rat" in german and not re.search("[\x00-\x08\x0b-\x1f\x7f\ufffe]", german), repr(german)

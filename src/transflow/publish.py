@@ -22,6 +22,7 @@ from transflow.errors import InputError
 from transflow.project import Project, atomic_write, file_sha256, open_folder, run_lock
 from transflow.record import SITE_FILE, Approval, Publication, load_site, now, site_json
 from transflow.review import jinja_environment
+from transflow.safetext import clean_text
 from transflow.settings import SETTINGS_FILE, Settings, load_settings
 from transflow.workflow import ArticleState, all_states
 
@@ -179,7 +180,9 @@ def _write_site(project: Project, site: dict[str, Publication], fresh: set[str],
         html = template.render(page=page, body=_safe(page.html), settings=settings)
         atomic_write(site_dir / f"{page.slug}.html", html)
         if publication.with_german:
-            atomic_write(site_dir / f"{page.slug}.de.txt", publication.approval.german_text() + "\n")
+            # The same cleaning as the pages: README promises clean UTF-8 (no ESC, DEL, U+FFFE).
+            german = clean_text(publication.approval.german_text())
+            atomic_write(site_dir / f"{page.slug}.de.txt", german + "\n")
         else:  # published before with --with-german: the German original goes with the flag
             _remove(site_dir, f"{page.slug}.de.txt")
     _write_lists(project, pages, site, settings)
