@@ -323,3 +323,40 @@ def test_the_german_original_on_the_site_is_clean_text(project: Path, tiny_model
     assert run_cli("publish", "--with-german", "--project", p)[0] == 0
     german = (project / "output" / "site" / "roh.de.txt").read_text(encoding="utf-8")
     assert "Der Rat" in german and not re.search("[\x00-\x08\x0b-\x1f\x7f\ufffe]", german), repr(german)
+
+
+# --- recovery of a damaged record (finding 10) ---------------------------------------------------
+
+
+def test_recovering_a_damaged_record_keeps_every_edit(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    p = str(project)
+    assert run_cli("translate", "--project", p)[0] == 0
+    draft_path = project / "output" / SLUG / "draft.en.md"
+    draft = draft_path.read_text(encoding="utf-8")
+    englishes = [s.english for s in record_of(project, SLUG).sentences]
+    unique = [k for k, e in enumerate(englishes) if len(e) > 20 and draft.count(e) == englishes.count(e) == 1]
+    chosen = [englishes[k] for k in unique[::3][:3]]  # apart: each edit between two untouched sentences
+    assert len(chosen) == 3
+    edits = ["The town council met on Tuesday.", "Volunteers help older people.", "The study praises Altena."]
+    for old, new in zip(chosen, edits, strict=True):
+        draft = draft.replace(old, new)
+    draft_path.write_text(draft, encoding="utf-8")
+    record = project / "output" / SLUG / "segments.json"
+    record.write_bytes(record.read_bytes()[:200])  # truncated
+    db = project / "output" / ".transflow" / "memory.sqlite"
+    raw = db.read_bytes()
+    db.write_bytes(raw[:100] + b"\xff" * 300 + raw[400:])  # garbled
+    code, out, err = run_cli("doctor", "--repair", "--project", p)
+    assert code == 0, out + err
+    code, _, err = run_cli("translate", "--project", p)
+    assert code == 0, err
+    kept = draft_path.read_text(encoding="utf-8")
+    sentences = record_of(project, SLUG).sentences
+    with sqlite3.connect(db) as memory:
+        remembered = " ".join(row[0] for row in memory.execute("SELECT target FROM units"))
+    for edit in edits:
+        assert edit in kept, edit
+        assert any(s.english == edit and s.origin == "editor" for s in sentences), edit
+        assert edit in remembered, edit
