@@ -138,13 +138,14 @@ def import_xliff(project: Project, path: Path, slug: str | None = None) -> Xliff
                 english = str(unit.target).strip()
                 if not english:
                     continue  # an empty target is a unit not translated yet, not "no English"
-                problem = shape_problem(sentences[k].source, english)
-                if problem:
-                    raise InputError(
-                        f"{path.name}: unit {key}: {problem}; nothing imported",
-                        hint="one unit holds one sentence: correct it in the CAT tool and export again",
-                    )
                 if english != sentences[k].english:
+                    # Only what the translator changed: English already in the record stays as it is.
+                    problem = shape_problem(sentences[k].source, english)
+                    if problem:
+                        raise InputError(
+                            f"{path.name}: unit {key}: {problem}; nothing imported",
+                            hint="one unit holds one sentence: correct it in the CAT tool and export again",
+                        )
                     sentences[k] = assess(sentences[k].written_by(english, IMPORTED), glossary)
                     changed.append(sentences[k])
             if changed:
