@@ -259,10 +259,12 @@ def _open_link_target(dir_fd: int, folder: Path, path: Path) -> int:
     except OSError as e:
         raise outside from e
     if target.is_absolute():
-        try:
-            target = target.relative_to(folder.resolve())
-        except ValueError:
-            raise outside from None
+        for base in (folder.absolute(), folder.resolve()):  # as written, or with the folder's links
+            if target.is_relative_to(base):
+                target = target.relative_to(base)
+                break
+        else:
+            raise outside
     parts = target.parts
     if not parts or any(part in ("..", ".", "") for part in parts):
         raise outside
