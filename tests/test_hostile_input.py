@@ -233,6 +233,17 @@ def test_pages_no_manifest_claims_are_found_removed_and_can_be_unpublished(trans
     assert code == 3 and errors(err) == ["error: 'nie-da' is not on the site"]
 
 
+def test_a_damaged_site_list_does_not_make_every_page_an_orphan(translated: Path) -> None:
+    p = str(translated)
+    assert run_cli("approve", SLUG, "--force", "--project", p)[0] == 0
+    assert run_cli("publish", "--project", p)[0] == 0
+    (translated / "output" / ".transflow" / "site.json").write_text("{garbled", encoding="utf-8")
+    code, out, _ = run_cli("doctor", "--project", p)
+    assert code == 1 and "no published article claims it" not in out.replace("\n", "")
+    assert run_cli("doctor", "--repair", "--project", p)[0] == 0
+    assert (translated / "output" / "site" / f"{SLUG}.html").exists()
+
+
 # --- server errors (finding 12) -----------------------------------------------------------------
 
 LOCAL = "http://127.0.0.1:8765"

@@ -117,7 +117,7 @@ def diagnose(project: Project) -> list[Problem]:
     journal = project.state / JOURNAL
     if journal.exists():
         problems.append(Problem(journal, "a publish or unpublish was interrupted", FINISH))
-    else:
+    elif not problems or problems[-1].path != site:  # a damaged list claims nothing: keep the pages
         problems += [
             Problem(page, "on the site, but no published article claims it", "delete it")
             for page in orphan_pages(project)
