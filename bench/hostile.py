@@ -10,8 +10,15 @@ one run on one machine, times two cold ``transflow translate`` processes:
 It reports wall time, peak RSS of each process, and ``ratio`` (single_line / sentences).
 The issue's targets: peak RSS of the single-line run under 1 GB, ratio under 2.
 
+``--word-bombs`` instead reads two Word bombs of issue 29 in a cold process each and reports
+the seconds to refuse and the process's peak RSS (targets: under 1 s and under 300 MB):
+
+- ``media``: a 1.5 GiB ``word/media/image1.png`` part of zeros in a file of about 1.6 MB;
+- ``main``: ``_rels/.rels`` names ``word/main.dat``, 84 MB of XML, beside a small document.xml.
+
     python bench/hostile.py --json     # 980 KB (the source limit is 1 MB), generated tiny model, beam 4
     python bench/hostile.py --kb 200 --beam-size 1 --json
+    python bench/hostile.py --word-bombs
 """
 
 from __future__ import annotations
@@ -26,7 +33,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from common import prepare_model, print_report  # type: ignore[import-not-found]
+from common import measure as measure_process  # type: ignore[import-not-found]
+from common import prepare_model, print_report
 
 ROOT = Path(__file__).resolve().parents[1]
 NEWS = ROOT.parent / "shared" / "eval" / "newstest2021" / "newstest2021.de-en.src.de"
@@ -70,6 +78,65 @@ def run(project: Path, threads: int, beam: int) -> dict[str, Any]:
     }
 
 
+def word_bomb(kind: str) -> bytes:
+    """The two Word bombs of issue 29 (see the module's docstring)."""
+    import io
+    import zipfile
+
+    import docx
+
+    out = io.BytesIO()
+    docx.Document().save(out)
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as plain:
+        parts = {i.filename: plain.read(i) for i in plain.infolist()}
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as package:
+        if kind == "main":
+            parts["_rels/.rels"] = parts["_rels/.rels"].replace(b"word/document.xml", b"word/main.dat")
+            run = b"<w:p><w:r><w:t>" + b"Der Rat tagt. " * 70 + b"</w:t></w:r></w:p>"
+            body = run * (84_000_000 // len(run))
+            parts["word/main.dat"] = parts["word/document.xml"].replace(b"<w:body>", b"<w:body>" + body)
+        for name, data in parts.items():
+            package.writestr(name, data)
+        if kind == "media":
+            with package.open("word/media/image1.png", "w", force_zip64=True) as member:
+                for _ in range(1536):
+                    member.write(bytes(2**20))
+    return bomb.getvalue()
+
+
+_READ = """
+import json, sys, time
+from pathlib import Path
+from transflow.articles import parse_article
+from transflow.errors import InputError
+started = time.perf_counter()
+try:
+    parse_article(Path(sys.argv[1]))
+    refused = None
+except InputError as e:
+    refused = e.message
+print(json.dumps({"seconds": time.perf_counter() - started, "refused": refused}), file=sys.stderr)
+"""
+
+
+def word_bombs(tmp: Path) -> dict[str, Any]:
+    """Seconds to refuse each Word bomb and the peak RSS of the process that read it."""
+    report: dict[str, Any] = {}
+    for kind in ("media", "main"):
+        path = tmp / f"{kind}.docx"
+        path.write_bytes(word_bomb(kind))
+        result = measure_process([sys.executable, "-c", _READ, str(path)])
+        read = json.loads(result["stderr"].strip().splitlines()[-1])
+        report[kind] = {
+            "file_mb": round(path.stat().st_size / 1e6, 1),
+            "refused": read["refused"],
+            "seconds": round(read["seconds"], 3),
+            "peak_rss_mb": round(result["peak_rss_kb"] / 1024),
+        }
+    return report
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -82,7 +149,10 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--beam-size", type=int, default=4)
     parser.add_argument("--json", action="store_true", help="print one JSON line (the default)")
+    parser.add_argument("--word-bombs", action="store_true", help="only the Word bombs of issue 29")
     args = parser.parse_args()
+    if args.word_bombs:
+        print_report(word_bombs)  # exits
 
     def measure(tmp: Path) -> dict[str, Any]:
         package = prepare_model(args.model, args.size)

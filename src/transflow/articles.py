@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from transflow.errors import InputError
+from transflow.project import read_source
 from transflow.slugs import safe_slug, slugify
 
 __all__ = ["MAX_SOURCE_BYTES", "Article", "decode", "parse_article", "slugify", "source_hash"]
@@ -128,7 +129,7 @@ def parse_article(path: Path, raw: bytes | None = None) -> Article:
     """Read one ``.txt``, ``.md`` or ``.docx`` article; raise ``InputError`` for unusable files."""
     if raw is None:
         try:
-            raw = path.read_bytes()
+            raw = read_source(path)
         except OSError as e:
             raise InputError(f"{path}: cannot read ({e.strerror})") from e
     suffix = path.suffix.lower()
@@ -150,6 +151,9 @@ def parse_article(path: Path, raw: bytes | None = None) -> Article:
     if match and "\n" not in match.group(0):
         place = place or match.group(1).strip()
         body = body[match.end() :]
+    date, problem = checked_date(date)
+    if problem:
+        warnings.append(f"{path.name}: {problem}; the article has no date")
     prefixes: tuple[str, ...] = ()
     summary = None
     if suffix == ".md":
@@ -174,6 +178,32 @@ def parse_article(path: Path, raw: bytes | None = None) -> Article:
         prefixes=prefixes,
         summary_paragraph=summary,
     )
+
+
+_BIDI = dict.fromkeys(map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
+
+
+def checked_date(value: str | None) -> tuple[str | None, str | None]:
+    """A date the site can show (``YYYY-MM-DD`` or ``YYYY-MM``, bidi controls removed), or why not.
+
+    "2024-02-30" or "gestern" went onto the site as ``<time datetime="2024-02-30">``; a
+    right-to-left override reordered what readers saw (issue 29).
+    """
+    if value is None:
+        return None, None
+    text = str(value).translate(_BIDI).strip()
+    found = _ISO_DATE.fullmatch(text)
+    if found:
+        import datetime
+
+        try:
+            datetime.date(int(found.group(1)), int(found.group(2)), int(found.group(3) or 1))
+            return text, None
+        except ValueError:
+            pass
+    shown = text.encode("ascii", "backslashreplace").decode()[:40]
+    return None, f"date '{shown}' is not a calendar date (YYYY-MM-DD or YYYY-MM)"
 
 
 def _summary_paragraph(blocks: list[Any]) -> int | None:
@@ -220,6 +250,7 @@ def _word_article(path: Path, raw: bytes) -> Article:
         if match:
             place, text = match.group(1).strip(), text[match.end() :]
         blocks[first] = replace(blocks[first], text=text)
+    date, problem = checked_date(date)
     paragraphs, prefixes = _structure(blocks)
     if not paragraphs:
         raise InputError(f"{path.name}: empty, nothing to translate; skipped")
@@ -231,6 +262,7 @@ def _word_article(path: Path, raw: bytes) -> Article:
         title=title,
         date=date,
         place=place,
+        warnings=(f"{path.name}: {problem}; the article has no date",) if problem else (),
         prefixes=prefixes,
         summary_paragraph=_summary_paragraph(blocks),
     )

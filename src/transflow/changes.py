@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from transflow import __version__
 from transflow.errors import InputError, OutputError
-from transflow.project import Project, atomic_write
+from transflow.project import Project, atomic_write, read_source
 
 if TYPE_CHECKING:
     from transflow.articles import Article
@@ -376,10 +376,7 @@ class ChangeCache:
             with contextlib.suppress(TypeError, ValueError):
                 return _source_facts(found)
         self.misses += 1
-        try:
-            raw = path.read_bytes()
-        except OSError as e:
-            raise InputError(f"{path}: cannot read ({e.strerror})") from e
+        raw = read_source(path)
         try:
             article = parse_article(path, raw)
             facts = SourceFacts(article.slug, "", article.warnings)

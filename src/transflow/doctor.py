@@ -15,7 +15,8 @@ from pathlib import Path
 
 from transflow.drafts import DRAFT_FILE
 from transflow.memory import Memory
-from transflow.project import Project, run_lock
+from transflow.project import Project, links_inside, run_lock
+from transflow.publish import JOURNAL, finish_publishing, orphan_pages
 from transflow.record import (
     APPROVAL_FILE,
     APPROVED,
@@ -30,6 +31,7 @@ from transflow.record import (
 )
 
 MOVE_ASIDE = "move it aside"
+FINISH = "finish it: write the site it was writing"
 
 
 @dataclass(frozen=True)
@@ -55,10 +57,19 @@ def diagnose(project: Project) -> list[Problem]:
     output = project.output
     if not output.is_dir():
         return []
+    # A link inside output/ is refused by every command (it could send a read or a write
+    # outside the project): report it first, and removing it (the link only) is the repair.
+    links = links_inside(output)
     problems = [
+        Problem(link, "a link inside output/ (transflow never follows one)", "delete it") for link in links
+    ]
+    problems += [
         Problem(tmp, "a temporary file left by an interrupted write", "delete it")
         for tmp in sorted(output.rglob(".*.tmp"))
+        if not any(tmp.is_relative_to(link) for link in links)
     ]
+    if links:
+        return problems  # nothing else is read through a link
     for slug in project.article_slugs():
         folder = project.article_dir(slug)
         try:
@@ -103,6 +114,14 @@ def diagnose(project: Project) -> list[Problem]:
             problems.append(
                 Problem(site, "the list of published articles is damaged", f"{MOVE_ASIDE}; publish again")
             )
+    journal = project.state / JOURNAL
+    if journal.exists():
+        problems.append(Problem(journal, "a publish or unpublish was interrupted", FINISH))
+    elif not problems or problems[-1].path != site:  # a damaged list claims nothing: keep the pages
+        problems += [
+            Problem(page, "on the site, but no published article claims it", "delete it")
+            for page in orphan_pages(project)
+        ]
     return problems
 
 
@@ -127,10 +146,15 @@ def rebuild_memory(project: Project, memory: Memory) -> int:
 def repair(project: Project, problems: list[Problem]) -> list[str]:
     """Carry out the repairs; one line for each thing done."""
     done = []
+    for problem in problems:  # before the lock: a linked .transflow/ must go before it is taken
+        if problem.path.is_symlink():
+            with contextlib.suppress(OSError):
+                problem.path.unlink()
+                done.append(f"deleted the link {problem.path}")
     with run_lock(project):
         memory_path = project.state / "memory.sqlite"
         for problem in problems:
-            if problem.repair == "delete it":
+            if problem.repair == "delete it" and not problem.path.is_symlink():
                 with contextlib.suppress(OSError):
                     problem.path.unlink()
                     done.append(f"deleted {problem.path}")
@@ -138,6 +162,8 @@ def repair(project: Project, problems: list[Problem]) -> list[str]:
                 moved = set_aside(problem.path)
                 if moved is not None:
                     done.append(f"moved {problem.path} to {moved.name}")
+        if any(p.repair == FINISH for p in problems) and finish_publishing(project):
+            done.append("finished the interrupted publish: the site and site.json agree")
         if any(p.path == memory_path for p in problems):
             memory = Memory(memory_path, warn=lambda message: None)  # moves the damaged one aside
             try:

@@ -13,7 +13,6 @@ import difflib
 import hashlib
 import io
 import itertools
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from transflow import GENERATED_NOTICE
-from transflow.project import atomic_write
+from transflow.project import atomic_write, claim_inside, read_inside
 from transflow.record import RECORD_FILE, ArticleRecord, Sentence, record_json
 
 DRAFT_FILE = "draft.en.md"
@@ -140,7 +139,7 @@ def draft_sha256(text: str | bytes) -> str:
 def read_draft(folder: Path) -> tuple[Draft, str] | None:
     """The draft in ``folder`` and its hash, or None if there is none or it is unreadable."""
     try:
-        raw = (folder / DRAFT_FILE).read_bytes()
+        raw = read_inside(folder / DRAFT_FILE)
     except OSError:
         return None
     text = raw.decode("utf-8", errors="replace")
@@ -255,7 +254,7 @@ def revision_snapshots(folder: Path, last: int | None = None) -> list[dict[str, 
     out: list[dict[str, Any]] = []
     for path in paths[-last:] if last else paths:
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(read_inside(path).decode("utf-8"))
             rows = data.get("sentences", data.get("segments"))
             sentences = [(str(r["source"]), str(r.get("english", r.get("draft")))) for r in rows]
             named = _REVISION.match(path.name)
@@ -273,9 +272,8 @@ def keep_revision(folder: Path, suffix: str, data: str | bytes) -> Path:
     while True:
         path = revisions / f"{number:04d}{suffix}"
         try:
-            revisions.mkdir(parents=True, exist_ok=True)
             # Claim the name first: two writers can never pick the same file.
-            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+            claim_inside(path)
         except FileExistsError:
             number += 1
             continue
@@ -303,7 +301,7 @@ def write_article(folder: Path, record: ArticleRecord, previous: ArticleRecord |
     draft = render_draft(record)
     found = read_draft(folder)
     if found is not None and (previous is None or found[1] != previous.draft_sha256):
-        keep_revision(folder, ".edited.en.md", (folder / DRAFT_FILE).read_bytes())
+        keep_revision(folder, ".edited.en.md", read_inside(folder / DRAFT_FILE))
     atomic_write(folder / DRAFT_FILE, draft)
     record = replace(record, draft_sha256=draft_sha256(draft))
     snapshot = {

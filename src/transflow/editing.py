@@ -26,6 +26,7 @@ from transflow.drafts import (
 )
 from transflow.glossary import Glossary
 from transflow.memory import Memory
+from transflow.project import read_inside
 from transflow.record import EDITOR, ArticleRecord, Sentence
 
 # Block Markdown at the end of a piece: the next heading's "## " or list item's "- " / "2. ".
@@ -94,5 +95,5 @@ def sync_edits(
     updated = replace(updated, draft_sha256=digest)
     written = [(s.source, s.english) for s in changed]
     memory.store(record.slug, written, "editor", json.dumps(record.signature.to_dict(), sort_keys=True))
-    keep_revision(folder, ".edited.en.md", (folder / DRAFT_FILE).read_bytes())
+    keep_revision(folder, ".edited.en.md", read_inside(folder / DRAFT_FILE))
     return updated, len(changed)

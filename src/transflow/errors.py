@@ -56,6 +56,17 @@ class OutputError(TransflowError):
     """A result could not be written (folder not writable, disk full); earlier files are intact."""
 
 
+class LinkRefused(OutputError):
+    """A link inside output/ where transflow reads or writes; ``path`` is the link (never followed)."""
+
+    def __init__(self, path: object) -> None:
+        self.path = path
+        super().__init__(
+            f"{path} is a link; transflow never follows links inside output/",
+            hint="remove the link (`transflow doctor --repair` removes it)",
+        )
+
+
 class LockedError(TransflowError):
     """Another transflow process holds the project's run lock."""
 

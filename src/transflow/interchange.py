@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -21,6 +22,23 @@ from transflow.slugs import no_such_article, safe_slug
 def _readable(path: Path) -> None:
     if not path.is_file():
         raise InputError(f"{path}: no such file")
+
+
+# What would turn one sentence into document structure in draft.en.md and on the site: a line
+# break (a new paragraph, front matter, a table row) or a block marker at a line's start.
+_LINE_BREAKS = re.compile(r"[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+_BLOCK_MARK = re.compile(
+    r"^\s{0,3}(#{1,6}(\s|$)|[-*+>](\s|$)|\d{1,9}[.)](\s|$)|(\*\s*){3,}$|(-\s*){3,}$|(_\s*){3,}$|```|~~~|\|)"
+)
+
+
+def shape_problem(german: str, english: str) -> str | None:
+    """Why an imported English cannot stand for the one sentence ``german``, or None."""
+    if _LINE_BREAKS.search(english) and not _LINE_BREAKS.search(german):
+        return "a line break where the German has none (it would start a new block)"
+    if _BLOCK_MARK.match(english) and not _BLOCK_MARK.match(german):
+        return "block markup (heading, list, quote, rule, table or code) where the German has none"
+    return None
 
 
 def _unit_id(sentence: Sentence) -> str:
@@ -118,7 +136,16 @@ def import_xliff(project: Project, path: Path, slug: str | None = None) -> Xliff
                     refused += 1  # the German changed since export: this English is for other German
                     continue
                 english = str(unit.target).strip()
+                if not english:
+                    continue  # an empty target is a unit not translated yet, not "no English"
                 if english != sentences[k].english:
+                    # Only what the translator changed: English already in the record stays as it is.
+                    problem = shape_problem(sentences[k].source, english)
+                    if problem:
+                        raise InputError(
+                            f"{path.name}: unit {key}: {problem}; nothing imported",
+                            hint="one unit holds one sentence: correct it in the CAT tool and export again",
+                        )
                     sentences[k] = assess(sentences[k].written_by(english, IMPORTED), glossary)
                     changed.append(sentences[k])
             if changed:

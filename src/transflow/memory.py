@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from transflow.errors import OutputError
-from transflow.project import Project
+from transflow.errors import LinkRefused, OutputError
+from transflow.project import Project, open_folder
 from transflow.safetext import for_terminal
 
 MIGRATIONS: list[tuple[str, str]] = [
@@ -73,7 +73,9 @@ class Memory:
         self.path = path
         self.damaged: Path | None = None  # where a damaged database was moved, for a rebuild
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            os.close(open_folder(path.parent, create=True))
+            if path.is_symlink():  # sqlite follows links: refuse one before it opens the file
+                raise LinkRefused(path)
         except OSError as e:
             raise OutputError(f"cannot open the translation memory {path}: {e}") from e
         try:

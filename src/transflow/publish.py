@@ -9,8 +9,8 @@ site only through ``unpublish``. What the site holds is recorded in
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,11 +19,18 @@ from typing import Any
 from transflow import GENERATED_NOTICE
 from transflow.articles import parse_article
 from transflow.errors import InputError
-from transflow.project import Project, atomic_write, file_sha256, run_lock
+from transflow.project import Project, atomic_write, file_sha256, open_folder, run_lock
 from transflow.record import SITE_FILE, Approval, Publication, load_site, now, site_json
 from transflow.review import jinja_environment
+from transflow.safetext import clean_text
 from transflow.settings import SETTINGS_FILE, Settings, load_settings
 from transflow.workflow import ArticleState, all_states
+
+# A publish writes many files; a kill between them left pages live that site.json did not
+# list, which no command could take down (issue 29). So the site a publish or unpublish is
+# making is written here first, and removed last: while it exists, the next publish,
+# unpublish or `doctor --repair` finishes that site before anything else.
+JOURNAL = "site.json.next"
 
 
 @dataclass(frozen=True)
@@ -142,6 +149,7 @@ def publish(project: Project, with_german: bool = False) -> PublishReport:
             " them (`transflow init` writes the file)"
         )
     with run_lock(project):
+        finish_publishing(project)
         site = load_site(project.state)
         for state in all_states(project):
             approval = state.approval
@@ -153,21 +161,73 @@ def publish(project: Project, with_german: bool = False) -> PublishReport:
                 report.stale.append((state.slug, reason))
             else:
                 report.skipped.append((state.slug, _why_not(state)))
-        env = jinja_environment(project.root / "templates")
-        pages = [site_page(p) for p in site.values()]
-        for page in pages:
-            if page.slug not in report.published:
-                continue
-            publication = site[page.slug]
-            html = env.get_template("site_article.html").render(
-                page=page, body=_safe(page.html), settings=settings
-            )
-            atomic_write(site_dir / f"{page.slug}.html", html)
-            if publication.with_german:
-                atomic_write(site_dir / f"{page.slug}.de.txt", publication.approval.german_text() + "\n")
-        _write_lists(project, pages, site, settings)
+        _write_site(project, site, set(report.published), settings)
         report.site = site_dir
     return report
+
+
+def _write_site(project: Project, site: dict[str, Publication], fresh: set[str], settings: Settings) -> None:
+    """Write ``site`` as one step: the journal, the ``fresh`` pages, index, feed, manifest; journal gone."""
+    site_dir = project.output / "site"
+    atomic_write(project.state / JOURNAL, site_json(site))
+    env = jinja_environment(project.root / "templates")
+    pages = [site_page(p) for p in site.values()]
+    for page in pages:
+        if page.slug not in fresh:
+            continue
+        publication = site[page.slug]
+        template = env.get_template("site_article.html")
+        html = template.render(page=page, body=_safe(page.html), settings=settings)
+        atomic_write(site_dir / f"{page.slug}.html", html)
+        if publication.with_german:
+            # The same cleaning as the pages: README promises clean UTF-8 (no ESC, DEL, U+FFFE).
+            german = clean_text(publication.approval.german_text())
+            atomic_write(site_dir / f"{page.slug}.de.txt", german + "\n")
+        else:  # published before with --with-german: the German original goes with the flag
+            _remove(site_dir, f"{page.slug}.de.txt")
+    _write_lists(project, pages, site, settings)
+    _remove(project.state, JOURNAL)
+
+
+def _remove(folder: Path, name: str) -> bool:
+    """Delete ``folder/name`` if it is there (no link followed on the way); was it?"""
+    try:
+        fd = open_folder(folder)
+    except FileNotFoundError:
+        return False
+    try:
+        os.unlink(name, dir_fd=fd)
+        return True
+    except FileNotFoundError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def finish_publishing(project: Project) -> bool:
+    """Finish the site an interrupted publish or unpublish was writing (call under the run lock)."""
+    if not (project.state / JOURNAL).exists():
+        return False
+    site = load_site(project.state, JOURNAL)
+    for orphan in orphan_pages(project, site):
+        _remove(orphan.parent, orphan.name)
+    _write_site(project, site, set(site), load_settings(project.root))
+    return True
+
+
+def orphan_pages(project: Project, site: dict[str, Publication] | None = None) -> list[Path]:
+    """Files in output/site/ that the site's manifest does not list (left by a kill, or by hand)."""
+    site = load_site(project.state) if site is None else site
+    wanted = {"index.html", "feed.xml"}
+    for slug, publication in site.items():
+        wanted.add(f"{slug}.html")
+        if publication.with_german:
+            wanted.add(f"{slug}.de.txt")
+    try:
+        names = sorted(os.listdir(project.output / "site"))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return [project.output / "site" / n for n in names if n not in wanted and not n.endswith(".tmp")]
 
 
 def _safe(html: str) -> object:
@@ -201,17 +261,17 @@ def unpublish(project: Project, slug: str) -> list[Path]:
     """Take an article off the site: its page and German original go, index and feed are rebuilt."""
     site_dir = project.output / "site"
     with run_lock(project):
+        finish_publishing(project)
         site = load_site(project.state)
-        if slug not in site:
+        files = [f"{slug}.html", f"{slug}.de.txt"]
+        # Any page on the site can be taken down, listed in site.json or not (an orphan).
+        if slug not in site and not any((site_dir / name).exists() for name in files):
             raise InputError(
                 f"'{slug}' is not on the site", hint="`transflow status` shows what is published"
             )
-        del site[slug]
-        removed = []
-        for name in (f"{slug}.html", f"{slug}.de.txt"):
-            path = site_dir / name
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
-                removed.append(path)
+        site.pop(slug, None)
+        atomic_write(project.state / JOURNAL, site_json(site))
+        removed = [site_dir / name for name in files if _remove(site_dir, name)]
         _write_lists(project, [site_page(p) for p in site.values()], site, load_settings(project.root))
+        _remove(project.state, JOURNAL)
     return removed

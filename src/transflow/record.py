@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from transflow.checks import Finding
+from transflow.project import read_inside
 
 SCHEMA_VERSION = 2
 RECORD_FILE = "segments.json"
@@ -332,7 +333,7 @@ def load_record(folder: Path, repair: bool = False) -> ArticleRecord | None:
     """
     path = folder / RECORD_FILE
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_inside(path).decode("utf-8")
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as e:
@@ -383,7 +384,7 @@ def record_json(record: ArticleRecord) -> str:
 def load_approval(folder: Path) -> Approval | None:
     """The article's approval snapshot, or None (also for a damaged or outdated one)."""
     try:
-        data = json.loads((folder / APPROVAL_FILE).read_text(encoding="utf-8"))
+        data = json.loads(read_inside(folder / APPROVAL_FILE))
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or _int(data.get("schema_version"), 1) < 2:
@@ -426,7 +427,7 @@ def approval_json(approval: Approval) -> str:
 def old_approval(folder: Path) -> dict[str, Any] | None:
     """A version-1 approval (hashes only), for the upgrade."""
     try:
-        data = json.loads((folder / APPROVAL_FILE).read_text(encoding="utf-8"))
+        data = json.loads(read_inside(folder / APPROVAL_FILE))
     except (OSError, ValueError):
         return None
     if isinstance(data, dict) and _int(data.get("schema_version"), 1) == 1 and "draft_sha256" in data:
@@ -449,10 +450,10 @@ class Publication:
     with_german: bool = False
 
 
-def load_site(state: Path) -> dict[str, Publication]:
+def load_site(state: Path, name: str = SITE_FILE) -> dict[str, Publication]:
     """What the site holds, by slug; an unreadable manifest counts as an empty site."""
     try:
-        data = json.loads((state / SITE_FILE).read_text(encoding="utf-8"))
+        data = json.loads(read_inside(state / name))
         articles = data["articles"] if isinstance(data, dict) else {}
     except (OSError, ValueError, KeyError):
         return {}

@@ -223,7 +223,8 @@ def create_app(config: ServerConfig) -> ASGIApp:
         slug = request.path_params["slug"]
         if not _valid_slug(project, slug):
             return _error(404, "no such article")
-        return slug, await _json(request)
+        data = await _json(request)
+        return data if isinstance(data, Response) else (slug, data)
 
     async def save(request: Request) -> Response:
         from starlette.concurrency import run_in_threadpool
@@ -283,6 +284,8 @@ def create_app(config: ServerConfig) -> ASGIApp:
         if refused:
             return refused
         data = await _json(request)
+        if isinstance(data, Response):
+            return data
         de, en, note = data.get("de"), data.get("en"), data.get("note") or None
         if not (isinstance(de, str) and isinstance(en, str) and de.strip() and en.strip()):
             return _error(400, "expected German and English")
@@ -307,7 +310,7 @@ def create_app(config: ServerConfig) -> ASGIApp:
         Route("/{slug}/sentences/{number:int}", save, methods=["POST"]),
         Route("/{slug}/approve", approve, methods=["POST"]),
     ]
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, exception_handlers={TransflowError: _broken})
     return Guard(app, config)
 
 
@@ -325,14 +328,30 @@ def _check_post(request: Request, config: ServerConfig) -> Response | None:
     return None
 
 
-async def _json(request: Request) -> dict[str, Any]:
+async def _json(request: Request) -> dict[str, Any] | Response:
+    """The body's JSON object, or a 400 for anything else (malformed, or nested too deep to parse)."""
     import json
 
     try:
         data = json.loads(await request.body() or b"{}")
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
+    except (ValueError, RecursionError):  # 60 KB of "[" is a RecursionError, not a ValueError
+        return _error(400, "the body is not a JSON object")
+    return data if isinstance(data, dict) else _error(400, "the body is not a JSON object")
+
+
+def _broken(request: Request, exc: Exception) -> Response:
+    """A problem the user can fix (e.g. a mistake in transflow.toml) as a page saying so, not a traceback."""
+    from html import escape
+
+    assert isinstance(exc, TransflowError)
+    text = exc.message + (f"\n{exc.hint}" if exc.hint else "")
+    if request.method != "GET":
+        return _error(500, text)
+    body = (
+        "<!doctype html><title>transflow: error</title>"
+        f"<h1>transflow cannot show this page</h1><pre>{escape(text)}</pre>"
+    )
+    return HTMLResponse(body, status_code=500)
 
 
 def edit_state(project: Project, slug: str) -> dict[str, Any]:

@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any
 from transflow import __version__, lemmas
 from transflow.articles import Article
 from transflow.changes import CLEAN, EDITED, ChangeCache, SourceFacts
-from transflow.drafts import DRAFT_FILE, is_edited, write_article, write_record
+from transflow.drafts import DRAFT_FILE, draft_sha256, is_edited, write_article, write_record
 from transflow.engine import Engine, EngineOptions, ModelPackage, Translation, find_model, resolve_device
 from transflow.errors import InputError, ModelError
 from transflow.glossary import Glossary, load_glossary
-from transflow.project import Project, atomic_write, run_lock
+from transflow.project import Project, atomic_write, read_inside, run_lock
 from transflow.record import (
     RECORD_FILE,
     ArticleRecord,
@@ -533,7 +533,7 @@ def _translate(
                 else:
                     sentence = assess(with_machine(plan, next(made).english), glossary)
                 sentences.append(sentence)
-            report.results.append(_write(project, item, sentences, signature))
+            report.results.append(_write(project, item, sentences, signature, memory, glossary))
             written.add(item.article.slug)
             write_review(project, item.article.slug)
     engine_sentences = engine.sentences if engine else 0
@@ -552,8 +552,24 @@ def _translate(
     return written
 
 
-def _write(project: Project, item: Pending, sentences: list[Sentence], signature: Signature) -> ArticleResult:
+def _draft_bytes(folder: Path) -> bytes | None:
+    """The bytes of the folder's draft.en.md, or None if there is none (a link is refused)."""
+    try:
+        return read_inside(folder / DRAFT_FILE)
+    except OSError:
+        return None
+
+
+def _write(
+    project: Project,
+    item: Pending,
+    sentences: list[Sentence],
+    signature: Signature,
+    memory: Memory,
+    glossary: Glossary,
+) -> ArticleResult:
     article = item.article
+    folder = project.article_dir(article.slug)
     record = ArticleRecord(
         slug=article.slug,
         source=article.source.name,
@@ -567,7 +583,19 @@ def _write(project: Project, item: Pending, sentences: list[Sentence], signature
         prefixes=article.prefixes,
         summary_paragraph=article.summary_paragraph,
     )
-    write_article(project.article_dir(article.slug), record, item.previous)
+    # No record but a draft: the record was damaged and set aside (or lost). The draft is the
+    # editor's file, so it is taken in as an edit of the new machine draft: every word an
+    # editor wrote stays in draft.en.md, the record and the memory (issue 29: after
+    # `doctor --repair` the next translate left three edits only in revisions/).
+    found = _draft_bytes(folder) if item.previous is None else None
+    record = write_article(folder, record, item.previous)
+    if found is not None and draft_sha256(found) != record.draft_sha256:
+        from transflow.editing import sync_edits
+
+        atomic_write(folder / DRAFT_FILE, found)
+        record, _ = sync_edits(folder, record, memory, glossary)
+        write_record(folder, record)
+        sentences = list(record.sentences)
     kept = sum(s.origin != "machine" for s in sentences)
     conflicts = sum(s.conflict for s in sentences)
     notes = [f"{kept} sentence(s) of editors' English kept"] if kept else []

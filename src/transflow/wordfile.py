@@ -10,6 +10,7 @@ gives the draft's structure back. python-docx is imported only when a Word file 
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import unicodedata
 import zipfile
@@ -37,6 +38,11 @@ __all__ = ["MAX_DOCX_BYTES", "docx_blocks"]
 MAX_DOCX_BYTES = 20_000_000
 MAX_DOCX_XML = 20_000_000
 MAX_DOCX_ENTRIES = 2_000
+# All parts, media included: a photo or two is a few MB, and python-docx inflates every part
+# into memory (issue 29: a 1.6 MB file with a 1.5 GiB image part took 4.7 GB).
+MAX_DOCX_UNPACKED = 100_000_000
+MAX_RATIO = 100  # deflate tops out near 1000:1; Word's XML is 5-20:1, photos about 1:1
+MAX_RELS = 100_000
 MAX_TEXT = 1_000_000  # characters of text, like MAX_SOURCE_BYTES for a text file
 _HEADING_STYLE = re.compile(r"(?:heading|überschrift)\s*(\d)", re.IGNORECASE)
 _LIST_STYLE = re.compile(r"list\s+(bullet|number|continue)(?:\s+(\d))?", re.IGNORECASE)
@@ -64,24 +70,63 @@ def _clean(text: str) -> str:
 
 
 def _check_package(raw: bytes, name: str) -> None:
-    """Refuse what is not a Word file, or would unpack to far more than a press release."""
+    """Refuse what is not a Word file, or would unpack to far more than a press release.
+
+    Every figure comes from the zip's headers, before any part is inflated: zipfile never
+    inflates a part past the size its header states (a lie fails the CRC), so the caps hold.
+    """
     if len(raw) > MAX_DOCX_BYTES:
         raise InputError(f"{name}: larger than {MAX_DOCX_BYTES // 1_000_000} MB, skipped")
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as package:
             entries = package.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as e:
+            if len(entries) > MAX_DOCX_ENTRIES:
+                raise InputError(f"{name}: {len(entries)} parts inside, not a press release; skipped")
+            sizes = {e.filename: e.file_size for e in entries}
+            if "word/document.xml" not in sizes:
+                raise InputError(f"{name}: a zip file without a Word document inside; skipped")
+            main = _main_part(package, sizes, name)
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError) as e:
         raise InputError(f"{name}: not a Word file (.docx is a zip package); skipped") from e
-    if len(entries) > MAX_DOCX_ENTRIES:
-        raise InputError(f"{name}: {len(entries)} parts inside, not a press release; skipped")
-    if "word/document.xml" not in {e.filename for e in entries}:
-        raise InputError(f"{name}: a zip file without a Word document inside; skipped")
-    xml = sum(e.file_size for e in entries if e.filename.endswith((".xml", ".rels")))
+    # python-docx parses the part _rels/.rels names as the document, whatever its name ends with.
+    xml = sum(size for part, size in sizes.items() if part.endswith((".xml", ".rels")) or part == main)
     if xml > MAX_DOCX_XML:
         raise InputError(
             f"{name}: its XML unpacks to {xml // 1_000_000} MB (more than {MAX_DOCX_XML // 1_000_000} MB);"
             " skipped"
         )
+    # python-docx reads every part into memory, media too: the whole package is capped.
+    total = sum(sizes.values())
+    if total > MAX_DOCX_UNPACKED:
+        raise InputError(
+            f"{name}: its parts unpack to {total // 1_000_000} MB"
+            f" (more than {MAX_DOCX_UNPACKED // 1_000_000} MB); skipped"
+        )
+    for entry in entries:
+        if entry.file_size > 1_000_000 and entry.file_size > MAX_RATIO * max(entry.compress_size, 1):
+            raise InputError(
+                f"{name}: part {entry.filename} is compressed more than {MAX_RATIO}:1 (a zip bomb?); skipped"
+            )
+
+
+def _main_part(package: zipfile.ZipFile, sizes: dict[str, int], name: str) -> str:
+    """The part ``_rels/.rels`` names as the document (``word/document.xml`` when it names none)."""
+    from lxml import etree
+
+    size = sizes.get("_rels/.rels")
+    if size is None:
+        return "word/document.xml"
+    if size > MAX_RELS:
+        raise InputError(f"{name}: _rels/.rels is {size // 1000} KB, not a Word file's; skipped")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        root = etree.fromstring(package.read("_rels/.rels"), parser)
+    except etree.XMLSyntaxError as e:
+        raise InputError(f"{name}: _rels/.rels is not XML; skipped") from e
+    for rel in root:
+        if str(rel.get("Type", "")).endswith("/officeDocument"):
+            return posixpath.normpath(str(rel.get("Target", "")).lstrip("/"))
+    return "word/document.xml"
 
 
 def docx_blocks(raw: bytes, name: str) -> list[Block]:

@@ -41,6 +41,7 @@ def serve(
     import uvicorn
 
     from transflow.server import ServerConfig, create_app, needs_token
+    from transflow.webguard import GuardedH11Protocol
 
     proj = project_at(project)
     proj.source_files()  # not a project folder: one error line with a hint
@@ -59,6 +60,7 @@ def serve(
         log_level="warning",
         server_header=False,
         limit_concurrency=200,
+        http=GuardedH11Protocol,  # a deadline on request heads and a cap per client (webguard)
     )
     # uvicorn shuts down cleanly first (open saves finish), then passes the Ctrl-C on: for a
     # server it is the normal way to stop, not an interrupted translation.
