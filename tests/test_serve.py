@@ -163,6 +163,28 @@ def test_approve_and_glossary_go_through_the_library(translated: Path) -> None:
     assert http.post("/glossary", json=term, headers=headers).status_code == 409  # already there
 
 
+@pytest.mark.parametrize(
+    "term",
+    [
+        {"de": "Bad\x1b[2Jterm", "en": "x"},
+        {"de": "Glocke", "en": "bell\x07"},
+        {"de": "Ampel", "en": "y" * 60_000},
+        {"de": "Ampel", "en": "traffic light", "note": "z" * 5_000},
+    ],
+    ids=["escape", "bell", "long-english", "long-note"],
+)
+def test_a_glossary_term_the_file_cannot_hold_is_refused_over_http(
+    translated: Path, term: dict[str, str]
+) -> None:
+    http = client(translated)
+    headers = {"X-CSRF-Token": "test-csrf", "Origin": LOCAL}
+    before = (translated / "glossary.yml").read_bytes()
+    response = http.post("/glossary", json=term, headers=headers)
+    assert response.status_code in (400, 409) and "error" in response.json(), response.text
+    assert (translated / "glossary.yml").read_bytes() == before
+    assert run_cli("translate", "--project", str(translated))[0] == 0  # the glossary still loads
+
+
 def test_no_articles_yet_says_what_to_run(project: Path) -> None:
     page = client(project).get("/")
     assert page.status_code == 200 and "transflow translate" in page.text
