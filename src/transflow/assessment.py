@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from transflow.checks import Finding, run_checks
 from transflow.glossary import Glossary
 from transflow.record import Sentence, Term
+from transflow.states import TermStatus
 
 if TYPE_CHECKING:  # enforcement (and numpy) load when a term is judged: status and no-op runs never do
     from transflow.enforcement import TermMatch
@@ -24,7 +25,12 @@ def term_statuses(german: str, english: str, glossary: Glossary) -> list[tuple[T
     from transflow.enforcement import find_terms, satisfied
 
     return [
-        (m, "flagged" if not m.required else ("kept" if satisfied(english, m.entry) else "missing"))
+        (
+            m,
+            TermStatus.FLAGGED
+            if not m.required
+            else (TermStatus.KEPT if satisfied(english, m.entry) else TermStatus.MISSING),
+        )
         for m in find_terms(german, glossary)
     ]
 
@@ -56,7 +62,7 @@ def assess(
         statuses = term_statuses(sentence.source, sentence.english, glossary)
     left_out = sentence.edited and not sentence.english.strip()
     if left_out:  # an editor deleted the whole sentence: a decision, not a missing term
-        statuses = [(m, "omitted" if s == "missing" else s) for m, s in statuses]
+        statuses = [(m, TermStatus.OMITTED if s == TermStatus.MISSING else s) for m, s in statuses]
     findings: list[Finding] = []
     if sentence.conflict:
         findings.append(
@@ -78,7 +84,7 @@ def assess(
     findings += [
         Finding("term-missing", "critical", f"term missing: {m.surface} → {m.entry.en}")
         for m, status in statuses
-        if status == "missing"
+        if status == TermStatus.MISSING
     ]
     if left_out:
         findings.append(Finding("left-out", "cosmetic", "an editor left this sentence out of the English"))

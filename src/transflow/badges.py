@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from transflow.states import Origin
+
 
 @dataclass(frozen=True)
 class Wording:
@@ -70,22 +72,7 @@ WARNINGS = {
     )
 }
 
-ORIGINS = {
-    w.code: w
-    for w in (
-        Wording("machine", "machine", "The machine translated this sentence; nobody has changed it."),
-        Wording(
-            "memory",
-            "reused",
-            "A person's English for exactly this German sentence, reused from another article.",
-        ),
-        Wording("approved", "approved", "This English was approved by an editor."),
-        Wording("editor", "edited", "An editor wrote or changed this English."),
-        Wording(
-            "imported", "from translation tool", "This English came back from a translation tool (XLIFF)."
-        ),
-    )
-}
+ORIGINS = {str(o): Wording(str(o), o.label, o.explanation) for o in Origin}
 
 SEVERITIES = {
     w.code: w

@@ -51,7 +51,8 @@ CACHE_VERSION = 3
 # Two seconds: FAT's mtime granularity, far above ext4's few milliseconds of clock tick.
 RACY_NS = 2_000_000_000
 KINDS = ("sources", "current", "unedited", "states", "site", "quiet")
-CLEAN, EDITED, UNKNOWN = "clean", "edited", "unknown"  # what a draft is, for collect_edits
+# What a draft file is, for collect_edits (not an article state: see states.ArticleStatus).
+DRAFT_CLEAN, DRAFT_CHANGED, DRAFT_UNKNOWN = "clean", "edited", "unknown"
 
 Stamp = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
@@ -416,9 +417,10 @@ class ChangeCache:
             self.forget("current", path.name)
 
     def draft_status(self, folder: str | Path) -> str:
-        """``CLEAN``, ``EDITED`` (draft.en.md changed since transflow wrote or read it) or ``UNKNOWN``.
+        """``DRAFT_CLEAN``, ``DRAFT_CHANGED`` (draft.en.md changed since transflow wrote or read it)
+        or ``DRAFT_UNKNOWN``.
 
-        ``UNKNOWN``: no record, a damaged one, or no draft (``drafts.is_edited`` says False then).
+        ``DRAFT_UNKNOWN``: no record, a damaged one, or no draft (``drafts.is_edited`` says False then).
         """
         from transflow.drafts import DRAFT_FILE, read_draft
         from transflow.record import RECORD_FILE, RecordDamaged, load_record
@@ -427,7 +429,7 @@ class ChangeCache:
         name = os.path.basename(at)
         stamps = (self.stamp(f"{at}/{RECORD_FILE}"), self.stamp(f"{at}/{DRAFT_FILE}"))
         if self.lookup("unedited", name, stamps, ()) is not None:
-            return CLEAN
+            return DRAFT_CLEAN
         self.misses += 1
         folder = Path(at)
         try:
@@ -437,12 +439,12 @@ class ChangeCache:
         found = read_draft(folder) if record is not None else None
         if record is None or found is None:
             self.forget("unedited", name)
-            return UNKNOWN
+            return DRAFT_UNKNOWN
         if found[1] != record.draft_sha256:
             self.forget("unedited", name)
-            return EDITED
+            return DRAFT_CHANGED
         self.keep("unedited", name, stamps, (), 1)
-        return CLEAN
+        return DRAFT_CLEAN
 
     def site_slugs(self) -> list[str]:
         """The slugs on the published site (``load_site``'s keys), read only where site.json changed."""
@@ -477,7 +479,7 @@ class ChangeCache:
                 self._site,
             )
         )
-        glossary = glossary_sha256 if self.draft_status(folder) == EDITED else ""
+        glossary = glossary_sha256 if self.draft_status(folder) == DRAFT_CHANGED else ""
         entry = self.new["states"].get(slug) or self.old("states").get(slug)
         source = entry[1][0] if isinstance(entry, list) and len(entry) == 2 and entry[1] else None
         if isinstance(source, str):

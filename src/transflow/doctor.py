@@ -15,7 +15,7 @@ from pathlib import Path
 
 from transflow.drafts import DRAFT_FILE
 from transflow.memory import Memory
-from transflow.project import Project, links_inside, run_lock
+from transflow.project import MEMORY_FILE, REVISIONS_DIR, Project, links_inside, run_lock
 from transflow.publish import JOURNAL, finish_publishing, orphan_pages
 from transflow.record import (
     APPROVAL_FILE,
@@ -29,6 +29,7 @@ from transflow.record import (
     old_approval,
     set_aside,
 )
+from transflow.states import Origin
 
 MOVE_ASIDE = "move it aside"
 FINISH = "finish it: write the site it was writing"
@@ -83,7 +84,7 @@ def diagnose(project: Project) -> list[Problem]:
             problems.append(
                 Problem(folder / DRAFT_FILE, "missing", "the next translate writes it from the record")
             )
-        for revision in sorted((folder / "revisions").glob("*.json")):
+        for revision in sorted((folder / REVISIONS_DIR).glob("*.json")):
             try:
                 json.loads(revision.read_text(encoding="utf-8"))
             except (OSError, ValueError):
@@ -95,7 +96,7 @@ def diagnose(project: Project) -> list[Problem]:
             problems.append(
                 Problem(approval, "not a readable approval", f"{MOVE_ASIDE}; approve the article again")
             )
-    memory = project.state / "memory.sqlite"
+    memory = project.state / MEMORY_FILE
     if memory.exists():
         why = _memory_problem(memory)
         if why:
@@ -138,8 +139,8 @@ def rebuild_memory(project: Project, memory: Memory) -> int:
         signature = json.dumps(record.signature.to_dict(), sort_keys=True)
         written = [(s.source, s.english) for s in record.sentences if s.origin in (EDITOR, IMPORTED)]
         approved = [(s.source, s.english) for s in record.sentences if s.origin == APPROVED]
-        stored += memory.store(slug, written, "editor", signature)
-        stored += memory.store(slug, approved, "approved", signature)
+        stored += memory.store(slug, written, Origin.EDITOR, signature)
+        stored += memory.store(slug, approved, Origin.APPROVED, signature)
     return stored
 
 
@@ -152,7 +153,7 @@ def repair(project: Project, problems: list[Problem]) -> list[str]:
                 problem.path.unlink()
                 done.append(f"deleted the link {problem.path}")
     with run_lock(project):
-        memory_path = project.state / "memory.sqlite"
+        memory_path = project.state / MEMORY_FILE
         for problem in problems:
             if problem.repair == "delete it" and not problem.path.is_symlink():
                 with contextlib.suppress(OSError):

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from transflow import GENERATED_NOTICE
-from transflow.project import atomic_write, claim_inside, read_inside
+from transflow.project import REVISIONS_DIR, atomic_write, claim_inside, read_inside
 from transflow.record import RECORD_FILE, ArticleRecord, Sentence, record_json
 
 DRAFT_FILE = "draft.en.md"
@@ -232,7 +232,7 @@ def _map(i: int, opcodes: Sequence[tuple[str, int, int, int, int]], end: int) ->
 
 def next_revision(folder: Path) -> int:
     """The next free revision number in ``folder/revisions`` (numbers are never reused)."""
-    revisions = folder / "revisions"
+    revisions = folder / REVISIONS_DIR
     numbers = [0]
     if revisions.is_dir():
         for path in revisions.iterdir():
@@ -250,7 +250,7 @@ def revision_snapshots(folder: Path, last: int | None = None) -> list[dict[str, 
     """
     import json
 
-    paths = sorted((folder / "revisions").glob("*.json"))
+    paths = sorted((folder / REVISIONS_DIR).glob("*.json"))
     out: list[dict[str, Any]] = []
     for path in paths[-last:] if last else paths:
         try:
@@ -267,7 +267,7 @@ def revision_snapshots(folder: Path, last: int | None = None) -> list[dict[str, 
 
 def keep_revision(folder: Path, suffix: str, data: str | bytes) -> Path:
     """Write a new revision file ``NNNN<suffix>``; an existing revision is never overwritten."""
-    revisions = folder / "revisions"
+    revisions = folder / REVISIONS_DIR
     number = next_revision(folder)
     while True:
         path = revisions / f"{number:04d}{suffix}"

@@ -28,6 +28,7 @@ from transflow.glossary import Glossary
 from transflow.memory import Memory
 from transflow.project import read_inside
 from transflow.record import EDITOR, ArticleRecord, Sentence
+from transflow.states import Origin
 
 # Block Markdown at the end of a piece: the next heading's "## " or list item's "- " / "2. ".
 _TRAILING_MARKUP = re.compile(r"\n[ \t]*(?:(?:#{1,6}|[-*+]|\d{1,9}[.)]|>)[ \t]+)+\Z")
@@ -94,6 +95,6 @@ def sync_edits(
     updated, changed = apply_edits(record, draft, glossary)
     updated = replace(updated, draft_sha256=digest)
     written = [(s.source, s.english) for s in changed]
-    memory.store(record.slug, written, "editor", json.dumps(record.signature.to_dict(), sort_keys=True))
+    memory.store(record.slug, written, Origin.EDITOR, json.dumps(record.signature.to_dict(), sort_keys=True))
     keep_revision(folder, ".edited.en.md", read_inside(folder / DRAFT_FILE))
     return updated, len(changed)

@@ -38,6 +38,7 @@ from transflow.matching import (
     same_word,
     variant_gaps,
 )
+from transflow.states import TermStatus
 
 _WORD = re.compile(r"\w+")
 _UMLAUTS = str.maketrans("äöü", "aou")
@@ -51,7 +52,7 @@ __all__ = [
     "HYPHENATED",
     "INFLECTED",
     "TermMatch",
-    "TermStatus",
+    "TermOutcome",
     "accepted_forms",
     "aligned_owners",
     "enforce_terms",
@@ -66,7 +67,7 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class TermStatus:
+class TermOutcome:
     """What enforcement did for one match: kept, enforced, missing or flagged."""
 
     match: TermMatch
@@ -340,7 +341,7 @@ def enforce_terms(
     source_spans: list[tuple[int, int]],
     target_pieces: list[str],
     attention: Attention | Sequence[Sequence[float]],
-) -> tuple[str, list[TermStatus]]:
+) -> tuple[str, list[TermOutcome]]:
     """Put every required rendering into ``english``; report what happened to each match.
 
     A rendering already there in either number counts as kept. A replacement takes the
@@ -354,10 +355,10 @@ def enforce_terms(
     words, owner = _target_words(target_pieces)
     for m_index, match in enumerate(matches):
         if not match.required:
-            statuses[m_index] = "flagged"
+            statuses[m_index] = TermStatus.FLAGGED
             continue
         if satisfied(english, match.entry):
-            statuses[m_index] = "kept"
+            statuses[m_index] = TermStatus.KEPT
             continue
         aligned = _aligned_words(match, sentence, source_spans, attention, owner)
         n_render = len(match.entry.en.split())
@@ -390,5 +391,5 @@ def enforce_terms(
         english = " ".join(w for w in words if w)
     for m_index, match in enumerate(matches):
         if m_index not in statuses:
-            statuses[m_index] = "enforced" if satisfied(english, match.entry) else "missing"
-    return english, [TermStatus(m, statuses[i]) for i, m in enumerate(matches)]
+            statuses[m_index] = TermStatus.ENFORCED if satisfied(english, match.entry) else TermStatus.MISSING
+    return english, [TermOutcome(m, statuses[i]) for i, m in enumerate(matches)]

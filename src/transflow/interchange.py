@@ -17,6 +17,7 @@ from transflow.project import Project, atomic_write, run_lock
 from transflow.record import MACHINE, Sentence
 from transflow.safetext import clean_text
 from transflow.slugs import no_such_article, safe_slug
+from transflow.states import Origin
 
 
 def _readable(path: Path) -> None:
@@ -150,7 +151,9 @@ def import_xliff(project: Project, path: Path, slug: str | None = None) -> Xliff
                     changed.append(sentences[k])
             if changed:
                 pairs = [(s.source, s.english) for s in changed]
-                memory.store(slug, pairs, "editor", json.dumps(record.signature.to_dict(), sort_keys=True))
+                memory.store(
+                    slug, pairs, Origin.EDITOR, json.dumps(record.signature.to_dict(), sort_keys=True)
+                )
                 updated = replace(record, sentences=tuple(sentences), translated_at=now())
                 write_article(folder, updated, record)
         finally:

@@ -17,8 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from transflow.errors import LinkRefused, OutputError
-from transflow.project import Project, open_folder
+from transflow.project import MEMORY_FILE, Project, open_folder
 from transflow.safetext import for_terminal
+from transflow.states import Origin
 
 MIGRATIONS: list[tuple[str, str]] = [
     (
@@ -97,7 +98,7 @@ class Memory:
 
     @classmethod
     def of(cls, project: Project) -> Memory:
-        return cls(project.state / "memory.sqlite")
+        return cls(project.state / MEMORY_FILE)
 
     def close(self) -> None:
         self._db.close()
@@ -176,7 +177,7 @@ class Memory:
         return count
 
     def lookup(
-        self, sources: Iterable[str], origins: tuple[str, ...] = ("approved", "editor")
+        self, sources: Iterable[str], origins: tuple[str, ...] = (Origin.APPROVED, Origin.EDITOR)
     ) -> dict[str, MemoryUnit]:
         """Best unit for each German sentence found: approved, then editor, newest first."""
         found: dict[str, MemoryUnit] = {}
@@ -198,7 +199,7 @@ class Memory:
 
     def stats(self) -> dict[str, int]:
         """Counts: units by origin, distinct German sentences, articles."""
-        counts = {"machine": 0, "editor": 0, "approved": 0}
+        counts: dict[str, int] = dict.fromkeys((Origin.MACHINE, Origin.EDITOR, Origin.APPROVED), 0)
         for origin, n in self._db.execute("SELECT origin, COUNT(*) FROM units GROUP BY origin"):
             counts[origin] = n
         counts["sentences"] = self._db.execute("SELECT COUNT(DISTINCT source) FROM units").fetchone()[0]

@@ -15,6 +15,10 @@ from transflow.errors import ConfigError, InputError, InvalidSlug, LinkRefused, 
 from transflow.slugs import check_slug, slug_problem
 
 SOURCE_SUFFIXES = (".txt", ".md", ".docx")
+# The files an article and a project keep in output/: spelled here only.
+RECORD_FILE = "segments.json"  # output/<slug>/: the article record
+REVISIONS_DIR = "revisions"  # output/<slug>/: every earlier draft
+MEMORY_FILE = "memory.sqlite"  # output/.transflow/: the translation memory
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,7 @@ class Project:
             entry.name
             for entry in entries
             if slug_problem(entry.name) is None
-            and os.path.exists(os.path.join(entry.path, "segments.json"))
+            and os.path.exists(os.path.join(entry.path, RECORD_FILE))
             and (not entry.is_symlink() or self._inside(Path(entry.path), self.output))
         )
 

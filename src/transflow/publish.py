@@ -24,6 +24,7 @@ from transflow.record import SITE_FILE, Approval, Publication, load_site, now, s
 from transflow.review import jinja_environment
 from transflow.safetext import clean_text
 from transflow.settings import SETTINGS_FILE, Settings, load_settings
+from transflow.states import ArticleStatus
 from transflow.workflow import ArticleState, all_states
 
 # A publish writes many files; a kill between them left pages live that site.json did not
@@ -133,7 +134,7 @@ def german_unchanged(project: Project, approval: Approval) -> bool:
 
 
 def _why_not(state: ArticleState) -> str:
-    if state.reasons and state.state not in ("drafted", "edited"):
+    if state.reasons and state.state not in (ArticleStatus.DRAFTED, ArticleStatus.EDITED):
         return state.reasons[0]
     return "not approved" if state.approval is None else state.state
 

@@ -17,19 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from transflow.checks import Finding
-from transflow.project import read_inside
+from transflow.project import RECORD_FILE, read_inside
+from transflow.states import Origin, TermStatus
 
 SCHEMA_VERSION = 2
-RECORD_FILE = "segments.json"
 APPROVAL_FILE = "approved.json"
 
-# Who made a sentence's current English.
-MACHINE = "machine"  # the engine, with the glossary enforced
-MEMORY = "memory"  # the translation memory: a person's English for the same German, any article
-APPROVED = "approved"  # machine English an editor approved
-EDITOR = "editor"  # written in this draft by an editor
-IMPORTED = "imported"  # taken from a translator's XLIFF
-ORIGINS = (MACHINE, MEMORY, APPROVED, EDITOR, IMPORTED)
+# Who made a sentence's current English (states.Origin says what each means).
+MACHINE, MEMORY, APPROVED, EDITOR, IMPORTED = tuple(Origin)
+ORIGINS = tuple(Origin)
 # English a person wrote here: never replaced, kept beside new German until someone decides.
 WRITTEN = (EDITOR, IMPORTED)
 # English a person wrote or approved: kept while its German is unchanged, whatever the model says.
@@ -162,7 +158,7 @@ class ArticleRecord:
         return any(s.edited or s.after is not None for s in self.sentences)
 
     def missing_terms(self) -> list[tuple[Sentence, Term]]:
-        return [(s, t) for s in self.sentences for t in s.terms if t.status == "missing"]
+        return [(s, t) for s in self.sentences for t in s.terms if t.status == TermStatus.MISSING]
 
 
 @dataclass(frozen=True)
@@ -266,7 +262,7 @@ def _sentence(data: Any, version: int) -> Sentence:
     origin = str(data.get("origin", MACHINE))
     machine = _str(data.get("machine"))
     if version < 2:
-        if origin == "memory":
+        if origin == Origin.MEMORY:
             origin = MACHINE
         if machine is None and origin == MACHINE:
             machine = english

@@ -23,6 +23,7 @@ from transflow.record import Term
 from transflow.safetext import clean_text
 from transflow.settings import load_settings
 from transflow.slugs import no_such_article
+from transflow.states import TermStatus
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,9 @@ def _marked(
             continue
         if start > at:
             pieces.append(Piece(text[at:start]))
-        pieces.append(Piece(text[start:end], term, note, "flagged" if term in (flagged or ()) else "equal"))
+        pieces.append(
+            Piece(text[start:end], term, note, TermStatus.FLAGGED if term in (flagged or ()) else "equal")
+        )
         at = end
     if at < len(text):
         pieces.append(Piece(text[at:]))
@@ -152,7 +155,7 @@ def _english_spans(english: str, terms: list[Term], ids: list[str]) -> list[tupl
     hits: dict[str, list[tuple[int, int]]] = {}
     next_hit: dict[str, int] = {}
     for term, term_id in zip(terms, ids, strict=True):
-        if term.status not in ("kept", "enforced"):
+        if not TermStatus(term.status).present:
             continue
         for rendering in sorted(term.renderings or (term.en,), key=len, reverse=True):
             if rendering not in hits:
@@ -182,16 +185,17 @@ def _free(taken: list[tuple[int, int]], start: int, end: int) -> bool:
 
 def _term_note(term: Term) -> str:
     """Tooltip of a German term: the required English, the editors' note, what was done."""
-    if term.status == "flagged":
+    if term.status == TermStatus.FLAGGED:
         return f"compound containing '{term.de}': check its English ('{term.en}')"
     note = f"glossary: {term.de} → {term.en}"
     if term.note:
         note += f". {term.note}"
-    return note + {
-        "enforced": " (enforced by transflow)",
-        "missing": " (MISSING in the English)",
-        "omitted": " (the editor left this sentence out)",
-    }.get(term.status, "")
+    said: dict[str, str] = {
+        TermStatus.ENFORCED: " (enforced by transflow)",
+        TermStatus.MISSING: " (MISSING in the English)",
+        TermStatus.OMITTED: " (the editor left this sentence out)",
+    }
+    return note + said.get(term.status, "")
 
 
 # Where a piece (a glossary term) begins and ends, carried through the Markdown renderer.
@@ -219,7 +223,7 @@ def formatted(pieces: list[Piece]) -> list[Piece]:
     out, rest = [], html
     for p in terms:
         before, rest = rest.split(_OPEN, 1)
-        flagged = " flagged" if p.kind == "flagged" else ""
+        flagged = " flagged" if p.kind == TermStatus.FLAGGED else ""
         title = f' title="{escape(p.note)}"' if p.note else ""
         out.append(f'{before}<mark class="term{flagged}" tabindex="0" data-term="{escape(p.term)}"{title}>')
         inside, rest = rest.split(_CLOSE, 1)
@@ -273,7 +277,7 @@ def build_review_page(project: Project, slug: str) -> ReviewPage:
         german_spans: list[tuple[int, int, str, str | None]] = [
             (t.start, t.end, i, _term_note(t)) for t, i in zip(terms, ids, strict=True)
         ]
-        flagged = {i for t, i in zip(terms, ids, strict=True) if t.status == "flagged"}
+        flagged = {i for t, i in zip(terms, ids, strict=True) if t.status == TermStatus.FLAGGED}
         english = sentence.english
         badges = [f.to_dict() for f in sentence.findings]
         before: str | None
@@ -298,9 +302,9 @@ def build_review_page(project: Project, slug: str) -> ReviewPage:
         )
         paragraphs.setdefault(sentence.paragraph, []).append(row)
         counts["sentences"] += 1
-        counts["terms"] += sum(t.status != "flagged" for t in terms)
-        counts["enforced"] += sum(t.status == "enforced" for t in terms)
-        counts["missing"] += sum(t.status == "missing" for t in terms)
+        counts["terms"] += sum(t.status != TermStatus.FLAGGED for t in terms)
+        counts["enforced"] += sum(t.status == TermStatus.ENFORCED for t in terms)
+        counts["missing"] += sum(t.status == TermStatus.MISSING for t in terms)
         for finding in sentence.findings:
             counts[finding.severity] = counts.get(finding.severity, 0) + 1
             kinds[finding.check] = kinds.get(finding.check, 0) + 1

@@ -21,8 +21,9 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from transflow.errors import ChecksFailed, GlossaryError, InputError, LockedError, TransflowError
-from transflow.project import Project
+from transflow.project import RECORD_FILE, Project
 from transflow.slugs import slug_problem
+from transflow.states import TermStatus
 
 MAX_BODY = 64 * 1024  # one sentence, a glossary term: far below this
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -54,7 +55,7 @@ def _valid_slug(project: Project, slug: str) -> bool:
         folder = project.article_dir(slug)  # refuses a folder that links out of output/
     except TransflowError:
         return False
-    return (folder / "segments.json").is_file()
+    return (folder / RECORD_FILE).is_file()
 
 
 # ---- middleware ---------------------------------------------------------------------------------
@@ -370,7 +371,7 @@ def edit_state(project: Project, slug: str) -> dict[str, Any]:
                 "version": sentence_version(s),
                 "edited": s.edited,
                 "warnings": len(s.findings),
-                "missing": sum(t.status == "missing" for t in s.terms),
+                "missing": sum(t.status == TermStatus.MISSING for t in s.terms),
                 "changed": s.conflict,
             }
         )

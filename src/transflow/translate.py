@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from transflow import __version__, lemmas
 from transflow.articles import Article
-from transflow.changes import CLEAN, EDITED, ChangeCache, SourceFacts
+from transflow.changes import DRAFT_CHANGED, DRAFT_CLEAN, ChangeCache, SourceFacts
 from transflow.drafts import DRAFT_FILE, draft_sha256, is_edited, write_article, write_record
 from transflow.engine import Engine, EngineOptions, ModelPackage, Translation, find_model, resolve_device
 from transflow.errors import InputError, ModelError
@@ -33,6 +33,7 @@ from transflow.record import (
     now,
 )
 from transflow.settings import load_settings
+from transflow.states import Origin, TermStatus
 
 if TYPE_CHECKING:  # the rest is imported where it is used: a no-op run needs none of it
     from transflow.matching import TermMatch
@@ -263,7 +264,7 @@ def edits_waiting(project: Project, cache: ChangeCache) -> bool:
     """Has any draft been edited since transflow last wrote or read it? (Stamps only, where they hold.)"""
     drafts = [cache.draft_status(cache.folder(slug)) for slug in cache.article_slugs()]
     cache.complete.add("unedited")
-    return EDITED in drafts
+    return DRAFT_CHANGED in drafts
 
 
 def enforce_glossary(
@@ -381,18 +382,18 @@ def collect_edits(
     synced = []
     for slug in cache.article_slugs():
         at = cache.folder(slug)
-        if cache.draft_status(at) == CLEAN:
+        if cache.draft_status(at) == DRAFT_CLEAN:
             continue
         folder = Path(at)
         record = load_or_set_aside(folder, report)
         if record is None or not is_edited(folder, record):
             continue
         # Counted as `memory stats` counts: an identical pair already stored is not new.
-        before = memory.stats()["editor"]
+        before = memory.stats()[Origin.EDITOR]
         record, changed = sync_edits(folder, record, memory, glossary)
         write_record(folder, record)
         report.edited_sentences += changed
-        report.remembered_sentences += memory.stats()["editor"] - before
+        report.remembered_sentences += memory.stats()[Origin.EDITOR] - before
         synced.append(folder.name)
     return synced
 
@@ -523,7 +524,9 @@ def _translate(
             for plan in plans[item.article.slug]:
                 if plan.needs == NOTHING:
                     sentence = plan.sentence
-                    if sentence.origin != "machine":  # a person's English: checked against today's glossary
+                    if (
+                        sentence.origin != Origin.MACHINE
+                    ):  # a person's English: checked against today's glossary
                         sentence = assess(sentence, glossary)
                 elif plan.needs == ENGLISH:
                     machine = next(made)
@@ -596,7 +599,7 @@ def _write(
         record, _ = sync_edits(folder, record, memory, glossary)
         write_record(folder, record)
         sentences = list(record.sentences)
-    kept = sum(s.origin != "machine" for s in sentences)
+    kept = sum(s.origin != Origin.MACHINE for s in sentences)
     conflicts = sum(s.conflict for s in sentences)
     notes = [f"{kept} sentence(s) of editors' English kept"] if kept else []
     if conflicts:
@@ -606,7 +609,7 @@ def _write(
         article.source.name,
         "translated",
         sentences=len(sentences),
-        terms_enforced=sum(t.status == "enforced" for s in sentences for t in s.terms),
-        terms_missing=sum(t.status == "missing" for s in sentences for t in s.terms),
+        terms_enforced=sum(t.status == TermStatus.ENFORCED for s in sentences for t in s.terms),
+        terms_missing=sum(t.status == TermStatus.MISSING for s in sentences for t in s.terms),
         message="; ".join(notes),
     )

@@ -47,17 +47,10 @@ from transflow.record import (
     old_approval,
 )
 from transflow.slugs import no_such_article
+from transflow.states import ArticleStatus, Origin, TermStatus
 
-NEW, DRAFTED, EDITED, APPROVED_STATE, PUBLISHED, STALE, ATTENTION = (
-    "new",
-    "drafted",
-    "edited",
-    "approved",
-    "published",
-    "stale",
-    "needs attention",
-)
-STATES = (NEW, DRAFTED, EDITED, APPROVED_STATE, PUBLISHED, STALE, ATTENTION)
+NEW, DRAFTED, EDITED, APPROVED_STATE, PUBLISHED, STALE, ATTENTION = tuple(ArticleStatus)
+STATES = tuple(ArticleStatus)
 
 
 @dataclass(frozen=True)
@@ -435,9 +428,10 @@ def checked(record: ArticleRecord, glossary: Glossary) -> ArticleRecord:
 def _rechecked(sentence: Sentence, glossary: Glossary) -> Sentence:
     judged = assess(sentence, glossary)
     # What enforcement did stays on record; only presence is judged again.
-    enforced = {t.key for t in sentence.terms if t.status == "enforced"}
+    enforced = {t.key for t in sentence.terms if t.status == TermStatus.ENFORCED}
     terms = tuple(
-        replace(t, status="enforced") if t.status == "kept" and t.key in enforced else t for t in judged.terms
+        replace(t, status=TermStatus.ENFORCED) if t.status == TermStatus.KEPT and t.key in enforced else t
+        for t in judged.terms
     )
     return replace(judged, terms=terms)
 
@@ -478,7 +472,7 @@ def approve(project: Project, slug: str, force: bool = False) -> ApprovalResult:
             write_record(folder, record)
             if remembered:
                 signed = json.dumps(record.signature.to_dict(), sort_keys=True)
-                memory.store(slug, remembered, "approved", signed)
+                memory.store(slug, remembered, Origin.APPROVED, signed)
         finally:
             memory.close()
         found = read_draft(folder)

@@ -231,13 +231,14 @@ def memory_stats(project: ProjectOption = Path(".")) -> None:
     Example: transflow memory stats
     """
     from transflow.memory import Memory
+    from transflow.states import Origin
 
     memory = Memory.of(project_at(project))
     try:
         counts = memory.stats()
     finally:
         memory.close()
-    origins = ("machine", "editor", "approved")
+    origins = (Origin.MACHINE, Origin.EDITOR, Origin.APPROVED)
     units = sum(counts[origin] for origin in origins)
     # Units are pairs; one German sentence may have several (a machine and an editor's English).
     print(f"units: {units} ({', '.join(f'{counts[o]} {o}' for o in origins)})")

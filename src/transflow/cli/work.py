@@ -301,12 +301,13 @@ def unpublish(
 
     Example: transflow unpublish altena-2018-04-oecd-studie
     """
+    from transflow.project import RECORD_FILE
     from transflow.publish import unpublish as take_down
     from transflow.review import write_index, write_review
 
     proj = project_at(project)
     removed = take_down(proj, check_slug(slug))
-    if (proj.article_dir(slug) / "segments.json").exists():
+    if (proj.article_dir(slug) / RECORD_FILE).exists():
         write_review(proj, slug)
     write_index(proj)
     console().print(f"unpublished {slug} ({len(removed)} file(s) removed)", markup=False)
