@@ -257,9 +257,9 @@ def translate_statuses(project: Path) -> tuple[list[tuple[str, str, int]], int]:
 
 def change_project(project: Path, change: str) -> None:
     """One thing a person does to a project (every one must be seen through the quiet verdicts)."""
+    from transflow.approval import approve
     from transflow.glossary import add_term_to_file
     from transflow.publish import publish
-    from transflow.workflow import approve
 
     sources, folder = project / "sources", project / "output" / SLUG
     if change == "source":
@@ -303,7 +303,7 @@ def change_project(project: Path, change: str) -> None:
 def test_a_quiet_project_is_judged_by_one_digest_and_any_change_ends_it(  # type: ignore[no-untyped-def]
     project: Path, tmp_path_factory: pytest.TempPathFactory, tiny_model, settled, reads, change: str
 ) -> None:
-    from transflow.workflow import approve
+    from transflow.approval import approve
 
     run_translate(Project(project))
     if change in ("approval gone", "site"):

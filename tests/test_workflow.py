@@ -523,8 +523,8 @@ class EditorsLoop(RuleBasedStateMachine):
 
     @rule(article=st.sampled_from(ARTICLES))
     def approve(self, article: str) -> None:
+        from transflow.approval import approve
         from transflow.errors import TransflowError
-        from transflow.workflow import approve
 
         if not self.translated(article):
             return

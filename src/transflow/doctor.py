@@ -30,6 +30,7 @@ from transflow.record import (
     set_aside,
 )
 from transflow.states import Origin
+from transflow.unit_of_work import opened_memory
 
 MOVE_ASIDE = "move it aside"
 FINISH = "finish it: write the site it was writing"
@@ -166,10 +167,7 @@ def repair(project: Project, problems: list[Problem]) -> list[str]:
         if any(p.repair == FINISH for p in problems) and finish_publishing(project):
             done.append("finished the interrupted publish: the site and site.json agree")
         if any(p.path == memory_path for p in problems):
-            memory = Memory(memory_path, warn=lambda message: None)  # moves the damaged one aside
-            try:
+            with opened_memory(project, warn=False) as memory:  # moves the damaged one aside
                 count = rebuild_memory(project, memory)
-            finally:
-                memory.close()
             done.append(f"moved the damaged translation memory aside; rebuilt it with {count} sentence(s)")
     return done

@@ -11,6 +11,7 @@ from transflow.errors import InputError
 from transflow.project import Project, run_lock
 from transflow.record import RecordDamaged, load_record, load_site
 from transflow.slugs import no_such_article
+from transflow.unit_of_work import refresh_pages
 
 ARCHIVE = "archive"  # under output/.transflow: forgotten articles' folders, revisions and all
 
@@ -52,4 +53,5 @@ def forget(project: Project, slug: str) -> Forgotten:
         archive.parent.mkdir(parents=True, exist_ok=True)
         # One rename: an interrupted forget leaves the article either in output/ or archived.
         os.replace(folder, archive)
+    refresh_pages(project, [])
     return Forgotten(slug, archive, unpublished)

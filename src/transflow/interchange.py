@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -12,12 +11,12 @@ from typing import Any
 from transflow.assessment import assess
 from transflow.errors import InputError
 from transflow.glossary import GlossaryEntry, add_terms, load_glossary, validate
-from transflow.memory import Memory
-from transflow.project import Project, atomic_write, run_lock
+from transflow.project import Project, atomic_write
 from transflow.record import MACHINE, Sentence
 from transflow.safetext import clean_text
 from transflow.slugs import no_such_article, safe_slug
 from transflow.states import Origin
+from transflow.unit_of_work import article, opened_memory
 
 
 def _readable(path: Path) -> None:
@@ -93,9 +92,6 @@ def import_xliff(project: Project, path: Path, slug: str | None = None) -> Xliff
     """Take a translator's XLIFF back: changed targets become imported English (current German only)."""
     from translate.storage import xliff
 
-    from transflow.drafts import is_edited, write_article
-    from transflow.editing import sync_edits
-    from transflow.glossary import load_glossary
     from transflow.record import IMPORTED, RecordDamaged, load_record, now
 
     _readable(path)
@@ -110,59 +106,43 @@ def import_xliff(project: Project, path: Path, slug: str | None = None) -> Xliff
             hint="export it from your CAT tool with German as the source and English as the target",
         )
     slug = slug or safe_slug(path.stem)
-    folder = project.article_dir(slug)
-    glossary = load_glossary(project.glossary)
-    with run_lock(project):
-        try:
-            record = load_record(folder)
-        except RecordDamaged as e:
-            raise InputError(
-                f"{path.name}: the record of '{slug}' is damaged", hint="run `transflow translate`"
-            ) from e
-        if record is None:
-            raise InputError(f"{path.name}: no translated article '{slug}'", hint="name it with --slug SLUG")
-        memory = Memory.of(project)
-        try:
-            if is_edited(folder, record):
-                record, _ = sync_edits(folder, record, memory, glossary)
-            by_id = {_unit_id(s): k for k, s in enumerate(record.sentences)}
-            sentences = list(record.sentences)
-            changed, refused = [], 0
-            for unit in store.units:
-                if unit.target is None or unit.isheader():
-                    continue
-                key = str(unit.getid()).split("\x04")[-1]
-                k = by_id.get(key)
-                if k is None or str(unit.source) != sentences[k].source:
-                    refused += 1  # the German changed since export: this English is for other German
-                    continue
-                english = str(unit.target).strip()
-                if not english:
-                    continue  # an empty target is a unit not translated yet, not "no English"
-                if english != sentences[k].english:
-                    # Only what the translator changed: English already in the record stays as it is.
-                    problem = shape_problem(sentences[k].source, english)
-                    if problem:
-                        raise InputError(
-                            f"{path.name}: unit {key}: {problem}; nothing imported",
-                            hint="one unit holds one sentence: correct it in the CAT tool and export again",
-                        )
-                    sentences[k] = assess(sentences[k].written_by(english, IMPORTED), glossary)
-                    changed.append(sentences[k])
-            if changed:
-                pairs = [(s.source, s.english) for s in changed]
-                memory.store(
-                    slug, pairs, Origin.EDITOR, json.dumps(record.signature.to_dict(), sort_keys=True)
-                )
-                updated = replace(record, sentences=tuple(sentences), translated_at=now())
-                write_article(folder, updated, record)
-        finally:
-            memory.close()
-    if changed:
-        from transflow.review import write_index, write_review
-
-        write_review(project, slug)
-        write_index(project)
+    try:
+        known = load_record(project.article_dir(slug))
+    except RecordDamaged as e:
+        raise InputError(
+            f"{path.name}: the record of '{slug}' is damaged", hint="run `transflow translate`"
+        ) from e
+    if known is None:
+        raise InputError(f"{path.name}: no translated article '{slug}'", hint="name it with --slug SLUG")
+    with article(project, slug) as work:
+        record = work.record
+        by_id = {_unit_id(s): k for k, s in enumerate(record.sentences)}
+        sentences = list(record.sentences)
+        changed, refused = [], 0
+        for unit in store.units:
+            if unit.target is None or unit.isheader():
+                continue
+            key = str(unit.getid()).split("\x04")[-1]
+            k = by_id.get(key)
+            if k is None or str(unit.source) != sentences[k].source:
+                refused += 1  # the German changed since export: this English is for other German
+                continue
+            english = str(unit.target).strip()
+            if not english:
+                continue  # an empty target is a unit not translated yet, not "no English"
+            if english != sentences[k].english:
+                # Only what the translator changed: English already in the record stays as it is.
+                problem = shape_problem(sentences[k].source, english)
+                if problem:
+                    raise InputError(
+                        f"{path.name}: unit {key}: {problem}; nothing imported",
+                        hint="one unit holds one sentence: correct it in the CAT tool and export again",
+                    )
+                sentences[k] = assess(sentences[k].written_by(english, IMPORTED), work.glossary)
+                changed.append(sentences[k])
+        if changed:
+            work.remember([(s.source, s.english) for s in changed], Origin.EDITOR)
+            work.save_with_draft(replace(record, sentences=tuple(sentences), translated_at=now()))
     return XliffImport(slug, len(changed), refused)
 
 
@@ -346,11 +326,8 @@ def export_tmx(project: Project, path: Path) -> tuple[Path, int]:
     from translate.storage import tmx
 
     store = tmx.tmxfile(sourcelanguage="de", targetlanguage="en")
-    memory = Memory.of(project)
-    try:
+    with opened_memory(project) as memory:
         units = memory.units()
-    finally:
-        memory.close()
     for unit in units:
         store.addtranslation(
             clean_text(unit.source),

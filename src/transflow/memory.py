@@ -97,8 +97,8 @@ class Memory:
                 raise OutputError(f"cannot open the translation memory {path}: {again}") from again
 
     @classmethod
-    def of(cls, project: Project) -> Memory:
-        return cls(project.state / MEMORY_FILE)
+    def of(cls, project: Project, warn: Callable[[str], None] = _warn) -> Memory:
+        return cls(project.state / MEMORY_FILE, warn)
 
     def close(self) -> None:
         self._db.close()

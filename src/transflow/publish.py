@@ -25,6 +25,7 @@ from transflow.review import jinja_environment
 from transflow.safetext import clean_text
 from transflow.settings import SETTINGS_FILE, Settings, load_settings
 from transflow.states import ArticleStatus
+from transflow.unit_of_work import refresh_pages
 from transflow.workflow import ArticleState, all_states
 
 # A publish writes many files; a kill between them left pages live that site.json did not
@@ -164,6 +165,8 @@ def publish(project: Project, with_german: bool = False) -> PublishReport:
                 report.skipped.append((state.slug, _why_not(state)))
         _write_site(project, site, set(report.published), settings)
         report.site = site_dir
+    # The review pages and the index say "published" now, as `status` does.
+    refresh_pages(project, report.published)
     return report
 
 
@@ -275,4 +278,5 @@ def unpublish(project: Project, slug: str) -> list[Path]:
         removed = [site_dir / name for name in files if _remove(site_dir, name)]
         _write_lists(project, [site_page(p) for p in site.values()], site, load_settings(project.root))
         _remove(project.state, JOURNAL)
+    refresh_pages(project, [slug] if slug in project.article_slugs() else [])
     return removed

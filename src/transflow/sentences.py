@@ -12,14 +12,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 
-from transflow.drafts import DRAFT_FILE, render_draft, write_record
-from transflow.editing import sync_edits
+from transflow.drafts import DRAFT_FILE, render_draft
 from transflow.errors import InputError
-from transflow.glossary import load_glossary
-from transflow.memory import Memory
-from transflow.project import Project, atomic_write, run_lock
+from transflow.project import Project, atomic_write
 from transflow.record import ArticleRecord, Sentence
-from transflow.workflow import recorded
+from transflow.unit_of_work import article
 
 # A browser waits its turn behind a translate run or other editors' saves rather than failing.
 SAVE_WAIT_SECONDS = 60.0
@@ -57,40 +54,25 @@ def save_sentence(
 ) -> SaveResult:
     """Set sentence ``number`` (1-based) of ``slug`` to ``english`` if it is still at ``version``.
 
-    Under the run lock: pending edits to draft.en.md are taken in first (they win: a save based
-    on the text before them is refused), then the new English is written into draft.en.md and
-    taken in by ``sync_edits`` like any file edit (record, memory, revision), and the review page
-    is rendered again.
+    Through the article's door: pending edits to draft.en.md are taken in first (they win: a
+    save based on the text before them is refused), then the new English is written into
+    draft.en.md and taken in like any file edit (record, memory, revision); the review page is
+    rendered again, and the index where what it shows changed.
     """
     english = clean_english(english)
-    glossary = load_glossary(project.glossary)
-    with run_lock(project, wait_seconds=SAVE_WAIT_SECONDS):
-        folder, record = recorded(project, slug)
-        if not 1 <= number <= len(record.sentences):
+    with article(project, slug, wait_seconds=SAVE_WAIT_SECONDS, render=render) as work:
+        if not 1 <= number <= len(work.record.sentences):
             raise InputError(f"{slug} has no sentence {number}")
-        memory = Memory.of(project)
-        try:
-            record, taken = sync_edits(folder, record, memory, glossary)
-            if taken:
-                write_record(folder, record)
-            before = _summary(record)
-            sentence = record.sentences[number - 1]
-            saved = sentence_version(sentence) == version
-            if saved and english != sentence.english:
-                wanted = replace(record, sentences=_with_english(record.sentences, number - 1, english))
-                atomic_write(folder / DRAFT_FILE, render_draft(wanted))
-                record, _ = sync_edits(folder, record, memory, glossary)
-                write_record(folder, record)
-        finally:
-            memory.close()
-        if render and (taken or (saved and english != sentence.english)):
-            from transflow.review import write_index, write_review
-
-            write_review(project, slug)
-            if taken or _summary(record) != before:  # the index shows only these
-                write_index(project)
-    now = record.sentences[number - 1]
-    return SaveResult(saved, number, now.english, sentence_version(now), record.draft_sha256, taken)
+        taken, before = work.taken_in, _summary(work.record)
+        sentence = work.record.sentences[number - 1]
+        saved = sentence_version(sentence) == version
+        if saved and english != sentence.english:
+            wanted = replace(work.record, sentences=_with_english(work.record.sentences, number - 1, english))
+            atomic_write(work.folder / DRAFT_FILE, render_draft(wanted))
+            work.take_in()
+        work.index = bool(taken) or _summary(work.record) != before  # the index shows only these
+    now = work.record.sentences[number - 1]
+    return SaveResult(saved, number, now.english, sentence_version(now), work.record.draft_sha256, taken)
 
 
 def _summary(record: ArticleRecord) -> tuple[bool, int, int]:

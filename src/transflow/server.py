@@ -261,7 +261,7 @@ def create_app(config: ServerConfig) -> ASGIApp:
     async def approve(request: Request) -> Response:
         from starlette.concurrency import run_in_threadpool
 
-        from transflow.workflow import approve as approve_article
+        from transflow.approval import approve as approve_article
 
         posted = await article_post(request)
         if isinstance(posted, Response):
@@ -275,7 +275,6 @@ def create_app(config: ServerConfig) -> ASGIApp:
             return _error(503, e.message)
         except TransflowError as e:
             return _error(422, e.message)
-        await run_in_threadpool(_render, project, slug)
         return JSONResponse({"approved": True, "forced": result.forced})
 
     async def add_glossary(request: Request) -> Response:
@@ -393,13 +392,6 @@ def _draft_hash(project: Project, slug: str) -> str:
 
     found = read_draft(project.article_dir(slug))
     return found[1] if found else ""
-
-
-def _render(project: Project, slug: str) -> None:
-    from transflow.review import write_index, write_review
-
-    write_review(project, slug)
-    write_index(project)
 
 
 def add_to_glossary(project: Project, de: str, en: str, note: str | None) -> None:

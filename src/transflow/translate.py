@@ -434,47 +434,39 @@ def run_translate(
         return probe
     if pending and identity is None:
         find_model()  # raises the "no model" error, before anything is written
-    from transflow.memory import Memory
-    from transflow.review import write_index, write_review
+    from transflow.unit_of_work import opened_memory, refresh_pages
 
-    with run_lock(project):
-        memory = Memory.of(project)
+    with run_lock(project), opened_memory(project) as memory:
         if memory.damaged is not None:  # moved aside: what the records hold comes back
             from transflow.doctor import rebuild_memory
 
             rebuild_memory(project, memory)
-        try:
-            report = RunReport()
-            lemmas.load(project.state)
-            cache.refresh()  # under the lock: a run that just finished may have written files
-            synced = collect_edits(project, memory, glossary, report, cache)
-            cache.refresh()
-            # Again under the lock: a run that just finished may have done some of them.
-            pending = discover(project, files, glossary, signature, force, report, cache=cache)
-            written: set[str] = set()
-            if pending and identity is not None and signature is not None:
-                written = _translate(
-                    project,
-                    pending,
-                    glossary,
-                    identity[0],
-                    signature,
-                    options,
-                    engine_factory,
-                    memory,
-                    force,
-                    report,
-                    on_start,
-                    progress,
-                )
-            for slug in synced:
-                if slug not in written:
-                    write_review(project, slug)
-            lemmas.save(project.state)
-            cache.save()
-            write_index(project)
-        finally:
-            memory.close()
+        report = RunReport()
+        lemmas.load(project.state)
+        cache.refresh()  # under the lock: a run that just finished may have written files
+        synced = collect_edits(project, memory, glossary, report, cache)
+        cache.refresh()
+        # Again under the lock: a run that just finished may have done some of them.
+        pending = discover(project, files, glossary, signature, force, report, cache=cache)
+        written: set[str] = set()
+        if pending and identity is not None and signature is not None:
+            written = _translate(
+                project,
+                pending,
+                glossary,
+                identity[0],
+                signature,
+                options,
+                engine_factory,
+                memory,
+                force,
+                report,
+                on_start,
+                progress,
+            )
+        lemmas.save(project.state)
+        cache.save()
+        refresh_pages(project, [slug for slug in synced if slug not in written])
     return report
 
 
@@ -495,8 +487,8 @@ def _translate(
     """Keep what editors and earlier runs made; send only the rest to the engine, in groups."""
     from transflow.assessment import assess
     from transflow.reuse import ENGLISH, NOTHING, plan_article, with_machine
-    from transflow.review import write_review
     from transflow.segmentation import Segment, segment_paragraphs
+    from transflow.unit_of_work import refresh_pages
 
     segmented = {p.article.slug: segment_paragraphs(p.article.paragraphs) for p in pending}
     reviewed = memory.lookup(s.text for segs in segmented.values() for s in segs)
@@ -538,7 +530,7 @@ def _translate(
                 sentences.append(sentence)
             report.results.append(_write(project, item, sentences, signature, memory, glossary))
             written.add(item.article.slug)
-            write_review(project, item.article.slug)
+            refresh_pages(project, [item.article.slug], index=False)
     engine_sentences = engine.sentences if engine else 0
     report.engine_sentences = engine_sentences
     stats = {

@@ -15,21 +15,18 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from transflow.assessment import assess
 from transflow.changes import ChangeCache, Summary, summary_from_json, summary_json
-from transflow.drafts import DRAFT_FILE, read_draft, revision_snapshots, write_record
-from transflow.editing import apply_edits, sync_edits
-from transflow.errors import ApprovalRefused, ChecksFailed, ConfigError, InputError
+from transflow.drafts import DRAFT_FILE, read_draft, revision_snapshots
+from transflow.editing import apply_edits
+from transflow.errors import ConfigError, InputError
 from transflow.glossary import Glossary, load_glossary
-from transflow.memory import Memory
-from transflow.project import Project, atomic_write, file_sha256, run_lock
+from transflow.project import Project, atomic_write, file_sha256
 from transflow.record import (
     APPROVAL_FILE,
-    APPROVED,
     MACHINE,
     MEMORY,
     RECORD_FILE,
@@ -47,7 +44,7 @@ from transflow.record import (
     old_approval,
 )
 from transflow.slugs import no_such_article
-from transflow.states import ArticleStatus, Origin, TermStatus
+from transflow.states import ArticleStatus, TermStatus
 
 NEW, DRAFTED, EDITED, APPROVED_STATE, PUBLISHED, STALE, ATTENTION = tuple(ArticleStatus)
 STATES = tuple(ArticleStatus)
@@ -361,19 +358,6 @@ def try_glossary(project: Project) -> Glossary | None:
 
 
 @dataclass(frozen=True)
-class ApprovalResult:
-    """What approve recorded, and what it passed over."""
-
-    slug: str
-    sentences: int
-    missing_terms: int
-    conflicts: int
-    forced: bool
-    blockers: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class ApprovalNotes:
     """What approving an article passes over: blockers need --force, warnings are shown."""
 
@@ -434,54 +418,6 @@ def _rechecked(sentence: Sentence, glossary: Glossary) -> Sentence:
         for t in judged.terms
     )
     return replace(judged, terms=terms)
-
-
-def approve(project: Project, slug: str, force: bool = False) -> ApprovalResult:
-    """Approve an article's current German and English; refuse while terms are missing or German changed."""
-    glossary = load_glossary(project.glossary)
-    with run_lock(project):
-        folder, record = recorded(project, slug)
-        memory = Memory.of(project)
-        try:
-            record, _ = sync_edits(folder, record, memory, glossary)
-            why = source_changed(project, record)
-            if why:
-                raise ChecksFailed(f"{slug}: {why}", hint="approve after the new German is translated")
-            record = checked(record, glossary)
-            missing = record.missing_terms()
-            conflicts = record.conflicts
-            notes = approval_notes(record)
-            if notes.blockers and not force:
-                raise ApprovalRefused(slug, notes.blockers, notes.warnings)
-            # The generated model's English is not a translation: only people's English is remembered.
-            remembered = [
-                (s.source, s.english)
-                for s in record.sentences
-                if not (record.signature.generated and s.origin in (MACHINE, MEMORY))
-            ]
-            approved = tuple(
-                replace(
-                    s,
-                    origin=APPROVED if s.origin in (MACHINE, MEMORY) else s.origin,
-                    written_for=None,
-                    suggestion=None,
-                )
-                for s in record.sentences
-            )
-            record = checked(replace(record, sentences=approved), glossary)
-            write_record(folder, record)
-            if remembered:
-                signed = json.dumps(record.signature.to_dict(), sort_keys=True)
-                memory.store(slug, remembered, Origin.APPROVED, signed)
-        finally:
-            memory.close()
-        found = read_draft(folder)
-        body = found[0].body if found else ""
-        forced = bool(notes.blockers)
-        atomic_write(folder / APPROVAL_FILE, approval_json(snapshot(record, body, now(), forced)))
-    return ApprovalResult(
-        slug, len(record.sentences), len(missing), conflicts, forced, notes.blockers, notes.warnings
-    )
 
 
 # ---- the glossary check ------------------------------------------------------------------------

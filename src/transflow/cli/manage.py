@@ -230,14 +230,11 @@ def memory_stats(project: ProjectOption = Path(".")) -> None:
 
     Example: transflow memory stats
     """
-    from transflow.memory import Memory
     from transflow.states import Origin
+    from transflow.unit_of_work import opened_memory
 
-    memory = Memory.of(project_at(project))
-    try:
+    with opened_memory(project_at(project)) as memory:
         counts = memory.stats()
-    finally:
-        memory.close()
     origins = (Origin.MACHINE, Origin.EDITOR, Origin.APPROVED)
     units = sum(counts[origin] for origin in origins)
     # Units are pairs; one German sentence may have several (a machine and an editor's English).

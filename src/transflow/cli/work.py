@@ -157,12 +157,11 @@ def review(
 
     Example: transflow review altena-2018-04-oecd-studie --open
     """
-    from transflow.review import write_index, write_review
+    from transflow.unit_of_work import refresh_pages
 
     proj = project_at(project)
     chosen = [check_slug(s) for s in slugs] if slugs else proj.article_slugs()
-    paths = [write_review(proj, slug) for slug in chosen]
-    index = write_index(proj)
+    *paths, index = refresh_pages(proj, chosen)
     for path in paths or [index]:
         print(path)
     if open_page:
@@ -195,9 +194,8 @@ def approve(
 
     Example: transflow approve altena-2018-04-oecd-studie --force
     """
+    from transflow.approval import approve as approve_article
     from transflow.errors import ApprovalRefused
-    from transflow.review import write_index, write_review
-    from transflow.workflow import approve as approve_article
 
     proj = project_at(project)
     slug = check_slug(slug)
@@ -207,8 +205,6 @@ def approve(
         _show_approval_notes(e.blockers, e.warnings)
         raise
     _show_approval_notes(done.blockers, done.warnings)
-    write_review(proj, slug)
-    write_index(proj)
     note = f" despite: {'; '.join(done.blockers)}" if done.blockers else ""
     console().print(
         for_terminal(f"approved {done.slug} ({done.sentences} sentences){note}"), markup=False, soft_wrap=True
@@ -274,14 +270,9 @@ def publish(
     Example: transflow publish --with-german
     """
     from transflow.publish import publish as publish_site
-    from transflow.review import write_index, write_review
 
     proj = project_at(project)
     report = publish_site(proj, with_german)
-    # The review pages and the index say "published" now, as `status` does.
-    for slug in report.published:
-        write_review(proj, slug)
-    write_index(proj)
     out = console()
     for warning in report.warnings:
         console(stderr=True).print(f"warning: {warning}", markup=False, soft_wrap=True)
@@ -301,15 +292,10 @@ def unpublish(
 
     Example: transflow unpublish altena-2018-04-oecd-studie
     """
-    from transflow.project import RECORD_FILE
     from transflow.publish import unpublish as take_down
-    from transflow.review import write_index, write_review
 
     proj = project_at(project)
     removed = take_down(proj, check_slug(slug))
-    if (proj.article_dir(slug) / RECORD_FILE).exists():
-        write_review(proj, slug)
-    write_index(proj)
     console().print(f"unpublished {slug} ({len(removed)} file(s) removed)", markup=False)
 
 
@@ -326,11 +312,9 @@ def forget(
     Example: transflow forget altena-2018-04-oecd-studie
     """
     from transflow.forget import forget as forget_article
-    from transflow.review import write_index
 
     proj = project_at(project)
     done = forget_article(proj, check_slug(slug))
-    write_index(proj)
     out = console()
     if done.unpublished:
         out.print(f"unpublished {slug}", markup=False)
