@@ -453,6 +453,22 @@ class EditorsLoop(RuleBasedStateMachine):
         self.expected.add(word)
 
     @rule(article=st.sampled_from(ARTICLES), k=st.integers(0, 2))
+    def save_in_browser(self, article: str, k: int) -> None:
+        """What `serve` does with an editor's sentence: through the article's one door."""
+        from transflow.sentences import save_sentence, sentence_version
+
+        if not self.translated(article):
+            return
+        record = record_of(self.root, article)
+        k = k % len(record.sentences)
+        word = self.token()
+        new = (record.sentences[k].english + " " + word).strip()
+        # The page may show an older version where the draft was edited since: then it is refused.
+        result = save_sentence(self.project, article, k + 1, new, sentence_version(record.sentences[k]))
+        if result.saved:
+            self.expected.add(word)
+
+    @rule(article=st.sampled_from(ARTICLES), k=st.integers(0, 2))
     def delete_sentence(self, article: str, k: int) -> None:
         if not self.translated(article):
             return
