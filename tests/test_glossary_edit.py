@@ -158,3 +158,25 @@ def test_an_edited_or_invalid_glossary_is_parsed_again(project: Path) -> None:
     path.write_text(path.read_text() + "  - de: Rat\n    en: ''\n", encoding="utf-8")
     code, _, err = run_cli("glossary", "add", "Amt", "office", "--project", str(project))
     assert code == 2 and "line 53: 'en' is missing or empty for 'Rat'" in err
+
+
+def test_every_glossary_write_waits_for_a_run_under_the_lock(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from transflow.project import Project, run_lock
+
+    monkeypatch.setattr(glossary_module, "GLOSSARY_WAIT_SECONDS", 0.3)
+    path = project / "glossary.yml"
+    before = path.read_bytes()
+    tbx = project / "t.tbx"
+    assert run_cli("glossary", "export", "tbx", "-o", str(tbx), "--project", str(project))[0] == 0
+    with run_lock(Project(project)):  # a translate run holds it
+        for command in (
+            ("glossary", "add", "Ampel", "traffic light"),
+            ("glossary", "remove", "Kümmerer"),
+            ("glossary", "import", "tbx", str(tbx)),
+        ):
+            code, _, err = run_cli(*command, "--project", str(project))
+            assert code != 0 and "another transflow run" in err, (command, err)
+    assert path.read_bytes() == before
+    assert run_cli("glossary", "add", "Ampel", "traffic light", "--project", str(project))[0] == 0

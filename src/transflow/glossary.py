@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -293,6 +295,30 @@ def add_term(
     return _append(text, read, [entry])
 
 
+GLOSSARY_WAIT_SECONDS = 60.0  # a write waits its turn behind a translate run, as a browser save does
+
+
+@contextmanager
+def glossary_lock(path: Path) -> Iterator[None]:
+    """The project's run lock around a change to its glossary.yml: no run reads half a change.
+
+    Every write (the CLI, the browser, a TBX import) takes it, here, where the glossary is.
+    """
+    from transflow.project import Project, run_lock
+
+    with run_lock(Project(path.parent), wait_seconds=GLOSSARY_WAIT_SECONDS):
+        yield
+
+
+def edit_glossary_file(path: Path, edit: Callable[[str], str]) -> None:
+    """Change glossary.yml under the lock: read it, ``edit`` its text, write it whole."""
+    from transflow.project import atomic_write
+
+    with glossary_lock(path):
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        atomic_write(path, edit(text))
+
+
 def add_term_to_file(
     path: Path,
     de: str,
@@ -309,6 +335,20 @@ def add_term_to_file(
     A glossary parsed before (by any command: see ``glossarycache``) gets the new item appended
     and its kept parse extended by that item, so adding terms one by one to 20,000 stays cheap.
     """
+    with glossary_lock(path):
+        _add_term_to_file(path, de, en, note, translate, en_plural, forms, case_sensitive)
+
+
+def _add_term_to_file(
+    path: Path,
+    de: str,
+    en: str | None,
+    note: str | None,
+    translate: bool,
+    en_plural: str | None,
+    forms: tuple[str, ...],
+    case_sensitive: bool,
+) -> None:
     from transflow.project import atomic_write
 
     raw = path.read_bytes() if path.exists() else b""

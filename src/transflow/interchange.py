@@ -10,7 +10,7 @@ from typing import Any
 
 from transflow.assessment import assess
 from transflow.errors import InputError
-from transflow.glossary import GlossaryEntry, add_terms, load_glossary, validate
+from transflow.glossary import GlossaryEntry, add_terms, glossary_lock, load_glossary, validate
 from transflow.project import Project, atomic_write
 from transflow.record import MACHINE, Sentence
 from transflow.safetext import clean_text
@@ -271,32 +271,33 @@ def import_tbx(project: Project, path: Path) -> TbxImport:
         store = tbx.tbxfile.parsefile(str(path))
     except Exception as e:
         raise InputError(f"{path.name}: not a valid TBX file ({type(e).__name__})") from e
-    text = project.glossary.read_text(encoding="utf-8") if project.glossary.exists() else ""
-    known = {_term(e.de).casefold(): e for e in validate(text)[0]}
-    new: list[GlossaryEntry] = []
-    conflicts = []
-    for unit in store.units:
-        _check_languages(path, unit)
-        entry = _entry_from(unit)
-        if entry is None:
-            continue
-        existing = known.get(entry.de.casefold())
-        if existing is not None:
-            if _fields(existing) != _fields(entry):
-                conflicts.append(
-                    f"{entry.de}: the glossary says '{existing.en}', {path.name} says '{entry.en}'"
-                    + ("" if existing.en != entry.en else " (other plural, forms or settings)")
-                )
-            continue
-        known[entry.de.casefold()] = entry
-        new.append(entry)
-    if new:
-        # One parse of the glossary and one write for all new terms (a term at a time was quadratic).
-        text = add_terms(text, new)
-        problems = validate(text)[1]
-        if problems:
-            raise InputError(f"{path.name}: its terms would make glossary.yml invalid: {problems[0]}")
-        atomic_write(project.glossary, text)
+    with glossary_lock(project.glossary):  # no run reads the glossary half changed
+        text = project.glossary.read_text(encoding="utf-8") if project.glossary.exists() else ""
+        known = {_term(e.de).casefold(): e for e in validate(text)[0]}
+        new: list[GlossaryEntry] = []
+        conflicts = []
+        for unit in store.units:
+            _check_languages(path, unit)
+            entry = _entry_from(unit)
+            if entry is None:
+                continue
+            existing = known.get(entry.de.casefold())
+            if existing is not None:
+                if _fields(existing) != _fields(entry):
+                    conflicts.append(
+                        f"{entry.de}: the glossary says '{existing.en}', {path.name} says '{entry.en}'"
+                        + ("" if existing.en != entry.en else " (other plural, forms or settings)")
+                    )
+                continue
+            known[entry.de.casefold()] = entry
+            new.append(entry)
+        if new:
+            # One parse of the glossary and one write for all new terms (a term at a time was quadratic).
+            text = add_terms(text, new)
+            problems = validate(text)[1]
+            if problems:
+                raise InputError(f"{path.name}: its terms would make glossary.yml invalid: {problems[0]}")
+            atomic_write(project.glossary, text)
     return TbxImport([e.de for e in new], conflicts)
 
 

@@ -396,10 +396,6 @@ def _draft_hash(project: Project, slug: str) -> str:
 
 def add_to_glossary(project: Project, de: str, en: str, note: str | None) -> None:
     """Add a term to glossary.yml (comments kept), under the run lock like any other write."""
-    from transflow.glossary import add_term
-    from transflow.project import atomic_write, run_lock
+    from transflow.glossary import add_term, edit_glossary_file
 
-    with run_lock(project, wait_seconds=60.0):
-        path = project.glossary
-        text = path.read_text(encoding="utf-8") if path.exists() else ""
-        atomic_write(path, add_term(text, de, en, note))
+    edit_glossary_file(project.glossary, lambda text: add_term(text, de, en, note))

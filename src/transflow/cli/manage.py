@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -106,14 +105,6 @@ def glossary_list(project: ProjectOption = Path(".")) -> None:
     console().print(table)
 
 
-def _edit_glossary(project: Path, edit: Callable[[str], str]) -> None:
-    from transflow.project import atomic_write
-
-    path = project_at(project).glossary
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    atomic_write(path, edit(text))
-
-
 @glossary_app.command("add")
 def glossary_add(
     german: Annotated[str, typer.Argument(help="German term (base form).")],
@@ -169,9 +160,9 @@ def glossary_remove(
 
     Example: transflow glossary remove Rathaus
     """
-    from transflow.glossary import remove_term
+    from transflow.glossary import edit_glossary_file, remove_term
 
-    _edit_glossary(project, lambda text: remove_term(text, german))
+    edit_glossary_file(project_at(project).glossary, lambda text: remove_term(text, german))
     console().print(f"removed {german}", markup=False)
 
 
