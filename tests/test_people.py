@@ -28,9 +28,11 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
         ("Rathaus", "   ", "an English rendering is required"),
         ("Bad\x1b[2Jterm", "x", "control characters"),
         ("Glocke\x07", "bell", "control characters"),
+        ("Kämmerer", "city\ttreasurer", "control characters (\\x09)"),
+        ("Stadt\nrat", "council", "control characters (\\x0a)"),
         ("Rathaus", "x" * 60_000, "longer than 200 characters"),
     ],
-    ids=["empty", "blank", "blank-english", "escape", "bell", "overlong"],
+    ids=["empty", "blank", "blank-english", "escape", "bell", "tab", "newline", "overlong"],
 )
 def test_a_glossary_add_the_file_cannot_hold_is_refused_and_nothing_written(
     project: Path, german: str, english: str, why: str
@@ -275,6 +277,8 @@ def test_a_renamed_source_leaves_status_after_forget(project: Path, tiny_model) 
     _, out, _ = run_cli("status", "--project", p)
     assert "source file is gone (`transflow forget` removes the article)" in out
     assert "approve it again" not in out  # nothing to approve: the German is gone
+    row = next(line for line in out.splitlines() if line.startswith(("│ altena-2018", "altena-2018")))
+    assert "needs attention" in row, row  # not "stale": approving again cannot help
     revisions = sorted(p.name for p in (project / "output" / SLUG / "revisions").iterdir())
     code, out, err = run_cli("forget", SLUG, "--project", p)
     assert code == 0 and f"unpublished {SLUG}" in out and f"forgot {SLUG}" in out, err
@@ -288,3 +292,24 @@ def test_a_renamed_source_leaves_status_after_forget(project: Path, tiny_model) 
     assert SLUG not in (project / "output" / "index.html").read_text()
     code, _, err = run_cli("forget", SLUG, "--project", p)
     assert code == 3 and "no translated article" in err
+
+
+def test_a_file_name_typed_as_an_article_name_gets_the_name_made_of_it(project: Path) -> None:
+    code, _, err = run_cli("approve", "Kümmerer Treffen", "--project", str(project))
+    assert code == 2 and "hint: did you mean 'kuemmerer-treffen'?" in err
+    code, _, err = run_cli("export", "xliff", "../etc", "--project", str(project))
+    assert code == 2 and "did you mean" not in err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["status"], ["publish"], ["review"], ["glossary", "add", "Rathaus", "town hall"], ["doctor"]],
+    ids=lambda c: "-".join(c[:2]),
+)
+def test_a_folder_that_is_no_project_is_one_error_and_nothing_written(
+    tmp_path: Path, command: list[str]
+) -> None:
+    code, _, err = run_cli(*command, "--project", str(tmp_path))
+    assert code == 2 and err.startswith(f"error: no transflow project in {tmp_path}")
+    assert "hint: make one with `transflow init" in err
+    assert list(tmp_path.iterdir()) == []  # no output/, no glossary.yml

@@ -113,9 +113,9 @@ def _check_text(item: dict[Any, Any], key_lines: dict[Any, int], line: int, prob
         values = value if isinstance(value, list) else [value]
         at = key_lines.get(key, line)  # the key's own line
         for text in (v for v in values if isinstance(v, str)):
-            bad = (
-                [] if text.isprintable() else control_characters(text)
-            )  # isprintable: fast, and True for none
+            bad = [] if text.isprintable() else control_characters(text)  # isprintable: fast
+            if key != "note":  # a term is one line: a tab or line break in it is a pasting accident
+                bad += [f"\\x{ord(c):02x}" for c in "\t\n\r" if c in text]
             if bad:
                 problems.append(f"line {at}: '{key}' contains control characters ({', '.join(bad)})")
             limit = MAX_NOTE if key == "note" else MAX_TERM

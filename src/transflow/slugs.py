@@ -61,9 +61,12 @@ def check_slug(slug: str) -> str:
     problem = slug_problem(slug)
     if problem is not None:
         shown = slug if len(slug) <= MAX_SLUG else slug[:MAX_SLUG] + "…"
+        # A file name typed as it looks ("Kümmerer Treffen"): the name transflow made of it.
+        made = safe_slug(slug.removesuffix(".txt").removesuffix(".md").removesuffix(".docx"))
+        hint = f"did you mean '{made}'? " if made != "article" and "/" not in slug else ""
         raise InvalidSlug(
             f"'{shown}' is not an article name: {problem}",
-            hint="`transflow status` lists the articles by name",
+            hint=hint + "`transflow status` lists the articles by name",
         )
     return slug
 

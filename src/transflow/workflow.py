@@ -184,7 +184,9 @@ def article_state(
     if approval is not None and not approved and not gone:  # a gone source cannot be approved again
         what = "English" if german is None and approval.german == record.german else "German"
         reasons.append(f"its {what} changed since approval: approve it again")
-    if approved and approval is not None:
+    if gone:  # whatever was approved: a person must decide (`forget`, or put the source back)
+        state = ATTENTION
+    elif approved and approval is not None:
         on_site = publication is not None and publication.approval == approval
         state = PUBLISHED if on_site else APPROVED_STATE
     elif approval is not None or publication is not None:
@@ -196,7 +198,7 @@ def article_state(
         reasons += _german_changed_since(folder, record)
     else:
         state = DRAFTED
-    if publication is not None and state == STALE:
+    if publication is not None and (state == STALE or gone):
         reasons.append("the site shows the version approved on " + publication.approval.approved_at[:10])
     return ArticleState(slug, state, tuple(reasons), record, body, approval, publication)
 

@@ -78,9 +78,22 @@ ProjectOption = Annotated[
 ]
 
 
-def project_at(path: Path | None) -> Project:
-    """The project in ``path`` (default: the current folder)."""
-    return Project((path or Path.cwd()).resolve())
+def project_at(path: Path | None, *, existing: bool = True) -> Project:
+    """The project in ``path`` (default: the current folder); one error line where there is none.
+
+    A folder with none of sources/, glossary.yml and transflow.toml is not a project: a command
+    there would write output/ or a glossary into the wrong folder.
+    """
+    project = Project((path or Path.cwd()).resolve())
+    markers = (project.sources, project.glossary, project.root / "transflow.toml")
+    if existing and not any(m.exists() for m in markers):
+        from transflow.errors import ConfigError
+
+        raise ConfigError(
+            f"no transflow project in {project.root}",
+            hint=f"make one with `transflow init {project.root}`, or pass --project PATH",
+        )
+    return project
 
 
 def console(stderr: bool = False) -> Console:

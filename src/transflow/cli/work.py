@@ -370,7 +370,7 @@ def init(
     """
     from transflow.settings import init_project
 
-    root = project_at(folder if folder is not None else project).root
+    root = project_at(folder if folder is not None else project, existing=False).root
     made = init_project(root)
     out = console()
     for path in made:
