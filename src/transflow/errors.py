@@ -2,7 +2,8 @@
 
 The CLI catches the base class once, prints ``error: <message>`` (and ``hint: …``) and
 exits with the error's code. Exit codes: 0 ok, 1 checks failed, 2 usage/config/model,
-3 input problems, 130 interrupted.
+3 input problems, 130 interrupted. ``serve`` answers each with its ``http_status``, in one
+exception handler.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ class TransflowError(Exception):
     """Base class: a one-line message, an optional hint, and the exit code."""
 
     exit_code = 2
+    http_status = 422  # what `serve` answers: a request it understood but cannot carry out
 
     def __init__(self, message: str, hint: str | None = None) -> None:
         super().__init__(message)
@@ -22,9 +24,13 @@ class TransflowError(Exception):
 class ConfigError(TransflowError):
     """The project folder or a setting is unusable (exit 2)."""
 
+    http_status = 500  # the server's own files are wrong, not the request
+
 
 class GlossaryError(TransflowError):
     """glossary.yml is invalid; ``problems`` holds one line per problem with its YAML line."""
+
+    http_status = 409  # the term cannot go into the glossary as it is
 
     def __init__(
         self,
@@ -46,6 +52,7 @@ class InputError(TransflowError):
     """A source article or file given on the command line cannot be used (exit 3)."""
 
     exit_code = 3
+    http_status = 404  # no such article or sentence
 
 
 class InvalidSlug(TransflowError):
@@ -54,6 +61,8 @@ class InvalidSlug(TransflowError):
 
 class OutputError(TransflowError):
     """A result could not be written (folder not writable, disk full); earlier files are intact."""
+
+    http_status = 500
 
 
 class LinkRefused(OutputError):
@@ -70,11 +79,14 @@ class LinkRefused(OutputError):
 class LockedError(TransflowError):
     """Another transflow process holds the project's run lock."""
 
+    http_status = 503  # busy: the page tries again
+
 
 class ChecksFailed(TransflowError):
     """A check found problems, e.g. required glossary terms missing from a draft (exit 1)."""
 
     exit_code = 1
+    http_status = 409
 
 
 class ApprovalRefused(ChecksFailed):

@@ -20,7 +20,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from transflow.errors import ChecksFailed, GlossaryError, InputError, LockedError, TransflowError
+from transflow.errors import TransflowError
 from transflow.project import RECORD_FILE, Project
 from transflow.slugs import slug_problem
 from transflow.states import TermStatus
@@ -240,14 +240,7 @@ def create_app(config: ServerConfig) -> ASGIApp:
         english, version = data.get("english"), data.get("version")
         if not isinstance(english, str) or not isinstance(version, str) or len(english) > 5000:
             return _error(400, "expected english and version")
-        try:
-            result = await run_in_threadpool(save_sentence, project, slug, number, english, version)
-        except LockedError as e:
-            return _error(503, e.message)
-        except InputError as e:
-            return _error(404, e.message)
-        except TransflowError as e:
-            return _error(422, e.message)
+        result = await run_in_threadpool(save_sentence, project, slug, number, english, version)
         body = {
             "saved": result.saved,
             "number": result.number,
@@ -267,14 +260,7 @@ def create_app(config: ServerConfig) -> ASGIApp:
         if isinstance(posted, Response):
             return posted
         slug, data = posted
-        try:
-            result = await run_in_threadpool(approve_article, project, slug, data.get("force") is True)
-        except ChecksFailed as e:
-            return _error(409, e.message)
-        except LockedError as e:
-            return _error(503, e.message)
-        except TransflowError as e:
-            return _error(422, e.message)
+        result = await run_in_threadpool(approve_article, project, slug, data.get("force") is True)
         return JSONResponse({"approved": True, "forced": result.forced})
 
     async def add_glossary(request: Request) -> Response:
@@ -291,12 +277,7 @@ def create_app(config: ServerConfig) -> ASGIApp:
             return _error(400, "expected German and English")
         if note is not None and not isinstance(note, str):
             return _error(400, "the note must be text")
-        try:
-            await run_in_threadpool(add_to_glossary, project, de, en, note)
-        except GlossaryError as e:
-            return _error(409, e.message)
-        except LockedError as e:
-            return _error(503, e.message)
+        await run_in_threadpool(add_to_glossary, project, de, en, note)
         return JSONResponse({"added": de.strip()})
 
     routes = [
@@ -340,13 +321,14 @@ async def _json(request: Request) -> dict[str, Any] | Response:
 
 
 def _broken(request: Request, exc: Exception) -> Response:
-    """A problem the user can fix (e.g. a mistake in transflow.toml) as a page saying so, not a traceback."""
+    """Every error of ours as an answer: JSON with its ``http_status`` to the page's script,
+    a page saying what to fix (a mistake in transflow.toml) to a browser; never a traceback."""
     from html import escape
 
     assert isinstance(exc, TransflowError)
     text = exc.message + (f"\n{exc.hint}" if exc.hint else "")
     if request.method != "GET":
-        return _error(500, text)
+        return JSONResponse({"error": exc.message, "hint": exc.hint}, status_code=exc.http_status)
     body = (
         "<!doctype html><title>transflow: error</title>"
         f"<h1>transflow cannot show this page</h1><pre>{escape(text)}</pre>"
