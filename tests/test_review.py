@@ -49,6 +49,13 @@ def seed_pages(project: Path, tiny_model) -> Path:  # type: ignore[no-untyped-de
     return project
 
 
+@pytest.fixture
+def warned_pages(project: Path, runaway_model) -> Path:  # type: ignore[no-untyped-def]
+    """The seed's pages from the model that never ends a sentence: English too long, warnings."""
+    assert run_cli("translate", "--project", str(project))[0] == 0
+    return project
+
+
 def test_seed_page_pairs_every_sentence_with_terms_and_provenance(seed_pages: Path) -> None:
     record = record_of(seed_pages, SLUG)
     page = parse(seed_pages / "output" / SLUG / "review.html")
@@ -165,9 +172,11 @@ def test_any_text_renders_escaped(
 
 
 @needs_chromium
-def test_pages_work_in_headless_chromium(seed_pages: Path) -> None:
+def test_pages_work_in_headless_chromium(warned_pages: Path) -> None:
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
+
+    seed_pages = warned_pages
 
     source = seed_pages / "sources" / f"{SLUG}.txt"
     source.write_text(source.read_text().replace("Er konnte in Paris", "Er durfte in Paris"))
@@ -200,7 +209,8 @@ def test_pages_work_in_headless_chromium(seed_pages: Path) -> None:
         driver.quit()
 
 
-def test_german_side_shows_the_germans_own_change_and_warnings_link_up(seed_pages: Path) -> None:
+def test_german_side_shows_the_germans_own_change_and_warnings_link_up(warned_pages: Path) -> None:
+    seed_pages = warned_pages
     source = seed_pages / "sources" / f"{SLUG}.txt"
     source.write_text(source.read_text().replace("Er konnte in Paris", "Er durfte in Paris"))
     assert run_cli("translate", "--project", str(seed_pages))[0] == 0
@@ -227,17 +237,18 @@ def test_german_side_shows_the_germans_own_change_and_warnings_link_up(seed_page
     assert html.count('class="last-warning"') == 1 and f'href="#s{warned[0]}" id="first-warning"' in html
 
 
-def test_badges_speak_plain_words_and_the_legend_explains_them(seed_pages: Path) -> None:
+def test_badges_speak_plain_words_and_the_legend_explains_them(warned_pages: Path) -> None:
     from markupsafe import escape
 
     from transflow.badges import WARNINGS
 
+    seed_pages = warned_pages
     record = record_of(seed_pages, SLUG)
     path = seed_pages / "output" / SLUG / "review.html"
     page = parse(path)
     html = path.read_text()
     codes = [f.check for s in record.sentences for f in s.findings]
-    assert "length-ratio" in codes  # the generated model's English is long
+    assert "length-ratio" in codes  # the runaway model's English is long
     badges = [a for t, a in page.tags if "badge" in classes(a)]
     assert [b["data-check"] for b in badges] == codes  # tools still read the codes
     for badge in badges:
@@ -306,10 +317,11 @@ def hostile_page(root: Path) -> Path:
 
 
 @needs_chromium
-def test_pages_fit_a_phone_and_warnings_are_a_key_away(seed_pages: Path) -> None:
+def test_pages_fit_a_phone_and_warnings_are_a_key_away(warned_pages: Path) -> None:
     """No page scrolls sideways at 390 px; n and p move between warnings; README's screenshots."""
     from selenium.webdriver.common.by import By
 
+    seed_pages = warned_pages
     p = str(seed_pages)
     source = seed_pages / "sources" / f"{SLUG}.txt"
     source.write_text(source.read_text().replace("Er konnte in Paris", "Er durfte in Paris"))
