@@ -46,6 +46,21 @@ def decoding_cap(source_pieces: int) -> int:
     return int(1.5 * source_pieces) + 10
 
 
+# CTranslate2's max_decoding_length, the same for every batch. A sentence's English must not
+# depend on what else is in its batch, but CTranslate2 takes one length limit per batch, and
+# beam search under another limit can end a sentence differently: with the runaway test model
+# and the limit at the cap of the batch's longest sentence, 10 of 20 newstest sentences came
+# out otherwise alone than in a batch of 60; with one limit for every batch, none did (beam 4,
+# with and without attention, 1 and 2 threads; the base model too). Each output is then cut
+# to its own cap. The price: a sentence caught in a loop decodes up to this limit (310 pieces)
+# before its cut, where it stopped at its own cap before; a sentence that ends costs the same.
+# What remains is rounding: padding to a longer batch-mate changes CTranslate2's float sums in
+# the last bits, which can flip a near-tie in the beam (1 of the seed article's 19 sentences
+# with the runaway model's random weights; none with the generated model, whose choices are far
+# apart). Batching only sentences of one length would remove it, at several times the cost.
+DECODING_LIMIT = decoding_cap(MAX_SOURCE_PIECES)
+
+
 @dataclass(frozen=True)
 class ModelPackage:
     """An installed argos translation package."""
@@ -407,15 +422,36 @@ class Engine:
         others come back with none. Returning it costs CTranslate2 10-25% more time per batch
         (it carries every beam's attention history along), so sentences that need it are
         batched apart from those that do not.
+
+        A sentence's English depends on the sentence alone, never on the others of the run
+        (see ``DECODING_LIMIT``); a sentence that occurs more than once is translated once.
         """
         if not sentences:
             return []
+        wanted = [True] * len(sentences) if attention is None else list(attention)
+        distinct: dict[tuple[str, bool], int] = {}
+        for key in zip(sentences, wanted, strict=True):
+            distinct.setdefault(key, len(distinct))
+        counts = Counter(distinct[key] for key in zip(sentences, wanted, strict=True))
+        copies = [counts[i] for i in range(len(distinct))]
+        done = self._translate_distinct(list(distinct), copies, progress)
+        self.sentences += len(sentences)
+        return [done[distinct[key]] for key in zip(sentences, wanted, strict=True)]
+
+    def _translate_distinct(
+        self,
+        keys: list[tuple[str, bool]],
+        copies: list[int],
+        progress: Callable[[int], None] | None,
+    ) -> list[Translation]:
+        """Translate distinct (sentence, wants attention) pairs; progress counts their ``copies``."""
         import numpy as np
 
         from transflow.attention import AttentionBlock
 
         self.load()
-        wanted = [True] * len(sentences) if attention is None else list(attention)
+        sentences = [sentence for sentence, _ in keys]
+        wanted = [want for _, want in keys]
         tokenized = [self.tokenize(s) for s in sentences]
         jobs = [
             _Job(i, start, pieces[start:end], wanted[i])
@@ -427,7 +463,6 @@ class Engine:
         done_chunks: dict[int, int] = {}
         chunks_of = Counter(j.sentence for j in jobs)
         for batch in self._batches(jobs):
-            longest = max(len(j.pieces) for j in batch)
             started = time.perf_counter()
             results = _interruptible(
                 functools.partial(
@@ -436,7 +471,7 @@ class Engine:
                     beam_size=self.options.beam_size,
                     max_batch_size=self.options.max_batch_tokens,
                     batch_type="tokens",
-                    max_decoding_length=decoding_cap(longest),
+                    max_decoding_length=DECODING_LIMIT,
                     return_attention=batch[0].attention,
                     return_scores=False,
                 )
@@ -455,10 +490,10 @@ class Engine:
                 self.target_pieces += len(pieces)
                 outputs[(job.sentence, job.offset)] = (pieces, block)
                 done_chunks[job.sentence] = done_chunks.get(job.sentence, 0) + 1
-                finished += done_chunks[job.sentence] == chunks_of[job.sentence]
+                if done_chunks[job.sentence] == chunks_of[job.sentence]:
+                    finished += copies[job.sentence]
             if progress and finished:
                 progress(finished)
-        self.sentences += len(sentences)
         return [self._assemble(i, s, tokenized[i], outputs) for i, s in enumerate(sentences)]
 
     def _batches(self, jobs: list[_Job]) -> list[list[_Job]]:
