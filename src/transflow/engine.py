@@ -255,12 +255,14 @@ class EngineOptions:
 
     beam_size: int = 4
     threads: int = 0  # 0: one per core
-    # Peak memory grows with the batch (each row keeps its beams' decoder caches): with the base
-    # model raw CTranslate2 peaked at 0.9-0.95 GB with 2048 tokens, 0.53 GB with 1024, at no
-    # measurable loss of speed on 2 cores; the 50-article transflow run at 600 MB with 1024, 482 MB
-    # with 768 (bench/throughput.py, bench/common.measure). Not part of the signature: the English
+    # Peak memory grows with the batch (each row keeps its beams' decoder caches). While the
+    # generated model decoded every sentence to the cap, raw CTranslate2 peaked at 0.9-0.95 GB
+    # with 2048 tokens, so batches were cut to 768. Sentences that end (the generated model now,
+    # any real one) need far less: 120 newstest and term sentences, base model, beam 4, engine
+    # alone in a fresh process: 768 tokens 306-329 MB, 23.5-27.6 s; 1024 343-357 MB, 24.7-26.4 s;
+    # 2048 510-518 MB, 22.4-23.4 s (bench/README.md). Not part of the signature: the English
     # does not depend on it.
-    max_batch_tokens: int = 768
+    max_batch_tokens: int = 2048
     # And at most this many sentences: a batch of many short ones (headlines, datelines) holds a
     # vocabulary-wide score row per beam, 32,000 floats each with the base model; 1024 tokens of
     # short sentences gave the 50-article run its peak (bench/throughput.py).
