@@ -235,3 +235,15 @@ def test_a_sentence_that_occurs_twice_is_translated_once(tiny_model) -> None:  #
     assert [t.text for t in translations] == [once[0].text, once[1].text, once[0].text]
     assert engine.target_pieces == sum(len(t.target_pieces) for t in once)
     assert sum(done) == 3 and engine.sentences == 3
+
+
+def test_the_generated_model_ends_its_sentences_and_walks_the_source(tiny_model) -> None:  # type: ignore[no-untyped-def]
+    """One English piece per German piece, then </s>: far below the cap, attention on the diagonal."""
+    engine = Engine(tiny_model, EngineOptions())
+    translations = engine.translate([*SENTENCES, *OTHERS, "Am 1. April 2026 um 17:30 Uhr."])
+    for t in translations:
+        pieces = len(t.source_spans)
+        assert len(t.target_pieces) == pieces < decoding_cap(pieces)
+        assert list(t.attention.strongest_sources) == list(range(pieces))
+    numbers = translations[-1].text.split()  # digits (and bytes of characters it lacks) as they are
+    assert "1." in numbers and "2026" in numbers and "17:30" in numbers
