@@ -10,7 +10,7 @@ OPUS-MT/argos model: a sentencepiece model, a CTranslate2 Transformer folder and
 It ends its sentences like a real model. Its weights are not random but set by hand so that
 the decoder walks the source: at step ``t`` the last layer's cross-attention looks at source
 piece ``t`` and writes an English-looking piece for it (a word piece of the bundled English
-text, chosen per German piece by the seed; digits, punctuation and bytes as they are); at the
+text, chosen per German piece by the seed; digits and punctuation as they are); at the
 ``</s>`` that CTranslate2 appends to the source it writes ``</s>``. So the English has as
 many pieces as the German (ratio 1.0, measured by ``bench/model_length.py``), never reaches
 the decoding cap (1.5 × source + 10), returns the diagonal attention of a word-by-word
@@ -113,11 +113,10 @@ def _position_table(count: int, d_model: int) -> np.ndarray:
 def _english_of(tokens: list[str], spm_bytes: bytes, rng: np.random.Generator) -> list[int]:
     """For each vocabulary entry, the piece the model writes for it.
 
-    Pieces without letters (digits, punctuation, and the byte pieces that spell characters
-    the vocabulary lacks) stay themselves, as a real model copies numbers; a word piece
-    becomes a seeded choice among the pieces of the bundled English text that are word pieces
-    of the same kind (word-initial or not), so German words become as many English-looking
-    words. ``</s>`` stays ``</s>``: the end of the source ends the output.
+    Pieces without letters (digits, punctuation) stay themselves, as a real model copies
+    numbers; a word piece becomes a seeded choice among the pieces of the bundled English
+    text that are word pieces of the same kind (word-initial or not), so German words become
+    as many English-looking words. ``</s>`` stays ``</s>``: the end of the source ends the output.
     """
     import sentencepiece as spm
 
@@ -134,8 +133,8 @@ def _english_of(tokens: list[str], spm_bytes: bytes, rng: np.random.Generator) -
     }
     mapping = []
     for i, token in enumerate(tokens):
-        if token in ("<unk>", "<s>"):
-            token_class: bool | None = True  # stray specials: some English word
+        if token.startswith("<0x") or token in ("<unk>", "<s>"):
+            token_class: bool | None = True  # bytes and stray specials: some English word
         elif wordy(token):
             token_class = token.startswith("▁")
         else:
@@ -281,7 +280,7 @@ def _fill(
     projection.weight[np.ix_(np.array(written), content)] = (codes * unit).astype(np.float32)
     bias = projection.bias
     for index, token in enumerate(tokens):
-        if _special(token) and token != "</s>" and not token.startswith("<0x"):
+        if _special(token) and token != "</s>":
             bias[index] = -1e4
 
 
