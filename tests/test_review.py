@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html.parser
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -129,7 +130,8 @@ def test_source_and_glossary_text_cannot_inject_markup(project: Path, tiny_model
             and "alert" not in raw.split("<script>")[-1].split("</main>")[-1]
         )
         assert "&lt;script&gt;" in raw
-        assert "49" not in "".join(page.text)
+        # {{ 7*7 }} stays text; "49" as a word (a checksum on the page may hold the digits).
+        assert not re.search(r"\b49\b", " ".join(page.text))
         if path.name == "review.html":
             text = "".join(page.text)
             for hostile in HOSTILE:
