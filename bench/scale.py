@@ -125,7 +125,7 @@ def one_change(project: Path, repeats: int) -> dict[str, Any]:
     """A cold run after one German sentence of one article changed, REPEATS times (median)."""
     source = project / "sources" / f"{name(0)}.txt"
     original = source.read_text(encoding="utf-8")
-    times, engine, decoding, rss = [], [], [], []
+    times, engine, decoding, rss, pieces = [], [], [], [], []
     for k in range(repeats):
         source.write_text(original.replace(" - ", f" - Neu {k}: ", 1), encoding="utf-8")
         seconds, peak = transflow(project, "translate", "--threads", "2")
@@ -133,10 +133,12 @@ def one_change(project: Path, repeats: int) -> dict[str, Any]:
         times.append(seconds)
         engine.append(stats["engine_sentences"])
         decoding.append(stats["engine_seconds"])
+        pieces.append(stats["target_pieces"])
         rss.append(peak / 1024)
     return {
         "times": times,
         "engine_sentences": max(engine),
+        "target_pieces": max(pieces),
         "engine_seconds": decoding,
         "other_seconds": [t - d for t, d in zip(times, decoding, strict=True)],
         "peak_rss_mb": max(rss),
@@ -199,6 +201,8 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     report: dict[str, Any] = {
         "one_change_seconds": round(statistics.median(change["times"]), 3),
         "one_change_engine_sentences": change["engine_sentences"],
+        # What the engine decoded for it: the generated model writes one piece per German piece.
+        "one_change_target_pieces": change["target_pieces"],
         # The run split in two: inside CTranslate2 (the generated model decodes every sentence
         # to the length cap, see README) and everything else (start-up, files, pages).
         "one_change_engine_seconds": round(statistics.median(change["engine_seconds"]), 3),

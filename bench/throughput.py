@@ -6,9 +6,11 @@ In one run, on one machine and the same sentences:
 1. builds N articles in `sources/` shape (newstest2021 German, ~6 sentences each, one
    sentence with glossary terms added to each) in a temp project;
 2. times `transflow translate` end to end in a cold process (model load included, output/
-   removed first) and raw `ctranslate2.Translator.translate_batch` on exactly the sentences
-   transflow sent to the engine (length-sorted, the same token batches, beam size, threads
-   and per-batch length cap; model load not included), each raw run in a fresh process too
+   removed first) and raw `ctranslate2.Translator.translate_batch` on exactly the distinct
+   sentences transflow sent to the engine (same beam size and threads; model load not
+   included) at its fastest: CTranslate2's own length-sorted batching with the token batch
+   size (`raw_batch_tokens`) that a first sweep over RAW_SWEEP finds fastest (`raw_sweep`:
+   seconds and peak RSS per size), each raw run in a fresh process too
    (a long-lived process drifted: 78, 86, 97 s for the same raw run), REPEATS times, alternating which
    goes first (A B, B A, ...): each pair gives one ratio, `ratio_raw` is their median and
    `ratio_raw_runs` all of them (the shared machine's load changes within minutes; a pair
@@ -45,8 +47,8 @@ TERM_SENTENCES = [
     "Der Märkische Kreis fördert die Integrationsarbeit der Geflüchteten.",
 ]
 PER_ARTICLE = 6
-BATCH_TOKENS = EngineOptions().max_batch_tokens  # the raw run batches as transflow does
-BATCH_SENTENCES = EngineOptions().max_batch_sentences
+RAW_SWEEP = (512, 1024, 2048, 4096)  # token batch sizes raw CTranslate2 is tried with
+BATCH_TOKENS = EngineOptions().max_batch_tokens  # transflow's own token batches
 
 
 def build_corpus(project: Path, articles: int) -> None:
@@ -56,7 +58,9 @@ def build_corpus(project: Path, articles: int) -> None:
     shutil.copy(ROOT / "glossary.yml", project / "glossary.yml")
     for i in range(articles):
         chunk = lines[i * PER_ARTICLE : (i + 1) * PER_ARTICLE]
-        chunk.insert(len(chunk) // 2, TERM_SENTENCES[i % len(TERM_SENTENCES)])
+        # One term sentence an article, each its own (transflow translates a repeated one once).
+        term = TERM_SENTENCES[i % len(TERM_SENTENCES)][:-1] + f", heißt es in Mitteilung {i + 1}."
+        chunk.insert(len(chunk) // 2, term)
         body = " ".join(chunk[:3]) + "\n\n" + " ".join(chunk[3:])
         (project / "sources" / f"news-{i:03d}.txt").write_text(f"date 2021-0{1 + i % 9} Berlin - {body}\n")
 
@@ -76,22 +80,22 @@ def run_transflow(project: Path, threads: int, beam: int) -> tuple[float, int]:
 
 
 def engine_sentences(project: Path) -> list[str]:
-    """The sentences transflow sent to the engine on the cold run (every segment)."""
+    """The distinct sentences transflow sent to the engine on the cold run (it translates each once)."""
     from transflow.record import load_record
 
-    out = []
+    out: dict[str, None] = {}
     for folder in sorted(p.parent for p in (project / "output").glob("*/segments.json")):
         record = load_record(folder)
-        out += [s.source for s in record.sentences] if record else []
-    return out
+        out |= dict.fromkeys(s.source for s in record.sentences) if record else {}
+    return list(out)
 
 
 def run_raw(package: Any, sentences: list[str], threads: int, beam: int, batch_tokens: int) -> dict[str, Any]:
-    """Raw CTranslate2 on the same sentences with the same batches and caps."""
+    """Raw CTranslate2 on the same sentences: its own length-sorted batching of ``batch_tokens``."""
     import ctranslate2
     import sentencepiece
 
-    from transflow.engine import MAX_SOURCE_PIECES, decoding_cap
+    from transflow.engine import DECODING_LIMIT, MAX_SOURCE_PIECES, decoding_cap
 
     sp = sentencepiece.SentencePieceProcessor(model_file=str(next(package.path.glob("*.model"))))
     from transflow.engine import resolve_device
@@ -109,50 +113,44 @@ def run_raw(package: Any, sentences: list[str], threads: int, beam: int, batch_t
         pieces += [
             tokens[i : i + MAX_SOURCE_PIECES] for i in range(0, max(len(tokens), 1), MAX_SOURCE_PIECES)
         ]
-    pieces.sort(key=len, reverse=True)
-    batches: list[list[list[str]]] = [[]]
-    for p in pieces:
-        width = max([len(x) for x in batches[-1]] + [len(p)])
-        full = len(batches[-1]) >= BATCH_SENTENCES
-        if batches[-1] and (full or width * (len(batches[-1]) + 1) > batch_tokens):
-            batches.append([])
-        batches[-1].append(p)
-    tokens = 0
     started = time.perf_counter()
-    for batch in batches:
-        results = translator.translate_batch(
-            batch,
-            beam_size=beam,
-            max_batch_size=batch_tokens,
-            batch_type="tokens",
-            max_decoding_length=decoding_cap(max(len(b) for b in batch)),
-        )
-        tokens += sum(
-            min(len(r.hypotheses[0]), decoding_cap(len(b))) for b, r in zip(batch, results, strict=True)
-        )
+    results = translator.translate_batch(
+        pieces,
+        beam_size=beam,
+        max_batch_size=batch_tokens,
+        batch_type="tokens",
+        max_decoding_length=DECODING_LIMIT,
+    )
+    tokens = sum(
+        min(len(r.hypotheses[0]), decoding_cap(len(p))) for p, r in zip(pieces, results, strict=True)
+    )
     seconds = time.perf_counter() - started
     return condition(seconds, len(sentences), tokens)
 
 
-def raw_in_fresh_process(tmp: Path, sentences: list[str], threads: int, beam: int) -> dict[str, Any]:
+def raw_in_fresh_process(
+    tmp: Path, sentences: list[str], threads: int, beam: int, batch_tokens: int
+) -> dict[str, Any]:
     """``run_raw`` in a new process, as transflow's half is: neither inherits the other's state."""
     given, result = tmp / "raw-sentences.json", tmp / "raw-result.json"
     given.write_text(json.dumps(sentences), encoding="utf-8")
     command = [sys.executable, __file__, "--raw-worker", str(given), str(result)]
     command += ["--threads", str(threads), "--beam-size", str(beam), "--device", DEVICE[0]]
+    command += ["--raw-batch-tokens", str(batch_tokens)]
     run = measure(command)
     if run["returncode"] != 0:
         raise SystemExit(f"raw CTranslate2 failed: {run['stderr']}")
     report: dict[str, Any] = json.loads(result.read_text())
+    report["peak_rss_mb"] = round(run["peak_rss_kb"] / 1024, 1)
     return report
 
 
-def raw_worker(given: Path, result: Path, threads: int, beam: int) -> None:
+def raw_worker(given: Path, result: Path, threads: int, beam: int, batch_tokens: int) -> None:
     """The child of ``raw_in_fresh_process``: the installed model, the given sentences."""
     from transflow.engine import find_model
 
     sentences = json.loads(given.read_text(encoding="utf-8"))
-    result.write_text(json.dumps(run_raw(find_model(), sentences, threads, beam, BATCH_TOKENS)))
+    result.write_text(json.dumps(run_raw(find_model(), sentences, threads, beam, batch_tokens)))
 
 
 def run_naive(project: Path, articles: int) -> dict[str, Any]:
@@ -209,23 +207,24 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     # transflow and raw CTranslate2 alternate (A B, B A, A B, ...) so a slow spell of the
     # shared machine falls on both; each pair gives one ratio and the median is reported.
     pairs: list[tuple[dict[str, Any], dict[str, Any], float]] = []
-    sentences: list[str] = []
     peak_kb = 0
-    stats: dict[str, Any] = {}
+    # The sentences first, then raw CTranslate2's fastest token batch size for them.
+    _, _, stats = fresh_run(project, threads, args.beam_size)
+    sentences = engine_sentences(project)
+    sweep = {n: raw_in_fresh_process(tmp, sentences, threads, args.beam_size, n) for n in RAW_SWEEP}
+    raw_tokens = min(sweep, key=lambda n: sweep[n]["seconds"])
     for k in range(args.repeats):
         measured: dict[str, dict[str, Any]] = {}
         for condition_name in ("transflow", "raw") if k % 2 == 0 else ("raw", "transflow"):
             if condition_name == "transflow":
                 seconds, peak, stats = fresh_run(project, threads, args.beam_size)
                 peak_kb = max(peak_kb, peak)
-                sentences = sentences or engine_sentences(project)
-                measured["transflow"] = condition(seconds, stats["engine_sentences"], stats["target_pieces"])
+                # Both halves count the same distinct sentences (transflow translates each once).
+                measured["transflow"] = condition(seconds, len(sentences), stats["target_pieces"])
                 measured["transflow"]["engine_seconds"] = stats["engine_seconds"]
+                measured["transflow"]["peak_rss_mb"] = round(peak / 1024, 1)
             else:
-                if not sentences:  # the raw run needs the sentences transflow sends: made first
-                    seconds, peak, stats = fresh_run(project, threads, args.beam_size)
-                    sentences = engine_sentences(project)
-                measured["raw"] = raw_in_fresh_process(tmp, sentences, threads, args.beam_size)
+                measured["raw"] = raw_in_fresh_process(tmp, sentences, threads, args.beam_size, raw_tokens)
         ratio = measured["transflow"]["sentences_per_s"] / measured["raw"]["sentences_per_s"]
         pairs.append((measured["transflow"], measured["raw"], ratio))
     ratios = [ratio for _, _, ratio in pairs]
@@ -256,6 +255,11 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         "naive": naive,
         "ratio_raw": round(statistics.median(ratios), 3),
         "ratio_raw_runs": [round(r, 3) for r in ratios],
+        "ratio_raw_spread": round(max(ratios) - min(ratios), 3),
+        "raw_batch_tokens": raw_tokens,
+        "raw_sweep": {
+            n: {"seconds": r["seconds"], "peak_rss_mb": r["peak_rss_mb"]} for n, r in sweep.items()
+        },
         "ratio_naive": round(transflow["sentences_per_s"] / naive["sentences_per_s"], 3) if naive else None,
         "naive_comparable": bool(naive) and not package.generated,
         "noop_seconds": round(noop_seconds, 3),
@@ -282,10 +286,13 @@ def main() -> None:
     parser.add_argument("--device", choices=["auto", "cpu", "cuda"], default="cpu", help="for both engines")
     parser.add_argument("--json", action="store_true", help="print one JSON object (the default output)")
     parser.add_argument("--raw-worker", nargs=2, type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--raw-batch-tokens", type=int, default=BATCH_TOKENS, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.raw_worker:
         DEVICE[0] = args.device
-        raw_worker(*args.raw_worker, args.threads or os.cpu_count() or 1, args.beam_size)
+        raw_worker(
+            *args.raw_worker, args.threads or os.cpu_count() or 1, args.beam_size, args.raw_batch_tokens
+        )
         return
     print_report(lambda tmp: run(args, tmp))
 

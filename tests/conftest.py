@@ -34,6 +34,22 @@ def tiny_model_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_model(tmp_path_factory.mktemp("models") / "tiny.argosmodel", "tiny")
 
 
+@pytest.fixture(scope="session")
+def runaway_model_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The generated tiny package that never ends its sentences (English far longer than the German)."""
+    from transflow.testing.make_model import make_model
+
+    return make_model(tmp_path_factory.mktemp("models") / "runaway.argosmodel", "tiny", runaway=True)
+
+
+@pytest.fixture
+def runaway_model(runaway_model_file: Path, isolated_home: Path):  # type: ignore[no-untyped-def]
+    """The runaway tiny model, installed into this test's package folder."""
+    from transflow.engine import install_model
+
+    return install_model(runaway_model_file)
+
+
 @pytest.fixture
 def tiny_model(tiny_model_file: Path, isolated_home: Path):  # type: ignore[no-untyped-def]
     """The tiny model, installed into this test's package folder."""

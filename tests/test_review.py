@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html.parser
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,13 @@ def classes(tag: dict[str, str | None]) -> list[str]:
 
 @pytest.fixture
 def seed_pages(project: Path, tiny_model) -> Path:  # type: ignore[no-untyped-def]
+    assert run_cli("translate", "--project", str(project))[0] == 0
+    return project
+
+
+@pytest.fixture
+def warned_pages(project: Path, runaway_model) -> Path:  # type: ignore[no-untyped-def]
+    """The seed's pages from the model that never ends a sentence: English too long, warnings."""
     assert run_cli("translate", "--project", str(project))[0] == 0
     return project
 
@@ -122,7 +130,8 @@ def test_source_and_glossary_text_cannot_inject_markup(project: Path, tiny_model
             and "alert" not in raw.split("<script>")[-1].split("</main>")[-1]
         )
         assert "&lt;script&gt;" in raw
-        assert "49" not in "".join(page.text)
+        # {{ 7*7 }} stays text; "49" as a word (a checksum on the page may hold the digits).
+        assert not re.search(r"\b49\b", " ".join(page.text))
         if path.name == "review.html":
             text = "".join(page.text)
             for hostile in HOSTILE:
@@ -165,9 +174,11 @@ def test_any_text_renders_escaped(
 
 
 @needs_chromium
-def test_pages_work_in_headless_chromium(seed_pages: Path) -> None:
+def test_pages_work_in_headless_chromium(warned_pages: Path) -> None:
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
+
+    seed_pages = warned_pages
 
     source = seed_pages / "sources" / f"{SLUG}.txt"
     source.write_text(source.read_text().replace("Er konnte in Paris", "Er durfte in Paris"))
@@ -200,7 +211,8 @@ def test_pages_work_in_headless_chromium(seed_pages: Path) -> None:
         driver.quit()
 
 
-def test_german_side_shows_the_germans_own_change_and_warnings_link_up(seed_pages: Path) -> None:
+def test_german_side_shows_the_germans_own_change_and_warnings_link_up(warned_pages: Path) -> None:
+    seed_pages = warned_pages
     source = seed_pages / "sources" / f"{SLUG}.txt"
     source.write_text(source.read_text().replace("Er konnte in Paris", "Er durfte in Paris"))
     assert run_cli("translate", "--project", str(seed_pages))[0] == 0
@@ -227,17 +239,18 @@ def test_german_side_shows_the_germans_own_change_and_warnings_link_up(seed_page
     assert html.count('class="last-warning"') == 1 and f'href="#s{warned[0]}" id="first-warning"' in html
 
 
-def test_badges_speak_plain_words_and_the_legend_explains_them(seed_pages: Path) -> None:
+def test_badges_speak_plain_words_and_the_legend_explains_them(warned_pages: Path) -> None:
     from markupsafe import escape
 
     from transflow.badges import WARNINGS
 
+    seed_pages = warned_pages
     record = record_of(seed_pages, SLUG)
     path = seed_pages / "output" / SLUG / "review.html"
     page = parse(path)
     html = path.read_text()
     codes = [f.check for s in record.sentences for f in s.findings]
-    assert "length-ratio" in codes  # the generated model's English is long
+    assert "length-ratio" in codes  # the runaway model's English is long
     badges = [a for t, a in page.tags if "badge" in classes(a)]
     assert [b["data-check"] for b in badges] == codes  # tools still read the codes
     for badge in badges:
@@ -306,10 +319,11 @@ def hostile_page(root: Path) -> Path:
 
 
 @needs_chromium
-def test_pages_fit_a_phone_and_warnings_are_a_key_away(seed_pages: Path) -> None:
+def test_pages_fit_a_phone_and_warnings_are_a_key_away(warned_pages: Path) -> None:
     """No page scrolls sideways at 390 px; n and p move between warnings; README's screenshots."""
     from selenium.webdriver.common.by import By
 
+    seed_pages = warned_pages
     p = str(seed_pages)
     source = seed_pages / "sources" / f"{SLUG}.txt"
     source.write_text(source.read_text().replace("Er konnte in Paris", "Er durfte in Paris"))

@@ -46,6 +46,21 @@ def decoding_cap(source_pieces: int) -> int:
     return int(1.5 * source_pieces) + 10
 
 
+# CTranslate2's max_decoding_length, the same for every batch. A sentence's English must not
+# depend on what else is in its batch, but CTranslate2 takes one length limit per batch, and
+# beam search under another limit can end a sentence differently: with the runaway test model
+# and the limit at the cap of the batch's longest sentence, 10 of 20 newstest sentences came
+# out otherwise alone than in a batch of 60; with one limit for every batch, none did (beam 4,
+# with and without attention, 1 and 2 threads; the base model too). Each output is then cut
+# to its own cap. The price: a sentence caught in a loop decodes up to this limit (310 pieces)
+# before its cut, where it stopped at its own cap before; a sentence that ends costs the same.
+# What remains is rounding: padding to a longer batch-mate changes CTranslate2's float sums in
+# the last bits, which can flip a near-tie in the beam (1 of the seed article's 19 sentences
+# with the runaway model's random weights; none with the generated model, whose choices are far
+# apart). Batching only sentences of one length would remove it, at several times the cost.
+DECODING_LIMIT = decoding_cap(MAX_SOURCE_PIECES)
+
+
 @dataclass(frozen=True)
 class ModelPackage:
     """An installed argos translation package."""
@@ -240,12 +255,14 @@ class EngineOptions:
 
     beam_size: int = 4
     threads: int = 0  # 0: one per core
-    # Peak memory grows with the batch (each row keeps its beams' decoder caches): with the base
-    # model raw CTranslate2 peaked at 0.9-0.95 GB with 2048 tokens, 0.53 GB with 1024, at no
-    # measurable loss of speed on 2 cores; the 50-article transflow run at 600 MB with 1024, 482 MB
-    # with 768 (bench/throughput.py, bench/common.measure). Not part of the signature: the English
+    # Peak memory grows with the batch (each row keeps its beams' decoder caches). While the
+    # generated model decoded every sentence to the cap, raw CTranslate2 peaked at 0.9-0.95 GB
+    # with 2048 tokens, so batches were cut to 768. Sentences that end (the generated model now,
+    # any real one) need far less: 120 newstest and term sentences, base model, beam 4, engine
+    # alone in a fresh process: 768 tokens 306-329 MB, 23.5-27.6 s; 1024 343-357 MB, 24.7-26.4 s;
+    # 2048 510-518 MB, 22.4-23.4 s (bench/README.md). Not part of the signature: the English
     # does not depend on it.
-    max_batch_tokens: int = 768
+    max_batch_tokens: int = 2048
     # And at most this many sentences: a batch of many short ones (headlines, datelines) holds a
     # vocabulary-wide score row per beam, 32,000 floats each with the base model; 1024 tokens of
     # short sentences gave the 50-article run its peak (bench/throughput.py).
@@ -407,15 +424,36 @@ class Engine:
         others come back with none. Returning it costs CTranslate2 10-25% more time per batch
         (it carries every beam's attention history along), so sentences that need it are
         batched apart from those that do not.
+
+        A sentence's English depends on the sentence alone, never on the others of the run
+        (see ``DECODING_LIMIT``); a sentence that occurs more than once is translated once.
         """
         if not sentences:
             return []
+        wanted = [True] * len(sentences) if attention is None else list(attention)
+        distinct: dict[tuple[str, bool], int] = {}
+        for key in zip(sentences, wanted, strict=True):
+            distinct.setdefault(key, len(distinct))
+        counts = Counter(distinct[key] for key in zip(sentences, wanted, strict=True))
+        copies = [counts[i] for i in range(len(distinct))]
+        done = self._translate_distinct(list(distinct), copies, progress)
+        self.sentences += len(sentences)
+        return [done[distinct[key]] for key in zip(sentences, wanted, strict=True)]
+
+    def _translate_distinct(
+        self,
+        keys: list[tuple[str, bool]],
+        copies: list[int],
+        progress: Callable[[int], None] | None,
+    ) -> list[Translation]:
+        """Translate distinct (sentence, wants attention) pairs; progress counts their ``copies``."""
         import numpy as np
 
         from transflow.attention import AttentionBlock
 
         self.load()
-        wanted = [True] * len(sentences) if attention is None else list(attention)
+        sentences = [sentence for sentence, _ in keys]
+        wanted = [want for _, want in keys]
         tokenized = [self.tokenize(s) for s in sentences]
         jobs = [
             _Job(i, start, pieces[start:end], wanted[i])
@@ -427,7 +465,6 @@ class Engine:
         done_chunks: dict[int, int] = {}
         chunks_of = Counter(j.sentence for j in jobs)
         for batch in self._batches(jobs):
-            longest = max(len(j.pieces) for j in batch)
             started = time.perf_counter()
             results = _interruptible(
                 functools.partial(
@@ -436,7 +473,7 @@ class Engine:
                     beam_size=self.options.beam_size,
                     max_batch_size=self.options.max_batch_tokens,
                     batch_type="tokens",
-                    max_decoding_length=decoding_cap(longest),
+                    max_decoding_length=DECODING_LIMIT,
                     return_attention=batch[0].attention,
                     return_scores=False,
                 )
@@ -455,10 +492,10 @@ class Engine:
                 self.target_pieces += len(pieces)
                 outputs[(job.sentence, job.offset)] = (pieces, block)
                 done_chunks[job.sentence] = done_chunks.get(job.sentence, 0) + 1
-                finished += done_chunks[job.sentence] == chunks_of[job.sentence]
+                if done_chunks[job.sentence] == chunks_of[job.sentence]:
+                    finished += copies[job.sentence]
             if progress and finished:
                 progress(finished)
-        self.sentences += len(sentences)
         return [self._assemble(i, s, tokenized[i], outputs) for i, s in enumerate(sentences)]
 
     def _batches(self, jobs: list[_Job]) -> list[list[_Job]]:
