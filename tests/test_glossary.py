@@ -116,3 +116,10 @@ def test_lint_suggests_en_plural_where_the_generated_plural_looks_wrong(project:
     assert "glossary.yml: line 2: 'decentralised housing' would become 'decentralised housings'" in out
     for fine in ("head of administration", "paid staff", "social housing"):
         assert fine not in out
+
+
+@pytest.mark.parametrize("text", ["? [[]]\n", "? [a]\n: 1\nterms: []\n", "? {a: 1}\n: 1\n"])
+def test_a_list_or_mapping_as_a_top_level_key_is_one_problem(text: str) -> None:
+    """Found by hypothesis: a YAML key that is a list made `translate` exit 70 (unhashable)."""
+    entries, problems = validate(text)
+    assert entries == () and problems == ["line 1: not a glossary: keys must be plain words"]

@@ -142,6 +142,9 @@ def _terms_node(text: str, name: str, problems: list[str]) -> tuple[Any, Any, An
     seen: set[Any] = set()
     for key, key_node, _ in keys:
         at = key_node.start_mark.line + 1
+        if not isinstance(key, str | int | float | bool | None):  # "? [a]": a list as a key
+            problems.append(f"line {at}: not a glossary: keys must be plain words")
+            continue
         if key in seen:
             problems.append(
                 f'line {at}: found duplicate key "{key}" (while constructing a mapping that starts on line 1)'
