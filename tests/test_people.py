@@ -179,7 +179,10 @@ def test_every_help_has_an_example_and_each_example_its_own_line() -> None:
 # ---- 3. approval shows what it approves ----------------------------------------------------------
 
 
-def test_approve_lists_warnings_and_asks_for_force_with_generated_english(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
+def test_approve_lists_warnings_and_asks_for_force_with_generated_english(
+    project: Path, runaway_model
+) -> None:  # type: ignore[no-untyped-def]
+    """The runaway generated model: English too long, so warnings to list."""
     p = str(project)
     assert run_cli("translate", "--project", p)[0] == 0
     code, out, err = run_cli("approve", SLUG, "--project", p)
