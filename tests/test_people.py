@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import typer
 
-from conftest import SEED, run_cli
+from conftest import SEED, record_of, run_cli
 from transflow.memory import Memory
 from transflow.project import Project
 
@@ -316,3 +316,30 @@ def test_a_folder_that_is_no_project_is_one_error_and_nothing_written(
     assert code == 2 and err.startswith(f"error: no transflow project in {tmp_path}")
     assert "hint: make one with `transflow init" in err
     assert list(tmp_path.iterdir()) == []  # no output/, no glossary.yml
+
+
+# ---- a new user's edits: English never crosses a paragraph break ---------------------------------
+
+
+def test_words_typed_at_a_paragraphs_start_stay_in_that_paragraph(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
+    """Found in a new user's trial: "All" went into the previous paragraph's sentence."""
+    (project / "sources" / SEED.name).unlink()
+    (project / "sources" / "a.txt").write_text(
+        "Der Eintritt ist frei.\n\nAlle Kümmerer sind willkommen.\n\nBitte melden Sie sich an.\n",
+        encoding="utf-8",
+    )
+    p = str(project)
+    assert run_cli("translate", "--project", p)[0] == 0
+    draft = project / "output" / "a" / "draft.en.md"
+    before = [s.english for s in record_of(project, "a").sentences]
+    text = draft.read_text(encoding="utf-8")
+    text = text.replace(before[1], "All community liaisons are welcome.")  # a whole sentence rewritten
+    text = text.replace(before[2], "Please note: " + before[2])  # words typed at a paragraph's start
+    draft.write_text(text, encoding="utf-8")
+    assert run_cli("translate", "--project", p)[0] == 0
+    after = [s.english for s in record_of(project, "a").sentences]
+    assert after[0] == before[0]  # untouched, and not marked edited
+    assert after[1] == "All community liaisons are welcome."
+    assert after[2] == "Please note: " + before[2]
+    assert [s.origin for s in record_of(project, "a").sentences] == ["machine", "editor", "editor"]
+    assert all("\n\n" not in e for e in after)

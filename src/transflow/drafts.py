@@ -173,6 +173,8 @@ def realign(machine_body: str, starts: list[int], edited_body: str) -> list[str]
         found = edited_body.find(chunk, at)
         if found == -1 or edited_body.find(chunk, found + 1) != -1:
             continue
+        if not _whole_words(edited_body, found, found + len(chunk)):
+            continue  # "citizen" inside "citizens": not that sentence's text
         pieces[k] = chunk
         anchored.append((k, found, found + len(chunk)))
         at = found + len(chunk)
@@ -182,11 +184,27 @@ def realign(machine_body: str, starts: list[int], edited_body: str) -> list[str]
         region = edited_body[end1:start2]
         inside = list(range(k1 + 1, k2))
         if not inside:
-            if region and k1 >= 0:
-                pieces[k1] = (pieces[k1] or "") + region  # added after a sentence: it is that sentence's
-            elif region:
-                pieces[k2] = region + (pieces[k2] or "")
+            # Added text goes to the sentence before it, but never across a paragraph break:
+            # what follows the last break (a paragraph's new first words) is the next sentence's.
+            if k1 < 0:
+                cut = 0
+            elif k2 == len(chunks):
+                cut = len(region)
+            else:
+                after = _after_last_break(chunks[k1] + region)
+                cut = len(region) if after == 0 else max(after - len(chunks[k1]), 0)
+            if cut:
+                pieces[k1] = (pieces[k1] or "") + region[:cut]
+            if region[cut:]:
+                pieces[k2] = region[cut:] + (pieces[k2] or "")
             continue
+        if k2 < len(chunks) and _ENDS_PARAGRAPH.search(chunks[k2 - 1]):
+            # The next kept sentence began a paragraph: what the editor typed after the last
+            # break before it (a paragraph's new first words) is its, not the gap's.
+            after = _after_last_break(region)
+            if after:
+                pieces[k2] = region[after:] + (pieces[k2] or "")
+                region = region[:after]
         old = "".join(chunks[k] for k in inside)
         local = [sum(len(chunks[j]) for j in inside[:i]) for i in range(len(inside))]
         for k, piece in zip(inside, _diff_cut(old, local, region), strict=True):
@@ -207,7 +225,38 @@ def _diff_cut(machine_body: str, starts: list[int], edited_body: str) -> list[st
     opcodes = difflib.SequenceMatcher(None, words_old, words_new, autojunk=False).get_opcodes()
     cuts = [0] + [_map(i, opcodes, len(new)) for i in token_starts[1:]] + [len(new)]
     cuts = [max(cuts[: k + 1]) for k in range(len(cuts))]  # keep them in order
+    # A sentence that began a paragraph begins one still: its cut moves to the nearest
+    # paragraph break in the edited text around it (never past its neighbours' cuts).
+    for k in range(1, len(starts)):
+        if token_starts[k] == 0 or not _PARAGRAPH_BREAK.search(old[token_starts[k] - 1]):
+            continue
+        lo, hi = cuts[k - 1], cuts[k + 1]
+        breaks = [j + 1 for j in range(lo, hi) if _PARAGRAPH_BREAK.search(new[j])]
+        if breaks:
+            cuts[k] = min(breaks, key=lambda j: abs(j - cuts[k]))
     return ["".join(new[a:b]) for a, b in itertools.pairwise(cuts)]
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_ENDS_PARAGRAPH = re.compile(r"\n[ \t]*\n\s*\Z")
+
+
+def _after_last_break(text: str) -> int:
+    """Where the text after its last paragraph break starts (0 where it has none)."""
+    found = list(_PARAGRAPH_BREAK.finditer(text))
+    if not found:
+        return 0
+    end = found[-1].end()
+    while end < len(text) and text[end] in " \t\n":
+        end += 1
+    return end
+
+
+def _whole_words(text: str, start: int, end: int) -> bool:
+    """Is ``text[start:end]`` not part of a longer word at either end?"""
+    before = start > 0 and text[start - 1].isalnum() and text[start].isalnum()
+    after = end < len(text) and text[end].isalnum() and text[end - 1].isalnum()
+    return not (before or after)
 
 
 def _token_index(offsets: list[int], char: int) -> int:
