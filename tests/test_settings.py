@@ -103,5 +103,5 @@ def test_publish_without_a_base_url_warns_once(project: Path, tiny_model) -> Non
     warnings = [line for line in err.splitlines() if line.startswith("warning:")]
     assert warnings == [
         "warning: no base_url in transflow.toml: the feed's links are relative, feed readers cannot"
-        " follow them (`transflow init` writes the file)"
+        ' follow them (set base_url in transflow.toml, e.g. base_url = "https://www.altena.de/en/")'
     ]

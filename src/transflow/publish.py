@@ -148,7 +148,7 @@ def publish(project: Project, with_german: bool = False) -> PublishReport:
     if not settings.base_url:
         report.warnings.append(
             f"no base_url in {SETTINGS_FILE}: the feed's links are relative, feed readers cannot follow"
-            " them (`transflow init` writes the file)"
+            f' them (set base_url in {SETTINGS_FILE}, e.g. base_url = "https://www.altena.de/en/")'
         )
     with run_lock(project):
         finish_publishing(project)
