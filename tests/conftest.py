@@ -149,3 +149,17 @@ def screenshot_folder(scratch: Path) -> Path:
     folder = ROOT / "output" / "screenshots" if refresh else scratch / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def errors(err: str) -> list[str]:
+    """The `error:` lines of what a command printed to stderr."""
+    return [line for line in err.splitlines() if line.startswith("error:")]
+
+
+@pytest.fixture
+def short_article(project: Path, tiny_model) -> Path:  # type: ignore[no-untyped-def]
+    """A project whose one article is short, translated: for tests that need a record, not a long run."""
+    seed = project / "sources" / SEED.name
+    seed.write_text("Altena - Der Rat tagt. Die Kümmerer helfen.\n\nDas Ehrenamt trägt.\n", encoding="utf-8")
+    assert run_cli("translate", "--project", str(project))[0] == 0
+    return project

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import run_cli
+from conftest import errors, run_cli
 from transflow.articles import parse_article
 from transflow.errors import InputError, InvalidSlug
 from transflow.project import Project, run_lock
@@ -39,17 +39,9 @@ def tree(root: Path, skip: Path | None = None) -> dict[str, bytes]:
     return files
 
 
-def errors(err: str) -> list[str]:
-    return [line for line in err.splitlines() if line.startswith("error:")]
-
-
 @pytest.fixture
-def translated(project: Path, tiny_model) -> Path:  # type: ignore[no-untyped-def]
-    """A project with one short article, translated (short: these tests need a record, not a long run)."""
-    seed = project / "sources" / f"{SLUG}.txt"
-    seed.write_text("Altena - Der Rat tagt. Die Kümmerer helfen.\n\nDas Ehrenamt trägt.\n", encoding="utf-8")
-    assert run_cli("translate", "--project", str(project))[0] == 0
-    return project
+def translated(short_article: Path) -> Path:
+    return short_article
 
 
 # --- containment -----------------------------------------------------------------------------

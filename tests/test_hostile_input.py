@@ -7,22 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import record_of, run_cli
+from conftest import errors, record_of, run_cli
 
 SLUG = "altena-2018-04-oecd-studie"
 
 
-def errors(err: str) -> list[str]:
-    return [line for line in err.splitlines() if line.startswith("error:")]
-
-
 @pytest.fixture
-def translated(project: Path, tiny_model) -> Path:  # type: ignore[no-untyped-def]
-    """A project with one short article, translated."""
-    seed = project / "sources" / f"{SLUG}.txt"
-    seed.write_text("Altena - Der Rat tagt. Die Kümmerer helfen.\n\nDas Ehrenamt trägt.\n", encoding="utf-8")
-    assert run_cli("translate", "--project", str(project))[0] == 0
-    return project
+def translated(short_article: Path) -> Path:
+    return short_article
 
 
 def exported(project: Path) -> Path:

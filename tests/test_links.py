@@ -8,15 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import errors, run_cli
 
 SLUG = "altena-2018-04-oecd-studie"
 SECRET = "Das Passwort lautet Geheimnis."
 REFUSED = "is a link; transflow never follows links inside output/"
-
-
-def errors(err: str) -> list[str]:
-    return [line for line in err.splitlines() if line.startswith("error:")]
 
 
 def leaked(project: Path) -> list[Path]:
@@ -31,12 +27,8 @@ def leaked(project: Path) -> list[Path]:
 
 
 @pytest.fixture
-def translated(project: Path, tiny_model) -> Path:  # type: ignore[no-untyped-def]
-    """A project with one short article, translated."""
-    seed = project / "sources" / f"{SLUG}.txt"
-    seed.write_text("Altena - Der Rat tagt. Die Kümmerer helfen.\n\nDas Ehrenamt trägt.\n", encoding="utf-8")
-    assert run_cli("translate", "--project", str(project))[0] == 0
-    return project
+def translated(short_article: Path) -> Path:
+    return short_article
 
 
 def test_a_source_swapped_for_a_link_under_a_run_never_leaks(translated: Path, tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
