@@ -343,3 +343,43 @@ def test_words_typed_at_a_paragraphs_start_stay_in_that_paragraph(project: Path,
     assert after[2] == "Please note: " + before[2]
     assert [s.origin for s in record_of(project, "a").sentences] == ["machine", "editor", "editor"]
     assert all("\n\n" not in e for e in after)
+
+
+# ---- XLIFF that CAT tools take: version 1.2 (issue 27, in part) ----------------------------------
+
+
+def test_xliff_export_is_version_1_2_and_reads_back_in_translate_toolkit(
+    project: Path, tiny_model, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from lxml import etree
+    from translate.storage import xliff
+
+    p = str(project)
+    assert run_cli("translate", "--project", p)[0] == 0
+    draft = project / "output" / SLUG / "draft.en.md"
+    first = record_of(project, SLUG).sentences[1].english
+    draft.write_text(
+        draft.read_text(encoding="utf-8").replace(first, "An editor's sentence."), encoding="utf-8"
+    )
+    path = tmp_path / "a.xlf"
+    assert run_cli("export", "xliff", SLUG, "-o", str(path), "--project", p)[0] == 0
+    root = etree.parse(str(path)).getroot()
+    assert root.tag == "{urn:oasis:names:tc:xliff:document:1.2}xliff" and root.get("version") == "1.2"
+    assert "document:1.1" not in path.read_text(encoding="utf-8")
+    store = xliff.xlifffile.parsefile(str(path))
+    units = store.units
+    assert len(units) == len(record_of(project, SLUG).sentences)
+    edited = next(u for u in units if u.target == "An editor's sentence.")
+    machine = units[0]
+    assert edited.get_state_n() == edited.S_TRANSLATED and not edited.isapproved()  # not yet approved
+    assert machine.get_state_n() == machine.S_NEEDS_REVIEW  # the machine's, to be reviewed
+    assert 'approved="' not in path.read_text(encoding="utf-8")
+    assert run_cli("approve", SLUG, "--force", "--project", p)[0] == 0
+    assert run_cli("export", "xliff", SLUG, "-o", str(path), "--project", p)[0] == 0
+    assert all(u.isapproved() for u in xliff.xlifffile.parsefile(str(path)).units)
+    # And a 1.2 file comes back in: a translator's change is taken.
+    store = xliff.xlifffile.parsefile(str(path))
+    store.units[2].settarget("The translator's English.")
+    path.write_bytes(bytes(store))
+    code, out, err = run_cli("import", "xliff", str(path), "--slug", SLUG, "--project", p)
+    assert code == 0 and "1 sentence(s) changed" in out, err

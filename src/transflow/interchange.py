@@ -54,12 +54,15 @@ def export_xliff(project: Project, slug: str, path: Path | None = None) -> Path:
     state = article_state(project, slug)
     if state.record is None:
         raise no_such_article(slug, project.article_slugs())
-    store: Any = xliff.xlifffile(sourcelanguage="de", targetlanguage="en")
+    store: Any = _xliff_1_2(xliff)(sourcelanguage="de", targetlanguage="en")
     for sentence in state.record.sentences:
         unit = store.addsourceunit(sentence.source)
         unit.settarget(sentence.english)
         unit.setid(_unit_id(sentence))
-        unit.markapproved(state.approved)
+        if state.approved:
+            unit.markapproved(True)
+        else:  # no approved="no": CAT tools (translate-toolkit) read that as "fuzzy"
+            unit.xmlelement.attrib.pop("approved", None)
         # XLIFF 1.2 target states: what a CAT tool shows as the segment's status.
         if state.approved:
             target_state = "final"
@@ -86,6 +89,23 @@ class XliffImport:
     slug: str
     changed: int
     refused: int  # units whose German no longer matches the article
+
+
+XLIFF_1_2 = "urn:oasis:names:tc:xliff:document:1.2"
+
+
+def _xliff_1_2(xliff: Any) -> Any:
+    """translate-toolkit's XLIFF store writing version 1.2 (its own writes 1.1's namespace)."""
+
+    class Unit(xliff.xliffunit):
+        namespace = XLIFF_1_2
+
+    class Store(xliff.xlifffile):
+        UnitClass = Unit
+        namespace = XLIFF_1_2
+        XMLskeleton = xliff.xlifffile.XMLskeleton.replace("1.1", "1.2")
+
+    return Store
 
 
 def import_xliff(project: Project, path: Path, slug: str | None = None) -> XliffImport:
