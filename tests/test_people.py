@@ -383,3 +383,23 @@ def test_xliff_export_is_version_1_2_and_reads_back_in_translate_toolkit(
     path.write_bytes(bytes(store))
     code, out, err = run_cli("import", "xliff", str(path), "--slug", SLUG, "--project", p)
     assert code == 0 and "1 sentence(s) changed" in out, err
+
+
+def test_a_usage_mistake_says_where_the_help_is(project: Path) -> None:
+    code, _, err = run_cli("approve", "--project", str(project))
+    assert code == 2 and err.splitlines() == [
+        "error: Missing argument 'slug'.",
+        "hint: `transflow approve --help` shows what it takes, with an example",
+    ]
+    code, _, err = run_cli("translate", "--forse", "--project", str(project))
+    assert code == 2 and "(Possible options: --force)" in err and "`transflow translate --help`" in err
+
+
+def test_no_translate_with_an_english_is_refused_not_dropped(project: Path) -> None:
+    before = (project / "glossary.yml").read_bytes()
+    code, out, err = run_cli(
+        "glossary", "add", "Lennestraße", "Lenne street", "--no-translate", "--project", str(project)
+    )
+    assert code == 2 and "takes no English ('Lenne street')" in err and "added" not in out
+    assert (project / "glossary.yml").read_bytes() == before
+    assert run_cli("glossary", "add", "Lennestraße", "--no-translate", "--project", str(project))[0] == 0

@@ -149,6 +149,9 @@ def main(argv: list[str] | None = None) -> int:
         return Interrupted.exit_code
     except typer.TyperException as e:  # usage errors: bad option, missing argument
         print(f"error: {for_terminal(e.format_message())}", file=sys.stderr)
+        context = getattr(e, "ctx", None)
+        command = context.command_path if context is not None else "transflow"
+        print(f"hint: `{for_terminal(command)} --help` shows what it takes, with an example", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("error: interrupted; finished articles are kept, run again to continue", file=sys.stderr)

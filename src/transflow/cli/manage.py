@@ -136,6 +136,14 @@ def glossary_add(
     """
     from transflow.glossary import add_term_to_file
 
+    if no_translate and english:
+        from transflow.errors import ConfigError
+
+        raise ConfigError(
+            f"--no-translate keeps '{german}' as it is, so it takes no English ('{english}')",
+            hint="leave out the English, or add the term without --no-translate:"
+            f" transflow glossary add {german} '{english}'",
+        )
     path = project_at(project).glossary
     forms = tuple(form or ())
     add_term_to_file(
