@@ -479,3 +479,19 @@ def test_an_undated_article_shows_no_empty_date_label_on_a_phone(project: Path, 
         assert any(c.startswith("Date: ") and len(c) > len("Date: ") for c in dated), dated
     finally:
         driver.quit()
+
+
+def test_the_page_marks_a_term_wherever_the_checks_find_it(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
+    """One presence rule: a plural the checks accept ("town halls") is marked on the page too."""
+    assert run_cli("glossary", "add", "Rathaus", "town hall", "--project", str(project))[0] == 0
+    (project / "sources" / f"{SLUG}.txt").write_text("Die Rathäuser sind offen.\n", encoding="utf-8")
+    assert run_cli("translate", "--project", str(project))[0] == 0
+    draft = project / "output" / SLUG / "draft.en.md"
+    english = record_of(project, SLUG).sentences[0].english
+    draft.write_text(draft.read_text().replace(english, "The town halls are open."))
+    assert run_cli("translate", "--project", str(project))[0] == 0
+    (term,) = record_of(project, SLUG).sentences[0].terms
+    assert term.status == "kept" and term.renderings == ("town hall",)
+    page = (project / "output" / SLUG / "review.html").read_text(encoding="utf-8")
+    english_column = page.split('<div class="en" lang="en">', 1)[1].split("</div>", 1)[0]
+    assert '">town halls</mark>' in english_column

@@ -108,14 +108,21 @@ def rendering_present(english: str, rendering: str) -> bool:
 
 @functools.cache
 def accepted_forms(entry: GlossaryEntry) -> tuple[str, ...]:
-    """Every English form that counts as the entry being present: its renderings in either number.
+    """Every English form that counts as the entry being present: its renderings in either number."""
+    return present_forms(entry.en, entry.renderings, entry.translate)
 
-    A name that stays German (``translate: false``) counts only as written.
+
+@functools.cache
+def present_forms(en: str, renderings: tuple[str, ...], translate: bool = True) -> tuple[str, ...]:
+    """The one rule for "the English has this term": the renderings in either number.
+
+    Enforcement, the checks and the review page's marks all ask it. A name that stays German
+    (``translate: false``) counts only as written.
     """
-    if not entry.translate:
-        return entry.renderings
-    forms = dict.fromkeys((*entry.renderings, *inflection.number_forms(entry.en, entry.en_plural)))
-    return tuple(forms)
+    if not translate:
+        return renderings
+    plural = renderings[1] if len(renderings) > 1 else None
+    return tuple(dict.fromkeys((*renderings, *inflection.number_forms(en, plural))))
 
 
 def satisfied(english: str, entry: GlossaryEntry) -> bool:

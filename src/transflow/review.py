@@ -150,6 +150,8 @@ def _english_spans(english: str, terms: list[Term], ids: list[str]) -> list[tupl
     Each rendering is searched once and its hits are used in order (a hit that overlaps a
     taken span stays overlapped), so a sentence with thousands of terms costs n log n, not n³.
     """
+    from transflow.enforcement import present_forms  # inflect: only where a page is made
+
     spans: list[tuple[int, int, str, str | None]] = []
     taken: list[tuple[int, int]] = []  # sorted, disjoint
     hits: dict[str, list[tuple[int, int]]] = {}
@@ -157,7 +159,8 @@ def _english_spans(english: str, terms: list[Term], ids: list[str]) -> list[tupl
     for term, term_id in zip(terms, ids, strict=True):
         if not TermStatus(term.status).present:
             continue
-        for rendering in sorted(term.renderings or (term.en,), key=len, reverse=True):
+        forms = present_forms(term.en, term.renderings or (term.en,), term.en != term.de)
+        for rendering in sorted(forms, key=len, reverse=True):
             if rendering not in hits:
                 pattern = r"(?<!\w)" + re.escape(rendering) + r"(?!\w)"
                 hits[rendering] = [m.span() for m in re.finditer(pattern, english, re.IGNORECASE)]
