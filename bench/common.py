@@ -32,7 +32,7 @@ def isolate_home(tmp: Path) -> None:
 
 def prepare_model(model: Path | None, size: str) -> Any:
     """Install ``model`` (or a freshly generated model of ``size``) and return its package."""
-    from transflow.engine import install_model
+    from transflow.mt.engine import install_model
     from transflow.testing.make_model import make_model
 
     if model is None:

@@ -108,7 +108,7 @@ def word_bomb(kind: str) -> bytes:
 _READ = """
 import json, sys, time
 from pathlib import Path
-from transflow.articles import parse_article
+from transflow.text.articles import parse_article
 from transflow.errors import InputError
 started = time.perf_counter()
 try:

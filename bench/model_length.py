@@ -31,7 +31,7 @@ DEV_SETS = {
 
 def cap_of(pieces: list[str]) -> int:
     """The most English pieces the engine lets a line of these German pieces have."""
-    from transflow.engine import chunk_starts, decoding_cap
+    from transflow.mt.engine import chunk_starts, decoding_cap
 
     starts = chunk_starts(pieces)
     ends = [*starts[1:], len(pieces)]
@@ -40,7 +40,7 @@ def cap_of(pieces: list[str]) -> int:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """Translate each dev set's German and report the length figures."""
-    from transflow.engine import Engine, EngineOptions
+    from transflow.mt.engine import Engine, EngineOptions
 
     package = prepare_model(args.model, args.size)
     engine = Engine(package, EngineOptions(beam_size=args.beam_size))

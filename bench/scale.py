@@ -59,9 +59,9 @@ def german(i: int, lines: list[str]) -> str:
 
 def build_templates(project: Path, templates: int, tiny: Any) -> None:
     """TEMPLATES translated articles, made in-process with the tiny model's engine."""
-    from transflow.engine import Engine, EngineOptions
+    from transflow.actions.translate import run_translate
+    from transflow.mt.engine import Engine, EngineOptions
     from transflow.project import Project
-    from transflow.translate import run_translate
 
     lines = [line.strip() for line in NEWS.read_text(encoding="utf-8").splitlines() if line.strip()]
     (project / "sources").mkdir(parents=True)
@@ -163,9 +163,9 @@ def glossary_figures() -> dict[str, float]:
 def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     """All figures, one JSON report."""
     isolate_home(tmp)
-    from transflow import changes
-    from transflow.engine import install_model
+    from transflow.mt.engine import install_model
     from transflow.testing.make_model import make_model
+    from transflow.work import changes
 
     base = prepare_model(None, "base")
     # The tiny model is unpacked beside, not installed: the base model is the one in use.

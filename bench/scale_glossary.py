@@ -131,8 +131,12 @@ _MATCH = """
 import json, sys, time
 from pathlib import Path
 started = time.perf_counter()
-from transflow.glossary import load_glossary
-from transflow.enforcement import find_terms
+try:
+    from transflow.terms.glossary import load_glossary
+    from transflow.terms.enforcement import find_terms
+except ImportError:  # a checkout from before the subpackages (--baseline-src)
+    from transflow.glossary import load_glossary
+    from transflow.enforcement import find_terms
 glossary = load_glossary(Path(sys.argv[1]))
 loaded = time.perf_counter()
 sentences = json.loads(Path(sys.argv[2]).read_text())

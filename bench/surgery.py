@@ -72,8 +72,8 @@ def find_occurrence(reference: str, entry: Any) -> Occurrence | None:
 
     A sentence with the term twice cannot test a replacement: the other occurrence satisfies it.
     """
-    from transflow.enforcement import accepted_forms
-    from transflow.inflection import number_forms
+    from transflow.terms.enforcement import accepted_forms
+    from transflow.terms.inflection import number_forms
 
     one, many = number_forms(entry.en, entry.en_plural)
     found: dict[tuple[int, int], Occurrence] = {}
@@ -114,8 +114,8 @@ def _replace(reference: str, occurrence: Occurrence, words: str, article: str | 
 
 def make_trials(line: int, german: str, reference: str, pairs: list[tuple[str, str]]) -> list[Trial]:
     """The surgery trials of one sentence."""
-    from transflow.enforcement import find_terms, locate_constraints, satisfied
-    from transflow.glossary import Glossary
+    from transflow.terms.enforcement import find_terms, locate_constraints, satisfied
+    from transflow.terms.glossary import Glossary
 
     reference = " ".join(reference.split())
     glossary = Glossary.from_pairs(pairs)
@@ -175,7 +175,7 @@ def _other_inflection(entry: Any, written: str) -> Any:
     "innovation leaders") that is the entry itself; otherwise, for a common noun (not a name
     like "Prime Minister Modi" or "CDU"), its English in the other number.
     """
-    from transflow.inflection import number_forms
+    from transflow.terms.inflection import number_forms
 
     if written.casefold() != entry.en.casefold():
         return entry
@@ -217,8 +217,8 @@ def model_output(trial: Trial, match: Any) -> tuple[list[tuple[int, int]], list[
 
 def enforce(trial: Trial) -> str:
     """The trial's output after transflow's enforcement."""
-    from transflow.enforcement import enforce_terms, find_terms, locate_constraints
-    from transflow.glossary import Glossary
+    from transflow.terms.enforcement import enforce_terms, find_terms, locate_constraints
+    from transflow.terms.glossary import Glossary
 
     glossary = Glossary((trial.entry, *trial.others))
     matches = locate_constraints(trial.german, glossary, find_terms(trial.german, glossary))

@@ -32,7 +32,7 @@ def read_terms(path: Path) -> list[list[tuple[str, str]]]:
 
 def term_success(outputs: list[str], terms: list[list[tuple[str, str]]]) -> float:
     """Share of required English terms present in the output (case-insensitive, whole words)."""
-    from transflow.enforcement import rendering_present
+    from transflow.terms.enforcement import rendering_present
 
     total = sum(len(t) for t in terms)
     hits = sum(
@@ -47,9 +47,9 @@ def translate_lines(engine: Any, lines: list[str], glossaries: list[Any]) -> lis
     A line's terms are constraints on the whole line: each is enforced in the segment whose
     German it matches best.
     """
-    from transflow.glossary import Glossary
-    from transflow.segmentation import split_paragraph
-    from transflow.translate import enforce_glossary
+    from transflow.actions.translate import enforce_glossary
+    from transflow.terms.glossary import Glossary
+    from transflow.text.segmentation import split_paragraph
 
     segmented = [split_paragraph(line) for line in lines]
     flat = [s for segs in segmented for s in segs]
@@ -68,7 +68,7 @@ def translate_lines(engine: Any, lines: list[str], glossaries: list[Any]) -> lis
 
 def _owners(segments: list[Any], glossary: Any) -> dict[str, int]:
     """Which segment of a line each term belongs to: the one where the matcher finds it."""
-    from transflow.enforcement import find_terms
+    from transflow.terms.enforcement import find_terms
 
     owner: dict[str, int] = {}
     for j, seg in enumerate(segments):
@@ -81,8 +81,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     """Translate with and without terms; return the JSON report."""
     import sacrebleu
 
-    from transflow.engine import Engine, EngineOptions
-    from transflow.glossary import Glossary
+    from transflow.mt.engine import Engine, EngineOptions
+    from transflow.terms.glossary import Glossary
 
     src = args.src.read_text(encoding="utf-8").splitlines()
     ref = args.ref.read_text(encoding="utf-8").splitlines()

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from common import measure, prepare_model, print_report  # type: ignore[import-not-found]
-from transflow.engine import EngineOptions
+from transflow.mt.engine import EngineOptions
 
 ROOT = Path(__file__).resolve().parents[1]
 NEWS = ROOT.parent / "shared" / "eval" / "newstest2021" / "newstest2021.de-en.src.de"
@@ -81,7 +81,7 @@ def run_transflow(project: Path, threads: int, beam: int) -> tuple[float, int]:
 
 def engine_sentences(project: Path) -> list[str]:
     """The distinct sentences transflow sent to the engine on the cold run (it translates each once)."""
-    from transflow.record import load_record
+    from transflow.work.record import load_record
 
     out: dict[str, None] = {}
     for folder in sorted(p.parent for p in (project / "output").glob("*/segments.json")):
@@ -95,10 +95,10 @@ def run_raw(package: Any, sentences: list[str], threads: int, beam: int, batch_t
     import ctranslate2
     import sentencepiece
 
-    from transflow.engine import DECODING_LIMIT, MAX_SOURCE_PIECES, decoding_cap
+    from transflow.mt.engine import DECODING_LIMIT, MAX_SOURCE_PIECES, decoding_cap
 
     sp = sentencepiece.SentencePieceProcessor(model_file=str(next(package.path.glob("*.model"))))
-    from transflow.engine import resolve_device
+    from transflow.mt.engine import resolve_device
 
     device = resolve_device(DEVICE[0])
     translator = ctranslate2.Translator(
@@ -147,7 +147,7 @@ def raw_in_fresh_process(
 
 def raw_worker(given: Path, result: Path, threads: int, beam: int, batch_tokens: int) -> None:
     """The child of ``raw_in_fresh_process``: the installed model, the given sentences."""
-    from transflow.engine import find_model
+    from transflow.mt.engine import find_model
 
     sentences = json.loads(given.read_text(encoding="utf-8"))
     result.write_text(json.dumps(run_raw(find_model(), sentences, threads, beam, batch_tokens)))
@@ -160,7 +160,7 @@ def run_naive(project: Path, articles: int) -> dict[str, Any]:
     (Path(os.environ["XDG_CACHE_HOME"]) / "argos-translate" / "spacy" / "senter" / "model").mkdir(
         parents=True
     )
-    from transflow.articles import parse_article
+    from transflow.text.articles import parse_article
 
     texts = [
         "\n\n".join(parse_article(p).paragraphs)
@@ -172,7 +172,7 @@ def run_naive(project: Path, articles: int) -> dict[str, Any]:
     started = time.perf_counter()
     outputs = [argostranslate.translate.translate(t, "de", "en") for t in texts]
     seconds = time.perf_counter() - started
-    from transflow.segmentation import segment_paragraphs
+    from transflow.text.segmentation import segment_paragraphs
 
     sentences = sum(len(segment_paragraphs(t.split("\n\n"))) for t in texts)
     return condition(seconds, sentences, sum(len(o.split()) for o in outputs)) | {"articles": len(texts)}

@@ -45,7 +45,7 @@ def runaway_model_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def runaway_model(runaway_model_file: Path, isolated_home: Path):  # type: ignore[no-untyped-def]
     """The runaway tiny model, installed into this test's package folder."""
-    from transflow.engine import install_model
+    from transflow.mt.engine import install_model
 
     return install_model(runaway_model_file)
 
@@ -53,7 +53,7 @@ def runaway_model(runaway_model_file: Path, isolated_home: Path):  # type: ignor
 @pytest.fixture
 def tiny_model(tiny_model_file: Path, isolated_home: Path):  # type: ignore[no-untyped-def]
     """The tiny model, installed into this test's package folder."""
-    from transflow.engine import install_model
+    from transflow.mt.engine import install_model
 
     return install_model(tiny_model_file)
 
@@ -67,7 +67,7 @@ def unmarked_model(tiny_model):  # type: ignore[no-untyped-def]
     """
     import json
 
-    from transflow.engine import GENERATED_KEY, installed_models
+    from transflow.mt.engine import GENERATED_KEY, installed_models
 
     meta_path = tiny_model.path / "metadata.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
@@ -102,7 +102,7 @@ def run_cli(*args: str) -> tuple[int, str, str]:
 
 def record_of(project: Path, slug: str):  # type: ignore[no-untyped-def]
     """The typed record of an article (what the last run wrote)."""
-    from transflow.record import load_record
+    from transflow.work.record import load_record
 
     record = load_record(project / "output" / slug)
     assert record is not None, f"no record for {slug}"

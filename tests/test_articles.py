@@ -5,8 +5,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import SEED
-from transflow.articles import decode, parse_article, slugify
 from transflow.errors import InputError
+from transflow.text.articles import decode, parse_article, slugify
 
 
 def write(tmp_path: Path, name: str, data: bytes) -> Path:

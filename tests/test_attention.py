@@ -8,8 +8,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transflow.attention import Attention, AttentionBlock
-from transflow.enforcement import aligned_owners
+from transflow.mt.attention import Attention, AttentionBlock
+from transflow.terms.enforcement import aligned_owners
 
 
 def dense_alignment(attention: list[list[float]], source: set[int], owner: list[int]) -> list[int]:

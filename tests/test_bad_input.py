@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import record_of, run_cli
-from transflow.articles import MAX_SOURCE_BYTES
-from transflow.enforcement import find_terms
-from transflow.glossary import load_glossary
-from transflow.record import Sentence
+from transflow.terms.enforcement import find_terms
+from transflow.terms.glossary import load_glossary
+from transflow.text.articles import MAX_SOURCE_BYTES
+from transflow.work.record import Sentence
 
 SLUG = "altena-2018-04-oecd-studie"
 

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 
 from conftest import run_cli
-from transflow import changes
-from transflow.changes import ChangeCache
+from transflow.actions.translate import run_translate
 from transflow.project import Project
-from transflow.translate import run_translate
-from transflow.workflow import _summary, all_states, article_summaries
+from transflow.work import changes
+from transflow.work.changes import ChangeCache
+from transflow.work.workflow import _summary, all_states, article_summaries
 
 SLUG = "altena-2018-04-oecd-studie"
 HOUR_NS = 3600 * 10**9
@@ -32,10 +32,10 @@ def settled(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """Counts of source parses and record loads, wherever they happen."""
-    import transflow.articles
-    import transflow.record
-    import transflow.translate
-    import transflow.workflow
+    import transflow.actions.translate
+    import transflow.text.articles
+    import transflow.work.record
+    import transflow.work.workflow
 
     counts = {"parse_article": 0, "load_record": 0}
 
@@ -46,11 +46,11 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
 
         return wrapper
 
-    for module in (transflow.articles, transflow.translate):
+    for module in (transflow.text.articles, transflow.actions.translate):
         if hasattr(module, "parse_article"):
             monkeypatch.setattr(module, "parse_article", counted("parse_article", module.parse_article))
-    for module in (transflow.record, transflow.translate, transflow.workflow):
-        monkeypatch.setattr(module, "load_record", counted("load_record", transflow.record.load_record))
+    for module in (transflow.work.record, transflow.actions.translate, transflow.work.workflow):
+        monkeypatch.setattr(module, "load_record", counted("load_record", transflow.work.record.load_record))
     return counts
 
 
@@ -257,9 +257,9 @@ def translate_statuses(project: Path) -> tuple[list[tuple[str, str, int]], int]:
 
 def change_project(project: Path, change: str) -> None:
     """One thing a person does to a project (every one must be seen through the quiet verdicts)."""
-    from transflow.approval import approve
-    from transflow.glossary import add_term_to_file
-    from transflow.publish import publish
+    from transflow.actions.approval import approve
+    from transflow.actions.publish import publish
+    from transflow.terms.glossary import add_term_to_file
 
     sources, folder = project / "sources", project / "output" / SLUG
     if change == "source":
@@ -303,7 +303,7 @@ def change_project(project: Path, change: str) -> None:
 def test_a_quiet_project_is_judged_by_one_digest_and_any_change_ends_it(  # type: ignore[no-untyped-def]
     project: Path, tmp_path_factory: pytest.TempPathFactory, tiny_model, settled, reads, change: str
 ) -> None:
-    from transflow.approval import approve
+    from transflow.actions.approval import approve
 
     run_translate(Project(project))
     if change in ("approval gone", "site"):

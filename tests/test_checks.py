@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from transflow.checks import REGISTRY, length_ratio, numbers, repetition, run_checks, untranslated
-from transflow.segmentation import split_paragraph
+from transflow.text.segmentation import split_paragraph
 
 
 def test_every_check_is_tested_here() -> None:

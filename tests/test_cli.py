@@ -94,12 +94,12 @@ def test_readme_shows_the_daily_loop_on_its_first_screen() -> None:
 
 
 def test_unexpected_error_is_one_line_with_a_log(project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import transflow.translate
+    import transflow.actions.translate
 
     def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("something we did not foresee")
 
-    monkeypatch.setattr(transflow.translate, "run_translate", broken)
+    monkeypatch.setattr(transflow.actions.translate, "run_translate", broken)
     code, _, err = run_cli("translate", "--project", str(project))
     assert code == 70
     (line,) = err.splitlines()
@@ -130,10 +130,10 @@ def test_a_no_op_run_and_status_import_only_what_they_need(project: Path, tiny_m
         "somajo",
         "jinja2",
         "pydantic",  # typer from 0.29 imports it for every command
-        "transflow.enforcement",
+        "transflow.terms.enforcement",
     )
     # translate stops before its pages and memory; status reads the index rows from review.py
-    for command, more in (("translate", ("transflow.review", "transflow.memory")), ("status", ())):
+    for command, more in (("translate", ("transflow.pages.review", "transflow.work.memory")), ("status", ())):
         code = (
             "import sys\n"
             "from transflow.cli import main\n"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from conftest import record_of, run_cli
 from test_workflow import SLUG, edit_sentence, translate
-from transflow.memory import Memory
 from transflow.project import Project
+from transflow.work.memory import Memory
 
 
 def test_a_healthy_project_needs_nothing(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]

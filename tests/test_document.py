@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from conftest import record_of, run_cli
-from transflow.articles import parse_article
-from transflow.document import markdown_blocks
-from transflow.drafts import DRAFT_FILE, parse_draft
-from transflow.protect import protect, restore
-from transflow.record import ArticleRecord, Sentence, Signature
+from transflow.text.articles import parse_article
+from transflow.text.document import markdown_blocks
+from transflow.text.protect import protect, restore
+from transflow.work.drafts import DRAFT_FILE, parse_draft
+from transflow.work.record import ArticleRecord, Sentence, Signature
 
 FIXTURES = Path(__file__).parent / "fixtures" / "structured"
 ARTICLES = sorted(FIXTURES.glob("*.md"))
@@ -180,7 +180,7 @@ def test_edits_in_a_heading_and_a_list_item_survive(structured: Path, tiny_model
 def test_records_keep_the_structure_and_old_records_still_load() -> None:
     import json
 
-    from transflow.record import parse_record, record_json
+    from transflow.work.record import parse_record, record_json
 
     record = two_block_record(("Titel", "Title"), ("Punkt", "Point"), prefixes=("# ", "- "))
     assert parse_record(record_json(record)).prefixes == ("# ", "- ")
@@ -188,8 +188,8 @@ def test_records_keep_the_structure_and_old_records_still_load() -> None:
     del old["article"]["prefixes"]  # written before structure was kept (still schema 2)
     assert parse_record(json.dumps(old)).prefixes == ()
     assert "prefixes" not in json.loads(record_json(parse_record(json.dumps(old))))["article"]
-    from transflow.drafts import Draft, body_of
-    from transflow.editing import apply_edits
+    from transflow.work.drafts import Draft, body_of
+    from transflow.work.editing import apply_edits
 
     assert body_of(record) == "# Title\n\n- Point"
     edited, changed = apply_edits(record, Draft("", "# New title\n\n- New point"))
@@ -219,7 +219,7 @@ def test_records_keep_the_structure_and_old_records_still_load() -> None:
     ],
 )
 def test_emphasis_and_links_are_never_cut_by_a_sentence_end(paragraph: str, sentences: list[str]) -> None:
-    from transflow.segmentation import inside_markup, split_paragraph
+    from transflow.text.segmentation import inside_markup, split_paragraph
 
     split = split_paragraph(paragraph)
     assert [s.text for s in split] == sentences
@@ -230,7 +230,7 @@ def test_emphasis_and_links_are_never_cut_by_a_sentence_end(paragraph: str, sent
 
 
 def test_every_fixture_sentence_has_balanced_markup() -> None:
-    from transflow.segmentation import inside_markup, segment_paragraphs
+    from transflow.text.segmentation import inside_markup, segment_paragraphs
 
     for path in ARTICLES:
         for sentence in segment_paragraphs(parse_article(path).paragraphs):
@@ -238,8 +238,8 @@ def test_every_fixture_sentence_has_balanced_markup() -> None:
 
 
 def test_an_editor_may_delete_the_table_that_ends_an_article() -> None:
-    from transflow.drafts import Draft, body_of
-    from transflow.editing import apply_edits
+    from transflow.work.drafts import Draft, body_of
+    from transflow.work.editing import apply_edits
 
     record = two_block_record(("Titel", "Title"), ("Text.", "Text."), prefixes=("# ", "", "| a |\n|---|"))
     assert body_of(record) == "# Title\n\nText.\n\n| a |\n|---|"

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from conftest import record_of, run_cli
-from transflow.engine import Engine
-from transflow.memory import Memory
+from transflow.mt.engine import Engine
+from transflow.pages.review import build_review_page
 from transflow.project import Project
-from transflow.record import Sentence
-from transflow.review import build_review_page
+from transflow.work.memory import Memory
+from transflow.work.record import Sentence
 
 SLUG = "altena-2018-04-oecd-studie"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -146,7 +146,7 @@ def test_xliff_round_trip_keeps_all_text(project: Path, tiny_model) -> None:  # 
 def test_tbx_round_trip_keeps_all_terms(project: Path, tmp_path: Path) -> None:
     from translate.storage import tbx
 
-    from transflow.glossary import load_glossary
+    from transflow.terms.glossary import load_glossary
 
     p = str(project)
     out = tmp_path / "g.tbx"

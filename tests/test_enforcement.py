@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from conftest import EVAL, ROOT, run_cli
-from transflow.enforcement import enforce_terms, find_terms, same_word, satisfied
-from transflow.engine import Engine, EngineOptions
-from transflow.glossary import Glossary, GlossaryEntry, load_glossary
-from transflow.segmentation import segment_paragraphs
-from transflow.translate import translate_segments
+from transflow.actions.translate import translate_segments
+from transflow.mt.engine import Engine, EngineOptions
+from transflow.terms.enforcement import enforce_terms, find_terms, same_word, satisfied
+from transflow.terms.glossary import Glossary, GlossaryEntry, load_glossary
+from transflow.text.segmentation import segment_paragraphs
 
 GLOSSARY = load_glossary(ROOT / "glossary.yml")
 

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from transflow.engine import (
+from transflow.errors import ModelError
+from transflow.mt.engine import (
     MAX_SOURCE_PIECES,
     Engine,
     EngineOptions,
@@ -15,7 +16,6 @@ from transflow.engine import (
     installed_models,
     packages_dir,
 )
-from transflow.errors import ModelError
 
 
 def test_generated_package_is_a_valid_argos_package(tiny_model_file: Path) -> None:

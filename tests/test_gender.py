@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from conftest import record_of, run_cli
-from transflow.enforcement import enforce_terms
-from transflow.glossary import Glossary, GlossaryEntry, load_glossary, validate
-from transflow.matching import GENDERED, find_terms, gender_bases
+from transflow.terms.enforcement import enforce_terms
+from transflow.terms.glossary import Glossary, GlossaryEntry, load_glossary, validate
+from transflow.terms.matching import GENDERED, find_terms, gender_bases
 
 GLOSSARY = Glossary(
     (

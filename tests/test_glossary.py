@@ -4,7 +4,7 @@ import pytest
 
 from conftest import ROOT, run_cli
 from transflow.errors import GlossaryError
-from transflow.glossary import add_term, load_glossary, remove_term, validate
+from transflow.terms.glossary import add_term, load_glossary, remove_term, validate
 
 
 def problems(text: str) -> list[str]:

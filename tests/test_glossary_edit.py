@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_cli
-from transflow import glossary as glossary_module
-from transflow import glossarycache, yamlnodes
 from transflow.errors import GlossaryError
-from transflow.glossary import GlossaryEntry, add_term, add_terms, load_glossary, remove_term, validate
+from transflow.terms import glossary as glossary_module
+from transflow.terms import glossarycache, yamlnodes
+from transflow.terms.glossary import GlossaryEntry, add_term, add_terms, load_glossary, remove_term, validate
 
 SHIPPED = (ROOT / "glossary.yml").read_text(encoding="utf-8")
 
@@ -83,7 +83,7 @@ def test_tbx_import_parses_the_glossary_twice_and_writes_it_once_for_any_number_
 ) -> None:
     from translate.storage import tbx
 
-    from transflow import interchange
+    from transflow.actions import interchange
 
     store = tbx.tbxfile(sourcelanguage="de", targetlanguage="en")
     for entry in many(300):

@@ -19,11 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import errors, run_cli
-from transflow.articles import parse_article
 from transflow.errors import InputError, InvalidSlug
 from transflow.project import Project, run_lock
 from transflow.safetext import clean_text
 from transflow.slugs import MAX_SLUG
+from transflow.text.articles import parse_article
 
 SLUG = "altena-2018-04-oecd-studie"
 
@@ -168,8 +168,8 @@ def test_the_dateline_regex_is_linear() -> None:
 
 def test_checks_and_term_matching_are_linear_on_a_long_sentence() -> None:
     from transflow.checks import run_checks
-    from transflow.enforcement import find_terms
-    from transflow.glossary import load_glossary
+    from transflow.terms.enforcement import find_terms
+    from transflow.terms.glossary import load_glossary
 
     glossary = load_glossary(Path(__file__).resolve().parents[1] / "glossary.yml")
     echo = " ".join(["OECD"] * 30_000)  # a name the English keeps: every word "repeats"
@@ -301,7 +301,7 @@ def test_a_damaged_memory_is_moved_aside_and_the_run_goes_on(translated: Path) -
 
 
 def test_a_migration_and_its_record_commit_together(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from transflow import memory
+    from transflow.work import memory
 
     path = tmp_path / "memory.sqlite"
     memory.Memory(path).close()
@@ -349,7 +349,7 @@ FAKE_RUN = textwrap.dedent(
     import resource, sys, types
     limit = int(sys.argv[2]) * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    from transflow.engine import Engine, decoding_cap
+    from transflow.mt.engine import Engine, decoding_cap
 
     class Fake:
         def translate_batch(self, batch, max_decoding_length, **options):
@@ -424,7 +424,7 @@ def base_model_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.slow
 def test_a_stop_is_prompt_even_inside_a_long_engine_batch(project: Path, base_model_file: Path) -> None:
     # SIGTERM goes the way Ctrl-C goes (test_bad_input stops a run with SIGINT).
-    from transflow.engine import install_model
+    from transflow.mt.engine import install_model
 
     install_model(base_model_file)
     clause = "der Prüfbericht des Rechnungsprüfungsamtes zur Haushaltsführung der Stadt im Jahr 2023"

@@ -246,7 +246,7 @@ def client(project: Path):  # type: ignore[no-untyped-def]
     from starlette.testclient import TestClient
 
     from transflow.project import Project
-    from transflow.server import ServerConfig, create_app
+    from transflow.web.server import ServerConfig, create_app
 
     config = ServerConfig(Project(project), host="127.0.0.1", port=8765, csrf="test-csrf")
     return TestClient(create_app(config), base_url=LOCAL, raise_server_exceptions=False)

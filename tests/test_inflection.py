@@ -3,7 +3,7 @@ import sys
 
 import pytest
 
-from transflow.inflection import (
+from transflow.terms.inflection import (
     indefinite_article,
     is_plural,
     number_forms,
@@ -74,7 +74,7 @@ def test_inflect_loads_without_typeguard_rewriting_its_methods() -> None:
     # In a fresh process, so no earlier import decides it.
     code = (
         "import typeguard\n"
-        "from transflow.inflection import _engine, plural\n"
+        "from transflow.terms.inflection import _engine, plural\n"
         "assert plural('community liaison') == 'community liaisons'\n"
         "method = type(_engine()).plural_noun\n"
         "print('typeguard' in method.__code__.co_names, typeguard.typechecked.__name__)\n"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from transflow import lemmas
-from transflow.lemmas import LEMMAS_FILE, lemma
+from transflow.terms import lemmas
+from transflow.terms.lemmas import LEMMAS_FILE, lemma
 
 
 @pytest.fixture
@@ -83,7 +83,7 @@ def test_a_second_run_after_one_change_does_not_load_the_german_dictionary(proje
         "import simplemma\n"
         "from pathlib import Path\n"
         "from transflow.project import Project\n"
-        "from transflow.translate import run_translate\n"
+        "from transflow.actions.translate import run_translate\n"
         "german = []\n"
         "real = simplemma.lemmatize\n"
         "simplemma.lemmatize = lambda word, **kw: german.append(word) or real(word, **kw)\n"

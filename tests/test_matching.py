@@ -7,13 +7,14 @@ import random
 import re
 import subprocess
 import sys
+from dataclasses import replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from transflow.glossary import Glossary, GlossaryEntry, load_glossary
-from transflow.matching import TermIndex, TermMatch, find_terms, same_word, variant_gaps
+from transflow.terms.glossary import Glossary, GlossaryEntry, load_glossary
+from transflow.terms.matching import TermIndex, TermMatch, find_terms, same_word, variant_gaps
 
 SEED = load_glossary(ROOT / "glossary.yml")
 EXTRA = (
@@ -145,7 +146,10 @@ def test_the_index_finds_what_the_scan_finds_in_any_word_sequence(
     parts: list[tuple[str, str]], rnd: random.Random
 ) -> None:
     sentence = "".join(word + gap for word, gap in parts)
-    glossary = Glossary(tuple(rnd.sample(GLOSSARY.entries, rnd.randint(1, len(GLOSSARY.entries)))))
+    chosen = rnd.sample(GLOSSARY.entries, rnd.randint(1, len(GLOSSARY.entries)))
+    # The scan knows no feminine or gender-inclusive forms (tests/test_gender.py covers them):
+    # "Amtein" would be a feminine of "Amt" to the index, a closed compound to the scan.
+    glossary = Glossary(tuple(replace(e, gendered=False) for e in chosen))
     assert find_terms(sentence, glossary) == scan(sentence, glossary)
 
 
@@ -270,8 +274,8 @@ def test_a_sentence_without_candidate_words_does_not_load_the_lemma_dictionary()
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from transflow.glossary import load_glossary\n"
-        "from transflow.matching import find_terms\n"
+        "from transflow.terms.glossary import load_glossary\n"
+        "from transflow.terms.matching import find_terms\n"
         f"glossary = load_glossary(Path({str(ROOT / 'glossary.yml')!r}))\n"
         "assert find_terms('Der Rat tagt heute im Saal und dankt den Kümmerern.', glossary)\n"
         "print('simplemma' in sys.modules)\n"

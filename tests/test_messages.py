@@ -65,7 +65,7 @@ def test_glossary_errors_hint_at_what_helps(project: Path) -> None:
 
 
 def test_glossary_add_takes_plural_and_forms(project: Path) -> None:
-    from transflow.glossary import load_glossary
+    from transflow.terms.glossary import load_glossary
 
     p = str(project)
     code, out, err = run_cli(
@@ -136,7 +136,7 @@ def test_make_demo_offline_prints_no_error_line() -> None:
 
 def test_an_edited_article_whose_german_changed_says_so(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
     from transflow.project import Project
-    from transflow.workflow import article_state
+    from transflow.work.workflow import article_state
 
     p = str(project)
     assert run_cli("translate", "--project", p)[0] == 0

@@ -10,8 +10,8 @@ import pytest
 import typer
 
 from conftest import SEED, record_of, run_cli
-from transflow.memory import Memory
 from transflow.project import Project
+from transflow.work.memory import Memory
 
 SLUG = SEED.stem
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -48,8 +48,8 @@ def test_a_glossary_add_the_file_cannot_hold_is_refused_and_nothing_written(
 
 def test_the_browser_and_tbx_go_through_the_same_validation(project: Path) -> None:
     from transflow.errors import GlossaryError
-    from transflow.glossary import GlossaryEntry, add_terms
-    from transflow.server import add_to_glossary
+    from transflow.terms.glossary import GlossaryEntry, add_terms
+    from transflow.web.server import add_to_glossary
 
     before = (project / "glossary.yml").read_bytes()
     for de, en in (("", "x"), ("Ampel", "traffic\x1blight"), ("Ampel", "y" * 60_000)):
@@ -61,7 +61,7 @@ def test_the_browser_and_tbx_go_through_the_same_validation(project: Path) -> No
 
 
 def test_glossary_add_case_sensitive_is_written_and_matched(project: Path) -> None:
-    from transflow.glossary import load_glossary
+    from transflow.terms.glossary import load_glossary
 
     code, out, err = run_cli(
         "glossary", "add", "AG", "working group", "--case-sensitive", "--project", str(project)
@@ -205,7 +205,7 @@ def test_the_approval_rule_blocks_on_must_fix_and_generated_english_only(
     from dataclasses import replace
 
     from transflow.checks import Finding
-    from transflow.workflow import approval_notes, article_state
+    from transflow.work.workflow import approval_notes, article_state
 
     assert run_cli("translate", "--project", str(project))[0] == 0
     record = article_state(Project(project), SLUG).record

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_cli
-from transflow.engine import install_model
+from transflow.mt.engine import install_model
 
 
 def real_model() -> Path | None:
@@ -29,7 +29,7 @@ def test_seed_comes_out_in_english_with_every_term(project: Path) -> None:
     install_model(real_model())  # type: ignore[arg-type]
     code, _, err = run_cli("translate", "--project", str(project))
     assert code == 0, err
-    from transflow.record import load_record
+    from transflow.work.record import load_record
 
     record = load_record(next((project / "output").glob("*/segments.json")).parent)
     assert record is not None
@@ -45,9 +45,9 @@ def test_no_german_of_a_structured_article_reaches_the_draft(project: Path) -> N
 
     from test_document import ARTICLES
     from test_wordfile import WORD_ARTICLES
-    from transflow.drafts import DRAFT_FILE, parse_draft
-    from transflow.protect import protect
-    from transflow.record import load_record
+    from transflow.text.protect import protect
+    from transflow.work.drafts import DRAFT_FILE, parse_draft
+    from transflow.work.record import load_record
 
     install_model(real_model())  # type: ignore[arg-type]
     for path in ARTICLES:

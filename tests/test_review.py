@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import chromium, needs_chromium, record_of, run_cli, screenshot_folder
+from transflow.pages.review import build_review_page, word_diff, write_index, write_review
 from transflow.project import Project
-from transflow.review import build_review_page, word_diff, write_index, write_review
 from transflow.safetext import clean_text
 
 SLUG = "altena-2018-04-oecd-studie"
@@ -402,7 +402,7 @@ def test_pages_fit_a_phone_and_warnings_are_a_key_away(warned_pages: Path) -> No
     ],
 )
 def test_every_value_on_a_page_is_cleaned_of_control_characters(value: object, shown: object) -> None:
-    from transflow.review import _printable
+    from transflow.pages.review import _printable
 
     assert _printable(value) == shown
 
@@ -410,7 +410,7 @@ def test_every_value_on_a_page_is_cleaned_of_control_characters(value: object, s
 def test_markup_on_a_page_is_cleaned_and_stays_markup() -> None:
     from markupsafe import Markup
 
-    from transflow.review import _printable
+    from transflow.pages.review import _printable
 
     cleaned = _printable(Markup("<b>a\x0b</b>"))
     assert cleaned == Markup("<b>a </b>") and isinstance(cleaned, Markup)

@@ -1,7 +1,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transflow.segmentation import segment_paragraphs, split_paragraph
+from transflow.text.segmentation import segment_paragraphs, split_paragraph
 
 
 def texts(paragraph: str) -> list[str]:

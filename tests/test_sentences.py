@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 
 from conftest import record_of, run_cli
-from transflow.drafts import DRAFT_FILE, read_draft
+from transflow.actions.sentences import save_sentence, sentence_version
 from transflow.errors import InputError
-from transflow.memory import Memory
 from transflow.project import Project
-from transflow.record import EDITOR
-from transflow.sentences import save_sentence, sentence_version
+from transflow.work.drafts import DRAFT_FILE, read_draft
+from transflow.work.memory import Memory
+from transflow.work.record import EDITOR
 
 SLUG = "altena-2018-04-oecd-studie"
 

@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 
 from conftest import chromium, needs_chromium, record_of, run_cli, screenshot_folder
-from transflow.drafts import DRAFT_FILE, read_draft
-from transflow.memory import Memory
+from transflow.actions.sentences import sentence_version
 from transflow.project import Project
-from transflow.sentences import sentence_version
+from transflow.work.drafts import DRAFT_FILE, read_draft
+from transflow.work.memory import Memory
 
 SLUG = "altena-2018-04-oecd-studie"
 LOCAL = "http://127.0.0.1:8765"
@@ -43,7 +43,7 @@ def translated(project: Path, tiny_model, tmp_path_factory: pytest.TempPathFacto
 def client(project: Path, host: str = "127.0.0.1", token: str | None = None, base: str = LOCAL) -> Any:
     from starlette.testclient import TestClient
 
-    from transflow.server import ServerConfig, create_app
+    from transflow.web.server import ServerConfig, create_app
 
     config = ServerConfig(Project(project), host=host, port=8765, token=token, csrf="test-csrf")
     return TestClient(create_app(config), base_url=base)
@@ -213,7 +213,7 @@ def server(translated: Path) -> Iterator[str]:
     """uvicorn on 127.0.0.1 in a thread, serving the translated seed project."""
     import uvicorn
 
-    from transflow.server import ServerConfig, create_app
+    from transflow.web.server import ServerConfig, create_app
 
     port = free_port()
     config = uvicorn.Config(

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from transflow.webguard import HEADER_TIMEOUT
+from transflow.web.webguard import HEADER_TIMEOUT
 
 
 def free_port() -> int:

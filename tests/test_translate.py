@@ -8,11 +8,11 @@ import pytest
 
 from conftest import record_of, run_cli
 from transflow import GENERATED_NOTICE
-from transflow.engine import Engine
+from transflow.actions.translate import run_translate
 from transflow.errors import OutputError
+from transflow.mt.engine import Engine
 from transflow.project import Project, atomic_write
-from transflow.segmentation import segment_paragraphs
-from transflow.translate import run_translate
+from transflow.text.segmentation import segment_paragraphs
 
 SLUG = "altena-2018-04-oecd-studie"
 
@@ -31,7 +31,7 @@ def test_translate_seed_writes_draft_and_segments(project: Path, tiny_model, no_
     assert code == 0, err
     folder = project / "output" / SLUG
     record = record_of(project, SLUG)
-    from transflow.articles import parse_article
+    from transflow.text.articles import parse_article
 
     article = parse_article(project / "sources" / f"{SLUG}.txt")
     german = segment_paragraphs(article.paragraphs)

@@ -14,11 +14,11 @@ import pytest
 
 from conftest import chromium, needs_chromium, record_of, run_cli, screenshot_folder
 from test_document import ARTICLES, protected_spans
-from transflow.articles import parse_article
-from transflow.document import SUMMARY, TITLE, VERBATIM, Block, markdown_blocks
-from transflow.drafts import DRAFT_FILE, parse_draft
 from transflow.errors import InputError
-from transflow.wordfile import docx_blocks
+from transflow.text.articles import parse_article
+from transflow.text.document import SUMMARY, TITLE, VERBATIM, Block, markdown_blocks
+from transflow.text.wordfile import docx_blocks
+from transflow.work.drafts import DRAFT_FILE, parse_draft
 
 docx = pytest.importorskip("docx")
 
@@ -388,7 +388,7 @@ def german_blocks(path: Path) -> list[Block]:
     """The German article's blocks, read from the source again."""
     if path.suffix == ".docx":
         return docx_blocks(path.read_bytes(), path.name)
-    from transflow.articles import load_front_matter
+    from transflow.text.articles import load_front_matter
 
     _, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
     meta = load_front_matter(front, path.name)

@@ -19,11 +19,11 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from conftest import ROOT, record_of, run_cli
-from transflow.drafts import DRAFT_FILE, compose_body, parse_draft
-from transflow.engine import Engine, EngineOptions, install_model
+from transflow.mt.engine import Engine, EngineOptions, install_model
 from transflow.project import Project
-from transflow.record import load_site
-from transflow.workflow import article_state, current
+from transflow.work.drafts import DRAFT_FILE, compose_body, parse_draft
+from transflow.work.record import load_site
+from transflow.work.workflow import article_state, current
 
 SLUG = "altena-2018-04-oecd-studie"
 FIXTURE = Path(__file__).parent / "fixtures" / "v1-output"
@@ -185,7 +185,7 @@ def test_5_a_term_an_editor_deleted_shows_everywhere(project: Path, tiny_model) 
 def test_6_stale_xliff_units_are_refused(project: Path, tiny_model, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from translate.storage import xliff
 
-    from transflow.memory import Memory
+    from transflow.work.memory import Memory
 
     p = str(project)
     translate(project)
@@ -262,7 +262,7 @@ def test_9_published_files_follow_the_umask(project: Path, tiny_model) -> None: 
 def test_10_tbx_keeps_every_glossary_field_and_reports_conflicts(project: Path, tmp_path: Path) -> None:
     from translate.storage import tbx
 
-    from transflow.glossary import load_glossary
+    from transflow.terms.glossary import load_glossary
 
     p = str(project)
     glossary = project / "glossary.yml"
@@ -422,7 +422,7 @@ class EditorsLoop(RuleBasedStateMachine):
         return (self.root / "output" / article / "segments.json").exists()
 
     def translate(self) -> None:
-        from transflow.translate import run_translate
+        from transflow.actions.translate import run_translate
 
         run_translate(self.project, engine_factory=cached_engine)
 
@@ -455,7 +455,7 @@ class EditorsLoop(RuleBasedStateMachine):
     @rule(article=st.sampled_from(ARTICLES), k=st.integers(0, 2))
     def save_in_browser(self, article: str, k: int) -> None:
         """What `serve` does with an editor's sentence: through the article's one door."""
-        from transflow.sentences import save_sentence, sentence_version
+        from transflow.actions.sentences import save_sentence, sentence_version
 
         if not self.translated(article):
             return
@@ -539,7 +539,7 @@ class EditorsLoop(RuleBasedStateMachine):
 
     @rule(article=st.sampled_from(ARTICLES))
     def approve(self, article: str) -> None:
-        from transflow.approval import approve
+        from transflow.actions.approval import approve
         from transflow.errors import TransflowError
 
         if not self.translated(article):
@@ -555,8 +555,8 @@ class EditorsLoop(RuleBasedStateMachine):
 
     @rule()
     def publish(self) -> None:
-        from transflow.publish import publish
-        from transflow.workflow import all_states
+        from transflow.actions.publish import publish
+        from transflow.work.workflow import all_states
 
         before = {s.slug: s.state for s in all_states(self.project)}
         report = publish(self.project, with_german=True)
@@ -570,8 +570,8 @@ class EditorsLoop(RuleBasedStateMachine):
 
     @rule(article=st.sampled_from(ARTICLES))
     def unpublish(self, article: str) -> None:
+        from transflow.actions.publish import unpublish
         from transflow.errors import TransflowError
-        from transflow.publish import unpublish
 
         with contextlib.suppress(TransflowError):
             unpublish(self.project, article)
@@ -580,7 +580,7 @@ class EditorsLoop(RuleBasedStateMachine):
     def xliff_round_trip(self, article: str, k: int) -> None:
         from translate.storage import xliff
 
-        from transflow.interchange import export_xliff, import_xliff
+        from transflow.actions.interchange import export_xliff, import_xliff
 
         if not self.translated(article):
             return
@@ -597,7 +597,7 @@ class EditorsLoop(RuleBasedStateMachine):
     # -- the promises
     @invariant()
     def editors_words_are_never_lost(self) -> None:
-        from transflow.memory import Memory
+        from transflow.work.memory import Memory
 
         drafts = "".join(
             p.read_text(encoding="utf-8") for p in (self.root / "output").glob(f"*/{DRAFT_FILE}")
@@ -636,7 +636,7 @@ class EditorsLoop(RuleBasedStateMachine):
 
     @invariant()
     def unchanged_approvals_stay_approved(self) -> None:
-        from transflow.workflow import article_state
+        from transflow.work.workflow import article_state
 
         for article, (source, text) in self.approvals.items():
             path = self.root / "sources" / f"{article}.txt"
@@ -648,7 +648,7 @@ class EditorsLoop(RuleBasedStateMachine):
 
     @invariant()
     def status_and_index_agree(self) -> None:
-        from transflow.workflow import all_states, index_rows
+        from transflow.work.workflow import all_states, index_rows
 
         states = {s.slug: s.state for s in all_states(self.project)}
         assert {r.slug: r.status for r in index_rows(self.project)} == states
@@ -685,7 +685,7 @@ RACY_S = 0.05
 
 
 def test_editors_loop_state_machine(two_models: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from transflow import changes
+    from transflow.work import changes
 
     # Durability is tested elsewhere; waiting for the disk on every write would triple the run time.
     monkeypatch.setattr(os, "fsync", lambda fd: None)

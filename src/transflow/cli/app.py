@@ -175,7 +175,7 @@ def run() -> None:
     # the default handlers while it shuts down, and a late signal would kill it mid-exit).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    engine = sys.modules.get("transflow.engine")  # not imported: no engine ran
+    engine = sys.modules.get("transflow.mt.engine")  # not imported: no engine ran
     busy = engine is not None and engine.engine_busy()
     if busy or code == Interrupted.exit_code:
         # Files are closed and the lock released by now. Interrupted mid-batch, the engine's

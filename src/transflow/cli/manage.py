@@ -34,7 +34,7 @@ def model_install(
 
     Example: transflow model install translate-de_en-1_0.argosmodel
     """
-    from transflow.engine import install_from_index, install_model
+    from transflow.mt.engine import install_from_index, install_model
 
     out = console()
     if path:
@@ -65,12 +65,12 @@ def model_list() -> None:
 
     Example: transflow model list
     """
-    from transflow.engine import installed_models, packages_dir
     from transflow.errors import ModelError
+    from transflow.mt.engine import installed_models, packages_dir
 
     out = console()
     try:
-        from transflow.engine import find_model
+        from transflow.mt.engine import find_model
 
         chosen = find_model().path
     except ModelError:
@@ -92,7 +92,7 @@ def glossary_list(project: ProjectOption = Path(".")) -> None:
     """
     from rich.table import Table
 
-    from transflow.glossary import load_glossary
+    from transflow.terms.glossary import load_glossary
 
     glossary = load_glossary(project_at(project).glossary)
     table = Table()
@@ -134,7 +134,7 @@ def glossary_add(
 
     Example: transflow glossary add Kita "day-care centre" --plural "day-care centres" --form Kitas
     """
-    from transflow.glossary import add_term_to_file
+    from transflow.terms.glossary import add_term_to_file
 
     if no_translate and english:
         from transflow.errors import ConfigError
@@ -168,7 +168,7 @@ def glossary_remove(
 
     Example: transflow glossary remove Rathaus
     """
-    from transflow.glossary import edit_glossary_file, remove_term
+    from transflow.terms.glossary import edit_glossary_file, remove_term
 
     edit_glossary_file(project_at(project).glossary, lambda text: remove_term(text, german))
     console().print(f"removed {german}", markup=False)
@@ -183,7 +183,7 @@ def glossary_lint(project: ProjectOption = Path(".")) -> None:
     Example: transflow glossary lint
     """
     from transflow.errors import GlossaryError
-    from transflow.glossary import load_glossary, plural_hints
+    from transflow.terms.glossary import load_glossary, plural_hints
 
     path = project_at(project).glossary
     try:
@@ -210,7 +210,7 @@ def glossary_check(
 
     Example: transflow glossary check altena-2018-04-oecd-studie
     """
-    from transflow.workflow import check_terms
+    from transflow.work.workflow import check_terms
 
     proj = project_at(project)
     missing = check_terms(proj, [check_slug(s) for s in slugs] if slugs else None)
@@ -229,8 +229,8 @@ def memory_stats(project: ProjectOption = Path(".")) -> None:
 
     Example: transflow memory stats
     """
+    from transflow.actions.unit_of_work import opened_memory
     from transflow.states import Origin
-    from transflow.unit_of_work import opened_memory
 
     with opened_memory(project_at(project)) as memory:
         counts = memory.stats()
@@ -252,7 +252,7 @@ def memory_export(
 
     Example: transflow memory export tmx -o memory.tmx
     """
-    from transflow.interchange import export_tmx
+    from transflow.actions.interchange import export_tmx
 
     _format(fmt, "tmx")
     path, count = export_tmx(project_at(project), out)
@@ -269,7 +269,7 @@ def glossary_export(
 
     Example: transflow glossary export tbx -o glossary.tbx
     """
-    from transflow.interchange import export_tbx
+    from transflow.actions.interchange import export_tbx
 
     _format(fmt, "tbx")
     print(export_tbx(project_at(project), out))
@@ -285,7 +285,7 @@ def glossary_import(
 
     Example: transflow glossary import tbx terms.tbx
     """
-    from transflow.interchange import import_tbx
+    from transflow.actions.interchange import import_tbx
 
     _format(fmt, "tbx")
     done = import_tbx(project_at(project), path)
@@ -312,7 +312,7 @@ def export_xliff(
 
     Example: transflow export xliff altena-2018-04-oecd-studie
     """
-    from transflow.interchange import export_xliff as export
+    from transflow.actions.interchange import export_xliff as export
 
     print(export(project_at(project), check_slug(slug), out))
 
@@ -334,7 +334,7 @@ def export_docx(
 
     Example: transflow export docx altena-2018-04-oecd-studie -o altena.docx
     """
-    from transflow.wordexport import export_docx as export
+    from transflow.pages.wordexport import export_docx as export
 
     print(export(project_at(project), check_slug(slug), out))
 
@@ -349,7 +349,7 @@ def import_xliff(
 
     Example: transflow import xliff altena-2018-04-oecd-studie.xlf
     """
-    from transflow.interchange import import_xliff as take
+    from transflow.actions.interchange import import_xliff as take
 
     done = take(project_at(project), path, check_slug(slug) if slug is not None else None)
     print(f"{done.slug}: {done.changed} sentence(s) changed")

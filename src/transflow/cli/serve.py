@@ -40,8 +40,8 @@ def serve(
     """
     import uvicorn
 
-    from transflow.server import ServerConfig, create_app, needs_token
-    from transflow.webguard import GuardedH11Protocol
+    from transflow.web.server import ServerConfig, create_app, needs_token
+    from transflow.web.webguard import GuardedH11Protocol
 
     proj = project_at(project)
     proj.source_files()  # not a project folder: one error line with a hint

@@ -20,7 +20,7 @@ from transflow.safetext import for_terminal
 from transflow.slugs import check_slug
 
 if TYPE_CHECKING:
-    from transflow.translate import ArticleResult
+    from transflow.actions.translate import ArticleResult
 
 
 @app.command()
@@ -55,9 +55,9 @@ def translate(
     from rich.table import Table
 
     from transflow import GENERATED_NOTICE
+    from transflow.actions.translate import run_translate
     from transflow.cli.tables import RICH_ROWS, plain_table
-    from transflow.engine import EngineOptions, ModelPackage
-    from transflow.translate import run_translate
+    from transflow.mt.engine import EngineOptions, ModelPackage
 
     out, err = console(), console(stderr=True)
     proj = project_at(project)
@@ -157,7 +157,7 @@ def review(
 
     Example: transflow review altena-2018-04-oecd-studie --open
     """
-    from transflow.unit_of_work import refresh_pages
+    from transflow.actions.unit_of_work import refresh_pages
 
     proj = project_at(project)
     chosen = [check_slug(s) for s in slugs] if slugs else proj.article_slugs()
@@ -194,7 +194,7 @@ def approve(
 
     Example: transflow approve altena-2018-04-oecd-studie --force
     """
-    from transflow.approval import approve as approve_article
+    from transflow.actions.approval import approve as approve_article
     from transflow.errors import ApprovalRefused
 
     proj = project_at(project)
@@ -231,7 +231,7 @@ def status(project: ProjectOption = Path(".")) -> None:
     from rich.table import Table
 
     from transflow.cli.tables import RICH_ROWS, plain_table
-    from transflow.workflow import index_rows
+    from transflow.work.workflow import index_rows
 
     rows = index_rows(project_at(project))
     if len(rows) > RICH_ROWS:
@@ -269,7 +269,7 @@ def publish(
 
     Example: transflow publish --with-german
     """
-    from transflow.publish import publish as publish_site
+    from transflow.actions.publish import publish as publish_site
 
     proj = project_at(project)
     report = publish_site(proj, with_german)
@@ -292,7 +292,7 @@ def unpublish(
 
     Example: transflow unpublish altena-2018-04-oecd-studie
     """
-    from transflow.publish import unpublish as take_down
+    from transflow.actions.publish import unpublish as take_down
 
     proj = project_at(project)
     removed = take_down(proj, check_slug(slug))
@@ -311,7 +311,7 @@ def forget(
 
     Example: transflow forget altena-2018-04-oecd-studie
     """
-    from transflow.forget import forget as forget_article
+    from transflow.actions.forget import forget as forget_article
 
     proj = project_at(project)
     done = forget_article(proj, check_slug(slug))
@@ -333,7 +333,7 @@ def doctor(
 
     Example: transflow doctor --repair
     """
-    from transflow.doctor import diagnose, repair
+    from transflow.actions.doctor import diagnose, repair
     from transflow.errors import ChecksFailed
 
     proj = project_at(project)

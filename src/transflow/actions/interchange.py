@@ -8,15 +8,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from transflow.assessment import assess
+from transflow.actions.unit_of_work import article, opened_memory
 from transflow.errors import InputError
-from transflow.glossary import GlossaryEntry, add_terms, glossary_lock, load_glossary, validate
 from transflow.project import Project, atomic_write
-from transflow.record import MACHINE, Sentence
 from transflow.safetext import clean_text
 from transflow.slugs import no_such_article, safe_slug
 from transflow.states import Origin
-from transflow.unit_of_work import article, opened_memory
+from transflow.terms.glossary import GlossaryEntry, add_terms, glossary_lock, load_glossary, validate
+from transflow.work.assessment import assess
+from transflow.work.record import MACHINE, Sentence
 
 
 def _readable(path: Path) -> None:
@@ -49,7 +49,7 @@ def export_xliff(project: Project, slug: str, path: Path | None = None) -> Path:
     """Write the article's sentences as XLIFF 1.2: German source, current English, state from the record."""
     from translate.storage import xliff
 
-    from transflow.workflow import article_state
+    from transflow.work.workflow import article_state
 
     state = article_state(project, slug)
     if state.record is None:
@@ -112,7 +112,7 @@ def import_xliff(project: Project, path: Path, slug: str | None = None) -> Xliff
     """Take a translator's XLIFF back: changed targets become imported English (current German only)."""
     from translate.storage import xliff
 
-    from transflow.record import IMPORTED, RecordDamaged, load_record, now
+    from transflow.work.record import IMPORTED, RecordDamaged, load_record, now
 
     _readable(path)
     try:

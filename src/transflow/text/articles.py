@@ -157,7 +157,7 @@ def parse_article(path: Path, raw: bytes | None = None) -> Article:
     prefixes: tuple[str, ...] = ()
     summary = None
     if suffix == ".md":
-        from transflow.document import markdown_blocks
+        from transflow.text.document import markdown_blocks
 
         blocks = markdown_blocks(body, meta.get("title"), meta.get("summary") or meta.get("teaser"))
         paragraphs, prefixes = _structure(blocks)
@@ -208,7 +208,7 @@ def checked_date(value: str | None) -> tuple[str | None, str | None]:
 
 def _summary_paragraph(blocks: list[Any]) -> int | None:
     """Which paragraph (of those with text) is the summary, if the article has one."""
-    from transflow.document import SUMMARY
+    from transflow.text.document import SUMMARY
 
     kept = [b for b in blocks if b.text]
     return next((k for k, b in enumerate(kept) if b.kind == SUMMARY), None)
@@ -216,7 +216,7 @@ def _summary_paragraph(blocks: list[Any]) -> int | None:
 
 def _structure(blocks: list[Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The blocks' texts and prefixes; untranslated constructs at the very end are one more prefix."""
-    from transflow.document import VERBATIM
+    from transflow.text.document import VERBATIM
 
     tail = blocks[-1].prefix if blocks and blocks[-1].kind == VERBATIM else ""
     kept = [b for b in blocks if b.text]
@@ -231,8 +231,8 @@ def _word_article(path: Path, raw: bytes) -> Article:
     """A ``.docx`` article: structure from the Word styles, the dateline from its first paragraph."""
     from dataclasses import replace
 
-    from transflow.document import PARAGRAPH, TITLE
-    from transflow.wordfile import docx_blocks
+    from transflow.text.document import PARAGRAPH, TITLE
+    from transflow.text.wordfile import docx_blocks
 
     try:
         blocks = docx_blocks(raw, path.name)

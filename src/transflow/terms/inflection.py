@@ -167,7 +167,7 @@ def known_number(word: str) -> bool | None:
     memory) keeps gibberish and German words from deciding a rendering's number: "Zuamilieab"
     ends in -b, not in a singular.
     """
-    from transflow.lemmas import is_english
+    from transflow.terms.lemmas import is_english
 
     core = strip_possessive(word)
     if not core or not is_english(core):
@@ -181,7 +181,7 @@ def reads_as_english(words: list[str]) -> bool:
     Capitalised words are left out (names, German left in place). A random model's output
     fails this, so a real word it happens to produce ("brigade") decides nothing.
     """
-    from transflow.lemmas import is_english
+    from transflow.terms.lemmas import is_english
 
     small = [c for w in words if (c := word_parts(w)["core"]).isalpha() and c[:1].islower()]
     if len(small) < 3:

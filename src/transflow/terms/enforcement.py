@@ -23,10 +23,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from transflow import inflection
-from transflow.attention import Attention
-from transflow.glossary import Glossary, GlossaryEntry
-from transflow.matching import (
+from transflow.mt.attention import Attention
+from transflow.states import TermStatus
+from transflow.terms import inflection
+from transflow.terms.glossary import Glossary, GlossaryEntry
+from transflow.terms.matching import (
     CLOSED,
     ELIDED,
     EXACT,
@@ -38,7 +39,6 @@ from transflow.matching import (
     same_word,
     variant_gaps,
 )
-from transflow.states import TermStatus
 
 _WORD = re.compile(r"\w+")
 _UMLAUTS = str.maketrans("äöü", "aou")

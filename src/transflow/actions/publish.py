@@ -17,16 +17,16 @@ from pathlib import Path
 from typing import Any
 
 from transflow import GENERATED_NOTICE
-from transflow.articles import parse_article
+from transflow.actions.unit_of_work import refresh_pages
 from transflow.errors import InputError
+from transflow.pages.review import jinja_environment
 from transflow.project import Project, atomic_write, file_sha256, open_folder, run_lock
-from transflow.record import SITE_FILE, Approval, Publication, load_site, now, site_json
-from transflow.review import jinja_environment
 from transflow.safetext import clean_text
 from transflow.settings import SETTINGS_FILE, Settings, load_settings
 from transflow.states import ArticleStatus
-from transflow.unit_of_work import refresh_pages
-from transflow.workflow import ArticleState, all_states
+from transflow.text.articles import parse_article
+from transflow.work.record import SITE_FILE, Approval, Publication, load_site, now, site_json
+from transflow.work.workflow import ArticleState, all_states
 
 # A publish writes many files; a kill between them left pages live that site.json did not
 # list, which no command could take down (issue 29). So the site a publish or unpublish is
@@ -120,7 +120,7 @@ def site_page(publication: Publication) -> SitePage:
 
 def german_unchanged(project: Project, approval: Approval) -> bool:
     """Does the German source file, read now, still hold the approved German sentences?"""
-    from transflow.segmentation import segment_paragraphs
+    from transflow.text.segmentation import segment_paragraphs
 
     path = project.sources / approval.source
     if not path.is_file() or path not in set(project.source_files()):

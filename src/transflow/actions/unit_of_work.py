@@ -17,13 +17,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from transflow.drafts import write_article, write_record
-from transflow.editing import sync_edits
-from transflow.glossary import Glossary, load_glossary
-from transflow.memory import Memory
 from transflow.project import Project, run_lock
-from transflow.record import ArticleRecord
-from transflow.workflow import recorded
+from transflow.terms.glossary import Glossary, load_glossary
+from transflow.work.drafts import write_article, write_record
+from transflow.work.editing import sync_edits
+from transflow.work.memory import Memory
+from transflow.work.record import ArticleRecord
+from transflow.work.workflow import recorded
 
 
 @dataclass
@@ -98,7 +98,7 @@ def opened_memory(project: Project, *, warn: bool = True) -> Iterator[Memory]:
 
 def refresh_pages(project: Project, slugs: Iterable[str], *, index: bool = True) -> list[Path]:
     """Render these articles' review pages again, then the index: the one place pages are made."""
-    from transflow.review import write_index, write_review
+    from transflow.pages.review import write_index, write_review
 
     paths = [write_review(project, slug) for slug in slugs]
     if index:

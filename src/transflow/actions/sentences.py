@@ -12,11 +12,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 
-from transflow.drafts import DRAFT_FILE, render_draft
+from transflow.actions.unit_of_work import article
 from transflow.errors import InputError
 from transflow.project import Project, atomic_write
-from transflow.record import ArticleRecord, Sentence
-from transflow.unit_of_work import article
+from transflow.work.drafts import DRAFT_FILE, render_draft
+from transflow.work.record import ArticleRecord, Sentence
 
 # A browser waits its turn behind a translate run or other editors' saves rather than failing.
 SAVE_WAIT_SECONDS = 60.0

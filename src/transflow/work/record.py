@@ -187,7 +187,7 @@ class Approval:
     def german_text(self) -> str:
         """The approved German as clean text: paragraphs separated by blank lines, no Markdown."""
         if self.prefixes:
-            from transflow.document import plain_text, structured_markdown
+            from transflow.text.document import plain_text, structured_markdown
 
             return plain_text(structured_markdown(self.german, self.paragraphs, self.prefixes))
         out: list[str] = []

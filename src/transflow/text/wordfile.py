@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from transflow.document import (
+from transflow.errors import InputError
+from transflow.text.document import (
     HEADING,
     ITEM,
     PARAGRAPH,
@@ -28,7 +29,6 @@ from transflow.document import (
     VERBATIM,
     Block,
 )
-from transflow.errors import InputError
 
 __all__ = ["MAX_DOCX_BYTES", "docx_blocks"]
 

@@ -44,7 +44,7 @@ from transflow.errors import InputError, OutputError
 from transflow.project import Project, atomic_write, read_source
 
 if TYPE_CHECKING:
-    from transflow.articles import Article
+    from transflow.text.articles import Article
 
 CACHE_FILE = "changes.json"  # one file per kind: changes-sources.json, changes-states.json, ...
 CACHE_VERSION = 3
@@ -138,7 +138,7 @@ class ChangeCache:
     """The project's cache of verdicts, loaded once per command and saved where it changed."""
 
     def __init__(self, project: Project) -> None:
-        from transflow.record import SITE_FILE
+        from transflow.work.record import SITE_FILE
 
         self.project = project
         self.started_ns = clock_ns()  # before any file is looked at
@@ -213,8 +213,8 @@ class ChangeCache:
 
     def article_slugs(self) -> list[str]:
         """``Project.article_slugs`` with one ``scandir`` and the records' stamps kept for this phase."""
-        from transflow.record import RECORD_FILE
         from transflow.slugs import slug_problem
+        from transflow.work.record import RECORD_FILE
 
         if self._slugs is not None:
             return list(self._slugs)
@@ -369,7 +369,7 @@ class ChangeCache:
 
     def source(self, path: Path) -> SourceFacts:
         """A source file's slug (or why it cannot be used) and warnings; read only where it changed."""
-        from transflow.articles import parse_article
+        from transflow.text.articles import parse_article
 
         stamps = (self.stamp(path),)
         found = self.lookup("sources", path.name, stamps, ())
@@ -389,15 +389,15 @@ class ChangeCache:
 
     def article(self, path: Path) -> Article:
         """The parsed article (parsed once per phase)."""
-        from transflow.articles import parse_article
+        from transflow.text.articles import parse_article
 
         if path not in self._parsed:
             self._parsed[path] = parse_article(path)
         return self._parsed[path]
 
     def _current_key(self, path: Path, folder: str | Path, context: tuple[Any, ...]) -> tuple[Any, ...]:
-        from transflow.drafts import DRAFT_FILE
-        from transflow.record import RECORD_FILE
+        from transflow.work.drafts import DRAFT_FILE
+        from transflow.work.record import RECORD_FILE
 
         at = os.fspath(folder)
         stamps = (self.stamp(path), self.stamp(f"{at}/{RECORD_FILE}"), self.stamp(f"{at}/{DRAFT_FILE}"))
@@ -422,8 +422,8 @@ class ChangeCache:
 
         ``DRAFT_UNKNOWN``: no record, a damaged one, or no draft (``drafts.is_edited`` says False then).
         """
-        from transflow.drafts import DRAFT_FILE, read_draft
-        from transflow.record import RECORD_FILE, RecordDamaged, load_record
+        from transflow.work.drafts import DRAFT_FILE, read_draft
+        from transflow.work.record import RECORD_FILE, RecordDamaged, load_record
 
         at = os.fspath(folder)
         name = os.path.basename(at)
@@ -448,7 +448,7 @@ class ChangeCache:
 
     def site_slugs(self) -> list[str]:
         """The slugs on the published site (``load_site``'s keys), read only where site.json changed."""
-        from transflow.record import SITE_FILE, load_site
+        from transflow.work.record import SITE_FILE, load_site
 
         stamps = (self.stamp(self._site),)
         found = self.lookup("site", SITE_FILE, stamps, ())
@@ -465,8 +465,8 @@ class ChangeCache:
 
         The glossary counts only for a draft with edits not taken in (they are judged with it).
         """
-        from transflow.drafts import DRAFT_FILE
-        from transflow.record import APPROVAL_FILE, RECORD_FILE, RecordDamaged, load_record
+        from transflow.work.drafts import DRAFT_FILE
+        from transflow.work.record import APPROVAL_FILE, RECORD_FILE, RecordDamaged, load_record
 
         at = folder
         slug = os.path.basename(at)

@@ -163,7 +163,7 @@ def _error(status: int, message: str) -> Response:
 
 def create_app(config: ServerConfig) -> ASGIApp:
     """The ASGI app for one project."""
-    from transflow.review import jinja_environment
+    from transflow.pages.review import jinja_environment
     from transflow.settings import load_settings
 
     if not config.csrf:
@@ -188,12 +188,12 @@ def create_app(config: ServerConfig) -> ASGIApp:
         return response
 
     def index(request: Request) -> Response:
-        from transflow.workflow import index_rows
+        from transflow.work.workflow import index_rows
 
         return page(request, "index.html", rows=index_rows(project))
 
     def review(request: Request) -> Response:
-        from transflow.review import build_review_page
+        from transflow.pages.review import build_review_page
 
         slug = request.path_params["slug"]
         if not _valid_slug(project, slug):
@@ -230,7 +230,7 @@ def create_app(config: ServerConfig) -> ASGIApp:
     async def save(request: Request) -> Response:
         from starlette.concurrency import run_in_threadpool
 
-        from transflow.sentences import save_sentence
+        from transflow.actions.sentences import save_sentence
 
         posted = await article_post(request)
         if isinstance(posted, Response):
@@ -254,7 +254,7 @@ def create_app(config: ServerConfig) -> ASGIApp:
     async def approve(request: Request) -> Response:
         from starlette.concurrency import run_in_threadpool
 
-        from transflow.approval import approve as approve_article
+        from transflow.actions.approval import approve as approve_article
 
         posted = await article_post(request)
         if isinstance(posted, Response):
@@ -338,8 +338,8 @@ def _broken(request: Request, exc: Exception) -> Response:
 
 def edit_state(project: Project, slug: str) -> dict[str, Any]:
     """What the page's script needs: each sentence's English, version and flags, the draft's hash."""
-    from transflow.sentences import sentence_version
-    from transflow.workflow import approval_notes, article_state, try_glossary
+    from transflow.actions.sentences import sentence_version
+    from transflow.work.workflow import approval_notes, article_state, try_glossary
 
     state = article_state(project, slug, try_glossary(project))
     record = state.record
@@ -370,7 +370,7 @@ def edit_state(project: Project, slug: str) -> dict[str, Any]:
 
 
 def _draft_hash(project: Project, slug: str) -> str:
-    from transflow.drafts import read_draft
+    from transflow.work.drafts import read_draft
 
     found = read_draft(project.article_dir(slug))
     return found[1] if found else ""
@@ -378,6 +378,6 @@ def _draft_hash(project: Project, slug: str) -> str:
 
 def add_to_glossary(project: Project, de: str, en: str, note: str | None) -> None:
     """Add a term to glossary.yml (comments kept), under the run lock like any other write."""
-    from transflow.glossary import add_term, edit_glossary_file
+    from transflow.terms.glossary import add_term, edit_glossary_file
 
     edit_glossary_file(project.glossary, lambda text: add_term(text, de, en, note))

@@ -13,8 +13,11 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from transflow.assessment import assess
-from transflow.drafts import (
+from transflow.project import read_inside
+from transflow.states import Origin
+from transflow.terms.glossary import Glossary
+from transflow.work.assessment import assess
+from transflow.work.drafts import (
     DRAFT_FILE,
     Draft,
     compose_body,
@@ -24,11 +27,8 @@ from transflow.drafts import (
     read_draft,
     realign,
 )
-from transflow.glossary import Glossary
-from transflow.memory import Memory
-from transflow.project import read_inside
-from transflow.record import EDITOR, ArticleRecord, Sentence
-from transflow.states import Origin
+from transflow.work.memory import Memory
+from transflow.work.record import EDITOR, ArticleRecord, Sentence
 
 # Block Markdown at the end of a piece: the next heading's "## " or list item's "- " / "2. ".
 _TRAILING_MARKUP = re.compile(r"\n[ \t]*(?:(?:#{1,6}|[-*+]|\d{1,9}[.)]|>)[ \t]+)+\Z")

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from transflow.errors import ConfigError, ModelError
 
 if TYPE_CHECKING:
-    from transflow.attention import Attention, AttentionBlock
+    from transflow.mt.attention import Attention, AttentionBlock
 
 GENERATED_KEY = "transflow_generated"  # same key as testing.make_model writes
 # The hard cap on one engine segment: a longer "sentence" (a run-on, a line without full
@@ -449,7 +449,7 @@ class Engine:
         """Translate distinct (sentence, wants attention) pairs; progress counts their ``copies``."""
         import numpy as np
 
-        from transflow.attention import AttentionBlock
+        from transflow.mt.attention import AttentionBlock
 
         self.load()
         sentences = [sentence for sentence, _ in keys]
@@ -525,7 +525,7 @@ class Engine:
         tokenized: tuple[list[str], list[tuple[int, int]]],
         outputs: dict[tuple[int, int], tuple[list[str], AttentionBlock]],
     ) -> Translation:
-        from transflow.attention import Attention
+        from transflow.mt.attention import Attention
 
         source_pieces, spans = tokenized
         target: list[str] = []

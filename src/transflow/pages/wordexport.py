@@ -15,7 +15,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from transflow.document import (
+from transflow.project import Project, atomic_write
+from transflow.slugs import no_such_article
+from transflow.text.document import (
     HEADING,
     ITEM,
     PARAGRAPH,
@@ -26,16 +28,14 @@ from transflow.document import (
     Block,
     markdown_blocks,
 )
-from transflow.project import Project, atomic_write
-from transflow.slugs import no_such_article
 
 __all__ = ["docx_from_markdown", "export_docx"]
 
 
 def export_docx(project: Project, slug: str, path: Path | None = None) -> Path:
     """Write the English draft (as an editor left it) to ``path`` or ``output/<slug>/<slug>.en.docx``."""
-    from transflow.drafts import body_of, read_draft
-    from transflow.record import load_record
+    from transflow.work.drafts import body_of, read_draft
+    from transflow.work.record import load_record
 
     folder = project.article_dir(slug)
     record = load_record(folder) if folder.is_dir() else None

@@ -14,10 +14,19 @@ import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from transflow.glossary import Glossary
-from transflow.memory import MemoryUnit
-from transflow.record import APPROVED, MACHINE, MEMORY, PERSONS, WRITTEN, ArticleRecord, Sentence, Signature
-from transflow.segmentation import Segment
+from transflow.terms.glossary import Glossary
+from transflow.text.segmentation import Segment
+from transflow.work.memory import MemoryUnit
+from transflow.work.record import (
+    APPROVED,
+    MACHINE,
+    MEMORY,
+    PERSONS,
+    WRITTEN,
+    ArticleRecord,
+    Sentence,
+    Signature,
+)
 
 # What a sentence still needs from the engine.
 NOTHING, ENGLISH, SUGGESTION = "nothing", "english", "suggestion"
@@ -69,7 +78,7 @@ def term_key(german: str, glossary: Glossary) -> tuple[tuple[object, ...], ...]:
     """The glossary constraints on a German sentence (the same key: the same enforced English)."""
     if not glossary.entries:
         return ()
-    from transflow.enforcement import find_terms  # with numpy: only runs that translate need it
+    from transflow.terms.enforcement import find_terms  # with numpy: only runs that translate need it
 
     return tuple(
         (m.entry.de, m.entry.en, tuple(m.entry.renderings), m.start, m.end, m.kind)

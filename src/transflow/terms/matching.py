@@ -26,8 +26,8 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from transflow.glossary import Glossary, GlossaryEntry
-from transflow.lemmas import lemma
+from transflow.terms.glossary import Glossary, GlossaryEntry
+from transflow.terms.lemmas import lemma
 
 _WORD = re.compile(r"\w+")
 _ENDINGS = ("ern", "en", "em", "er", "es", "e", "n", "s")

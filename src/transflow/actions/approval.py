@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from transflow.drafts import read_draft
+from transflow.actions.unit_of_work import article
 from transflow.errors import ApprovalRefused, ChecksFailed
 from transflow.project import Project, atomic_write
-from transflow.record import APPROVAL_FILE, APPROVED, MACHINE, MEMORY, approval_json, now
 from transflow.states import Origin
-from transflow.unit_of_work import article
-from transflow.workflow import approval_notes, checked, snapshot, source_changed
+from transflow.work.drafts import read_draft
+from transflow.work.record import APPROVAL_FILE, APPROVED, MACHINE, MEMORY, approval_json, now
+from transflow.work.workflow import approval_notes, checked, snapshot, source_changed
 
 
 @dataclass(frozen=True)

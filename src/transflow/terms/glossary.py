@@ -11,8 +11,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from transflow import glossarycache, yamlnodes
 from transflow.errors import GlossaryError
+from transflow.terms import glossarycache, yamlnodes
 
 KEYS = {"de", "en", "en_plural", "forms", "note", "translate", "case_sensitive", "gendered"}
 MAX_TERM = 200  # characters of a term or rendering; a longer one is a pasting accident
@@ -219,7 +219,7 @@ def validate(text: str, name: str = "glossary.yml") -> tuple[tuple[GlossaryEntry
 
 def plural_hints(entries: tuple[GlossaryEntry, ...]) -> list[str]:
     """One line per multi-word term whose generated English plural looks wrong and has no ``en_plural``."""
-    from transflow.inflection import doubtful_plural
+    from transflow.terms.inflection import doubtful_plural
 
     hints = []
     for entry in entries:

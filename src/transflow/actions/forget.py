@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from transflow.actions.unit_of_work import refresh_pages
 from transflow.errors import InputError
 from transflow.project import Project, run_lock
-from transflow.record import RecordDamaged, load_record, load_site
 from transflow.slugs import no_such_article
-from transflow.unit_of_work import refresh_pages
+from transflow.work.record import RecordDamaged, load_record, load_site
 
 ARCHIVE = "archive"  # under output/.transflow: forgotten articles' folders, revisions and all
 
@@ -44,7 +44,7 @@ def forget(project: Project, slug: str) -> Forgotten:
         )
     unpublished = slug in load_site(project.state)
     if unpublished:
-        from transflow.publish import unpublish
+        from transflow.actions.publish import unpublish
 
         unpublish(project, slug)
     with run_lock(project):

@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from transflow import GENERATED_NOTICE
-from transflow.document import BlockMark, block_mark, split_prefix
-from transflow.drafts import WORD_TOKEN, revision_snapshots
 from transflow.project import Project, atomic_write
-from transflow.record import Term
 from transflow.safetext import clean_text
 from transflow.settings import load_settings
 from transflow.slugs import no_such_article
 from transflow.states import TermStatus
+from transflow.text.document import BlockMark, block_mark, split_prefix
+from transflow.work.drafts import WORD_TOKEN, revision_snapshots
+from transflow.work.record import Term
 
 
 @dataclass(frozen=True)
@@ -150,7 +150,7 @@ def _english_spans(english: str, terms: list[Term], ids: list[str]) -> list[tupl
     Each rendering is searched once and its hits are used in order (a hit that overlaps a
     taken span stays overlapped), so a sentence with thousands of terms costs n log n, not n³.
     """
-    from transflow.enforcement import present_forms  # inflect: only where a page is made
+    from transflow.terms.enforcement import present_forms  # inflect: only where a page is made
 
     spans: list[tuple[int, int, str, str | None]] = []
     taken: list[tuple[int, int]] = []  # sorted, disjoint
@@ -251,8 +251,8 @@ def word_diff(old: str, new: str) -> list[Piece]:
 
 def build_review_page(project: Project, slug: str) -> ReviewPage:
     """Assemble one article's review page from its files."""
-    from transflow.reuse import continued  # imported here: status and the index need no alignment
-    from transflow.workflow import article_state
+    from transflow.work.reuse import continued  # imported here: status and the index need no alignment
+    from transflow.work.workflow import article_state
 
     state = article_state(project, slug)
     record = state.record
@@ -382,7 +382,7 @@ def write_review(project: Project, slug: str) -> Path:
 
 def write_index(project: Project) -> Path:
     """Render ``output/index.html``: every article, newest first."""
-    from transflow.workflow import index_rows
+    from transflow.work.workflow import index_rows
 
     html = (
         jinja_environment()

@@ -15,15 +15,18 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from transflow import __version__, lemmas
-from transflow.articles import Article
-from transflow.changes import DRAFT_CHANGED, DRAFT_CLEAN, ChangeCache, SourceFacts
-from transflow.drafts import DRAFT_FILE, draft_sha256, is_edited, write_article, write_record
-from transflow.engine import Engine, EngineOptions, ModelPackage, Translation, find_model, resolve_device
+from transflow import __version__
 from transflow.errors import InputError, ModelError
-from transflow.glossary import Glossary, load_glossary
+from transflow.mt.engine import Engine, EngineOptions, ModelPackage, Translation, find_model, resolve_device
 from transflow.project import Project, atomic_write, read_inside, run_lock
-from transflow.record import (
+from transflow.settings import load_settings
+from transflow.states import Origin, TermStatus
+from transflow.terms import lemmas
+from transflow.terms.glossary import Glossary, load_glossary
+from transflow.text.articles import Article
+from transflow.work.changes import DRAFT_CHANGED, DRAFT_CLEAN, ChangeCache, SourceFacts
+from transflow.work.drafts import DRAFT_FILE, draft_sha256, is_edited, write_article, write_record
+from transflow.work.record import (
     RECORD_FILE,
     ArticleRecord,
     RecordDamaged,
@@ -32,15 +35,13 @@ from transflow.record import (
     load_record,
     now,
 )
-from transflow.settings import load_settings
-from transflow.states import Origin, TermStatus
 
 if TYPE_CHECKING:  # the rest is imported where it is used: a no-op run needs none of it
-    from transflow.matching import TermMatch
-    from transflow.memory import Memory
-    from transflow.protect import Protected
-    from transflow.reuse import Plan
-    from transflow.segmentation import Segment
+    from transflow.terms.matching import TermMatch
+    from transflow.text.protect import Protected
+    from transflow.text.segmentation import Segment
+    from transflow.work.memory import Memory
+    from transflow.work.reuse import Plan
 
 # Articles are translated in groups that are written as soon as they are done, so an
 # interrupted run keeps its work: up to eight checkpoints a run. A group is at least 400
@@ -279,8 +280,8 @@ def enforce_glossary(
     With ``constraints`` every entry is required in this sentence, found in the German or not.
     ``matches`` are the glossary's terms in the German, where the caller found them already.
     """
-    from transflow.assessment import assess
-    from transflow.enforcement import enforce_terms, locate_constraints
+    from transflow.terms.enforcement import enforce_terms, locate_constraints
+    from transflow.work.assessment import assess
 
     if matches is None:
         matches = glossary_terms(segment.text, glossary)
@@ -305,7 +306,7 @@ def translate_segments(
     progress: Callable[[int], None] | None = None,
 ) -> list[Sentence]:
     """Translate sentences in one batched stream and enforce the glossary on each."""
-    from transflow.protect import protect
+    from transflow.text.protect import protect
 
     protected = [protect(s.text) for s in segments]
     # Link texts are translated on their own, so the link is re-made around English text.
@@ -330,7 +331,7 @@ def translate_segments(
 
 def glossary_terms(text: str, glossary: Glossary) -> list[TermMatch]:
     """The glossary's terms in one German sentence."""
-    from transflow.enforcement import find_terms
+    from transflow.terms.enforcement import find_terms
 
     return find_terms(text, glossary) if glossary.entries else []
 
@@ -340,7 +341,7 @@ def _restored(
 ) -> Sentence:
     """The sentence with its protected spans back in the German and the English, byte for byte."""
     from transflow.checks import REGISTRY, run_checks
-    from transflow.protect import restore
+    from transflow.text.protect import restore
 
     if not protected.spans:
         return sentence
@@ -377,7 +378,7 @@ def collect_edits(
 
     Records the cache knows as unedited are not read; a damaged one is moved aside here.
     """
-    from transflow.editing import sync_edits
+    from transflow.work.editing import sync_edits
 
     synced = []
     for slug in cache.article_slugs():
@@ -434,11 +435,11 @@ def run_translate(
         return probe
     if pending and identity is None:
         find_model()  # raises the "no model" error, before anything is written
-    from transflow.unit_of_work import opened_memory, refresh_pages
+    from transflow.actions.unit_of_work import opened_memory, refresh_pages
 
     with run_lock(project), opened_memory(project) as memory:
         if memory.damaged is not None:  # moved aside: what the records hold comes back
-            from transflow.doctor import rebuild_memory
+            from transflow.actions.doctor import rebuild_memory
 
             rebuild_memory(project, memory)
         report = RunReport()
@@ -485,10 +486,10 @@ def _translate(
     progress: Callable[[int], None] | None,
 ) -> set[str]:
     """Keep what editors and earlier runs made; send only the rest to the engine, in groups."""
-    from transflow.assessment import assess
-    from transflow.reuse import ENGLISH, NOTHING, plan_article, with_machine
-    from transflow.segmentation import Segment, segment_paragraphs
-    from transflow.unit_of_work import refresh_pages
+    from transflow.actions.unit_of_work import refresh_pages
+    from transflow.text.segmentation import Segment, segment_paragraphs
+    from transflow.work.assessment import assess
+    from transflow.work.reuse import ENGLISH, NOTHING, plan_article, with_machine
 
     segmented = {p.article.slug: segment_paragraphs(p.article.paragraphs) for p in pending}
     reviewed = memory.lookup(s.text for segs in segmented.values() for s in segs)
@@ -585,7 +586,7 @@ def _write(
     found = _draft_bytes(folder) if item.previous is None else None
     record = write_article(folder, record, item.previous)
     if found is not None and draft_sha256(found) != record.draft_sha256:
-        from transflow.editing import sync_edits
+        from transflow.work.editing import sync_edits
 
         atomic_write(folder / DRAFT_FILE, found)
         record, _ = sync_edits(folder, record, memory, glossary)

@@ -21,7 +21,7 @@ from typing import Any
 
 from transflow import GENERATED_NOTICE
 from transflow.project import REVISIONS_DIR, atomic_write, claim_inside, read_inside
-from transflow.record import RECORD_FILE, ArticleRecord, Sentence, record_json
+from transflow.work.record import RECORD_FILE, ArticleRecord, Sentence, record_json
 
 DRAFT_FILE = "draft.en.md"
 # A word with the whitespace after it: diffs over these keep the text exactly.

@@ -10,19 +10,19 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from transflow.checks import Finding, run_checks
-from transflow.glossary import Glossary
-from transflow.record import Sentence, Term
 from transflow.states import TermStatus
+from transflow.terms.glossary import Glossary
+from transflow.work.record import Sentence, Term
 
 if TYPE_CHECKING:  # enforcement (and numpy) load when a term is judged: status and no-op runs never do
-    from transflow.enforcement import TermMatch
+    from transflow.terms.enforcement import TermMatch
 
 
 def term_statuses(german: str, english: str, glossary: Glossary) -> list[tuple[TermMatch, str]]:
     """Every glossary term in the German and whether the English has it: kept, missing or flagged."""
     if not glossary.entries:
         return []
-    from transflow.enforcement import find_terms, satisfied
+    from transflow.terms.enforcement import find_terms, satisfied
 
     return [
         (

@@ -13,11 +13,13 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from transflow.drafts import DRAFT_FILE
-from transflow.memory import Memory
+from transflow.actions.publish import JOURNAL, finish_publishing, orphan_pages
+from transflow.actions.unit_of_work import opened_memory
 from transflow.project import MEMORY_FILE, REVISIONS_DIR, Project, links_inside, run_lock
-from transflow.publish import JOURNAL, finish_publishing, orphan_pages
-from transflow.record import (
+from transflow.states import Origin
+from transflow.work.drafts import DRAFT_FILE
+from transflow.work.memory import Memory
+from transflow.work.record import (
     APPROVAL_FILE,
     APPROVED,
     EDITOR,
@@ -29,8 +31,6 @@ from transflow.record import (
     old_approval,
     set_aside,
 )
-from transflow.states import Origin
-from transflow.unit_of_work import opened_memory
 
 MOVE_ASIDE = "move it aside"
 FINISH = "finish it: write the site it was writing"

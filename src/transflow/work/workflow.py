@@ -18,14 +18,16 @@ import functools
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from transflow.assessment import assess
-from transflow.changes import ChangeCache, Summary, summary_from_json, summary_json
-from transflow.drafts import DRAFT_FILE, read_draft, revision_snapshots
-from transflow.editing import apply_edits
 from transflow.errors import ConfigError, InputError
-from transflow.glossary import Glossary, load_glossary
 from transflow.project import Project, atomic_write, file_sha256
-from transflow.record import (
+from transflow.slugs import no_such_article
+from transflow.states import ArticleStatus, TermStatus
+from transflow.terms.glossary import Glossary, load_glossary
+from transflow.work.assessment import assess
+from transflow.work.changes import ChangeCache, Summary, summary_from_json, summary_json
+from transflow.work.drafts import DRAFT_FILE, read_draft, revision_snapshots
+from transflow.work.editing import apply_edits
+from transflow.work.record import (
     APPROVAL_FILE,
     MACHINE,
     MEMORY,
@@ -43,8 +45,6 @@ from transflow.record import (
     now,
     old_approval,
 )
-from transflow.slugs import no_such_article
-from transflow.states import ArticleStatus, TermStatus
 
 NEW, DRAFTED, EDITED, APPROVED_STATE, PUBLISHED, STALE, ATTENTION = tuple(ArticleStatus)
 STATES = tuple(ArticleStatus)

@@ -1,0 +1,1 @@
+"""Machine translation: argos packages, CTranslate2, batching, the decoder's attention."""

@@ -1,0 +1,1 @@
+"""Rendering records into files people read: review pages and the index, Word files."""

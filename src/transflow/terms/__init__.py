@@ -1,0 +1,1 @@
+"""The town's terminology: glossary.yml, matching German forms, English forms, enforcement."""

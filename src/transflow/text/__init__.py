@@ -1,0 +1,1 @@
+"""Reading German: article files, Markdown and Word into blocks, sentences, protected spans."""
