@@ -80,11 +80,16 @@ def closest_slugs(slug: str, known: list[str], most: int = 3) -> list[str]:
     return list(dict.fromkeys([*starting, *alike]))[:most]
 
 
+def did_you_mean(slug: str, known: list[str]) -> str | None:
+    """ "did you mean 'a' or 'b'?" for the known slugs closest to ``slug``, or None for none."""
+    close = closest_slugs(slug, known)
+    return "did you mean " + " or ".join(f"'{c}'" for c in close) + "?" if close else None
+
+
 def no_such_article(slug: str, known: list[str]) -> InputError:
     """The error for a slug that names no translated article, with the closest names as a hint."""
-    close = closest_slugs(slug, known)
-    if close:
-        hint = "did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
-    else:
-        hint = "`transflow status` lists the articles; a new source needs `transflow translate` first"
-    return InputError(f"no translated article '{slug}'", hint=hint)
+    hint = did_you_mean(slug, known)
+    return InputError(
+        f"no translated article '{slug}'",
+        hint=hint or "`transflow status` lists the articles; a new source needs `transflow translate` first",
+    )

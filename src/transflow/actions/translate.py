@@ -224,15 +224,13 @@ def _source_named(name: Path | str, seen: dict[str, Path]) -> Path:
     """A source named on the command line: a path as given, or the source of the article a slug names."""
     if isinstance(name, Path):
         return name
-    from transflow.slugs import check_slug, closest_slugs
+    from transflow.slugs import check_slug, did_you_mean
 
     if check_slug(name) in seen:
         return seen[name]
-    close = closest_slugs(name, sorted(seen))
-    hint = " or ".join(f"'{c}'" for c in close)
     raise InputError(
         f"no article '{name}' in sources/",
-        hint=f"did you mean {hint}?" if hint else "give a file in sources/ or an article name from `status`",
+        hint=did_you_mean(name, sorted(seen)) or "give a file in sources/ or an article name from `status`",
     )
 
 

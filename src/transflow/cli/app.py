@@ -84,8 +84,10 @@ def project_at(path: Path | None, *, existing: bool = True) -> Project:
     A folder with none of sources/, glossary.yml and transflow.toml is not a project: a command
     there would write output/ or a glossary into the wrong folder.
     """
+    from transflow.settings import SETTINGS_FILE
+
     project = Project((path or Path.cwd()).resolve())
-    markers = (project.sources, project.glossary, project.root / "transflow.toml")
+    markers = (project.sources, project.glossary, project.root / SETTINGS_FILE)
     if existing and not any(m.exists() for m in markers):
         from transflow.errors import ConfigError
 

@@ -338,44 +338,31 @@ def add_term_to_file(
     A glossary parsed before (by any command: see ``glossarycache``) gets the new item appended
     and its kept parse extended by that item, so adding terms one by one to 20,000 stays cheap.
     """
-    with glossary_lock(path):
-        _add_term_to_file(path, de, en, note, translate, en_plural, forms, case_sensitive)
-
-
-def _add_term_to_file(
-    path: Path,
-    de: str,
-    en: str | None,
-    note: str | None,
-    translate: bool,
-    en_plural: str | None,
-    forms: tuple[str, ...],
-    case_sensitive: bool,
-) -> None:
     from transflow.project import atomic_write
 
-    raw = path.read_bytes() if path.exists() else b""
-    text = raw.decode("utf-8")
-    digest = hashlib.sha256(raw).hexdigest()
-    kept, entries = glossarycache.read(path, digest), _kept_entries(path, digest)
-    column = kept[1] if kept is not None else None
-    if entries is None or column is None:
-        added = add_term(
-            text, de, en, note, translate, en_plural=en_plural, forms=forms, case_sensitive=case_sensitive
-        )
-        atomic_write(path, added)
-        return
-    rows = [_row(e) for e in entries]
-    entry = _new_entry(entries, de, en, note, translate, en_plural, forms, case_sensitive)
-    new = _appended(text, column, [entry])
-    atomic_write(path, new)
-    # The new item read back alone: the entry as validation makes it (NFC, stripped), at its line.
-    alone, problems = validate(_appended("terms:\n", 0, [entry]))
-    if alone and not problems:
-        line = text.count("\n") + (1 if text.endswith("\n") else 2)
-        read_back = replace(alone[0], line=line)
-        digest = hashlib.sha256(new.encode("utf-8")).hexdigest()
-        glossarycache.write(path, digest, [*rows, _row(read_back)], column)
+    with glossary_lock(path):
+        raw = path.read_bytes() if path.exists() else b""
+        text = raw.decode("utf-8")
+        digest = hashlib.sha256(raw).hexdigest()
+        kept, entries = glossarycache.read(path, digest), _kept_entries(path, digest)
+        column = kept[1] if kept is not None else None
+        if entries is None or column is None:
+            added = add_term(
+                text, de, en, note, translate, en_plural=en_plural, forms=forms, case_sensitive=case_sensitive
+            )
+            atomic_write(path, added)
+            return
+        rows = [_row(e) for e in entries]
+        entry = _new_entry(entries, de, en, note, translate, en_plural, forms, case_sensitive)
+        new = _appended(text, column, [entry])
+        atomic_write(path, new)
+        # The new item read back alone: the entry as validation makes it (NFC, stripped), at its line.
+        alone, problems = validate(_appended("terms:\n", 0, [entry]))
+        if alone and not problems:
+            line = text.count("\n") + (1 if text.endswith("\n") else 2)
+            read_back = replace(alone[0], line=line)
+            digest = hashlib.sha256(new.encode("utf-8")).hexdigest()
+            glossarycache.write(path, digest, [*rows, _row(read_back)], column)
 
 
 def _new_entry(
