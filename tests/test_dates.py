@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+import re
+
 import pytest
 
-from transflow.dates import people_date, people_time
+from transflow.dates import machine_date, people_date, people_time
 
 
 @pytest.mark.parametrize(
@@ -85,3 +88,35 @@ def test_people_time_with_an_unset_or_odd_tz(tz: str | None, monkeypatch: pytest
 @pytest.mark.parametrize("value", ["", "yesterday", "2026-11-27T99:00", "2024-07", "<script>"])
 def test_people_time_leaves_what_is_not_a_time(value: str) -> None:
     assert people_time(value) == people_date(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "machine"),
+    [
+        ("2024-12-12 18:45:00 +0100", "2024-12-12T18:45:00+01:00"),
+        ("2024-12-12T18:45:00Z", "2024-12-12T18:45:00+00:00"),
+        ("2024-12-12 18:45", "2024-12-12T18:45:00"),
+        (datetime.datetime(2024, 12, 12, 18, 45, tzinfo=datetime.UTC), "2024-12-12T18:45:00+00:00"),
+        (datetime.date(2024, 12, 12), "2024-12-12"),
+        ("18.01.2027", "2027-01-18"),
+        ("1. 2. 2027", "2027-02-01"),
+        ("2018-04", "2018-04"),
+    ],
+)
+def test_machine_date_reads_times_zones_yaml_timestamps_and_german_dates(value: object, machine: str) -> None:
+    assert machine_date(value) == (machine, None)
+    assert re.fullmatch(VALID_DATETIME, machine)  # what <time datetime> accepts (HTML, simplified)
+
+
+@pytest.mark.parametrize("value", ["31.02.2027", "2024-12-12 25:00", "gestern", "2024-12-12 18:45 +2500"])
+def test_machine_date_refuses_what_is_no_date(value: str) -> None:
+    date, problem = machine_date(value)
+    assert date is None and problem is not None and "is not a calendar date" in problem
+
+
+def test_a_date_with_its_time_shows_the_day() -> None:
+    assert people_date("2024-12-12T18:45:00+01:00") == "12 December 2024"
+    assert people_date("2024-12-12T18:45:00+01:00", "de") == "12. Dezember 2024"
+
+
+VALID_DATETIME = r"\d{4}-\d{2}(-\d{2}(T\d{2}:\d{2}:\d{2}([+-]\d{2}:\d{2})?)?)?"

@@ -6,8 +6,10 @@ system's local zone (``TZ``) when it has none: records keep UTC, people read loc
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from datetime import UTC, datetime, tzinfo
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 MONTHS = {
@@ -21,6 +23,51 @@ MONTHS = {
 DATE_STYLES = ("long", "german", "iso")
 
 
+_BIDI = dict.fromkeys(map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
+_GERMAN_DATE = re.compile(r"(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})")
+# "2024-12-12 18:45:00 +0100", "2024-12-12T18:45Z": a date, a time, perhaps a zone
+_ISO_TIME = re.compile(
+    r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)\s?(Z|[+-]\d{2}:?\d{2})?"
+)
+_MACHINE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:[+-]\d{2}:\d{2})?")
+
+
+def machine_date(value: Any) -> tuple[str | None, str | None]:
+    """A date as ``<time datetime>`` takes it, or why not: ``YYYY-MM-DD``, ``YYYY-MM``, or
+    ``YYYY-MM-DDTHH:MM:SS`` with the zone where the source gives one.
+
+    Read: those forms, a time with a space before its zone (``2024-12-12 18:45:00 +0100``), YAML
+    and TOML timestamps (already ``date``/``datetime``), and German ``18.01.2027``. Bidi
+    controls are removed first: a right-to-left override reordered what readers saw (issue 29).
+    """
+    if value is None:
+        return None, None
+    if isinstance(value, datetime):
+        return value.replace(microsecond=0).isoformat(), None
+    if isinstance(value, dt.date):
+        return value.isoformat(), None
+    text = str(value).translate(_BIDI).strip()
+    found = _ISO_DATE.fullmatch(text)
+    german = _GERMAN_DATE.fullmatch(text)
+    timed = _ISO_TIME.fullmatch(text)
+    try:
+        if found:
+            dt.date(int(found.group(1)), int(found.group(2)), int(found.group(3) or 1))
+            return text, None
+        if german:
+            day, month, year = (int(g) for g in german.groups())
+            return dt.date(year, month, day).isoformat(), None
+        if timed:
+            zone = (timed.group(3) or "").replace("Z", "+00:00")
+            moment = datetime.fromisoformat(f"{timed.group(1)}T{timed.group(2)}{zone}")
+            return moment.replace(microsecond=0).isoformat(), None
+    except ValueError:
+        pass
+    shown = text.encode("ascii", "backslashreplace").decode()[:40]
+    return None, f"date '{shown}' is not a calendar date (YYYY-MM-DD or YYYY-MM)"
+
+
 def _language(language: str, style: str) -> str:
     return "de" if style == "german" else language
 
@@ -30,7 +77,9 @@ def people_date(value: str, language: str = "en", style: str = "long") -> str:
 
     Anything else, and every date with style "iso", is returned as it is.
     """
-    found = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", value.strip())
+    if _MACHINE_TIME.fullmatch(value.strip()):
+        value = value.strip()[:10]  # a date with its time of day: the day is what people read
+    found = _ISO_DATE.fullmatch(value.strip())
     if style == "iso" or not found or not 1 <= int(found.group(2)) <= 12:
         return value
     language = _language(language, style)

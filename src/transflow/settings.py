@@ -6,6 +6,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from transflow.dates import DATE_STYLES, zone
@@ -37,6 +38,13 @@ date_style = "long"
 
 # The time zone of times on the review pages, e.g. "Europe/Berlin"; empty: this computer's own.
 timezone = ""
+
+# Who wrote the articles: the author of exported Word files (empty: the town, else "transflow").
+author = ""
+
+# Front-matter fields translated into the English draft; "image.alt" is the alt key inside
+# the image table (or each table of a list). All other fields are kept as written.
+translatable_fields = ["title", "description", "summary", "teaser", "excerpt", "image.alt", "cover.alt"]
 """
 
 
@@ -51,6 +59,16 @@ class Settings:
     target_label: str = "English"
     date_style: str = "long"
     timezone: str = ""  # empty: the system's local zone
+    author: str = ""
+    translatable_fields: tuple[str, ...] = (
+        "title",
+        "description",
+        "summary",
+        "teaser",
+        "excerpt",
+        "image.alt",
+        "cover.alt",
+    )
 
     def link(self, name: str) -> str:
         """``name`` as the site will link it: absolute when a base URL is set."""
@@ -74,11 +92,16 @@ def parse_settings(text: str, name: str = SETTINGS_FILE) -> Settings:
         where = f"line {found.group(1)}: " if found else ""
         raise ConfigError(f"{name}: {where}not valid TOML ({str(e).split(' (at')[0]})", hint=hint) from e
     known = Settings.__dataclass_fields__
-    values: dict[str, str] = {}
+    values: dict[str, Any] = {}
     for key, value in data.items():
         where = _line_of(text, key)
         if key not in known:
             raise ConfigError(f"{name}: {where}unknown setting '{key}'", hint=f"settings: {', '.join(known)}")
+        if key == "translatable_fields":
+            if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+                raise ConfigError(f"{name}: {where}{key} must be a list of field names in quotes", hint=hint)
+            values[key] = tuple(v.strip() for v in value)
+            continue
         if not isinstance(value, str):
             raise ConfigError(f"{name}: {where}{key} must be text in quotes", hint=hint)
         values[key] = value.strip()

@@ -26,7 +26,7 @@ from transflow.settings import SETTINGS_FILE, Settings, load_settings
 from transflow.states import ArticleStatus
 from transflow.text.articles import parse_article
 from transflow.work.record import SITE_FILE, Approval, Publication, load_site, now, site_json
-from transflow.work.workflow import ArticleState, all_states
+from transflow.work.workflow import ArticleState, all_states, held_back
 
 # A publish writes many files; a kill between them left pages live that site.json did not
 # list, which no command could take down (issue 29). So the site a publish or unpublish is
@@ -155,7 +155,13 @@ def publish(project: Project, with_german: bool = False) -> PublishReport:
         site = load_site(project.state)
         for state in all_states(project):
             approval = state.approval
-            if state.approved and approval is not None and german_unchanged(project, approval):
+            held = held_back(state.record)
+            if held:  # a draft in its CMS is never on the site, approved or not
+                if site.pop(state.slug, None) is not None:
+                    _remove(site_dir, f"{state.slug}.html")
+                    _remove(site_dir, f"{state.slug}.de.txt")
+                report.skipped.append((state.slug, held))
+            elif state.approved and approval is not None and german_unchanged(project, approval):
                 site[state.slug] = Publication(state.slug, approval, now(), with_german)
                 report.published.append(state.slug)
             elif state.slug in site:

@@ -487,6 +487,7 @@ def _translate(
     from transflow.actions.unit_of_work import refresh_pages
     from transflow.text.segmentation import Segment, segment_paragraphs
     from transflow.work.assessment import assess
+    from transflow.work.fields import field_plan
     from transflow.work.reuse import ENGLISH, NOTHING, plan_article, with_machine
 
     segmented = {p.article.slug: segment_paragraphs(p.article.paragraphs) for p in pending}
@@ -497,7 +498,9 @@ def _translate(
         )
         for p in pending
     }
+    fields = {p.article.slug: field_plan(p.article, p.previous) for p in pending}
     needed = sum(plan.needs != NOTHING for ps in plans.values() for plan in ps)
+    needed += sum(len(todo) for _, todo in fields.values())
     engine: Engine | None = None
     if needed:
         engine = engine_factory(package, options)
@@ -510,6 +513,7 @@ def _translate(
         todo = [plan for item in group for plan in plans[item.article.slug] if plan.needs != NOTHING]
         segments = [Segment(p.sentence.paragraph, p.sentence.index, p.sentence.source) for p in todo]
         made = iter(translate_segments(engine, glossary, segments, progress) if engine and todo else [])
+        front_english = _field_english(engine, glossary, [fields[i.article.slug] for i in group], progress)
         for item in group:
             sentences = []
             for plan in plans[item.article.slug]:
@@ -527,7 +531,8 @@ def _translate(
                 else:
                     sentence = assess(with_machine(plan, next(made).english), glossary)
                 sentences.append(sentence)
-            report.results.append(_write(project, item, sentences, signature, memory, glossary))
+            english = front_english.pop(0)
+            report.results.append(_write(project, item, sentences, signature, memory, glossary, english))
             written.add(item.article.slug)
             refresh_pages(project, [item.article.slug], index=False)
     engine_sentences = engine.sentences if engine else 0
@@ -546,6 +551,25 @@ def _translate(
     return written
 
 
+def _field_english(
+    engine: Engine | None,
+    glossary: Glossary,
+    plans: list[tuple[dict[str, str], dict[str, str]]],
+    progress: Callable[[int], None] | None,
+) -> list[dict[str, str]]:
+    """Each article's front-matter fields in English: kept ones as they were, the rest translated
+    in one engine call for the group (with the glossary, like any sentence)."""
+    from transflow.text.segmentation import Segment
+
+    todo = [(k, path, german) for k, (_, fields) in enumerate(plans) for path, german in fields.items()]
+    segments = [Segment(-1, n, german) for n, (_, _, german) in enumerate(todo)]
+    made = translate_segments(engine, glossary, segments, progress) if engine and segments else []
+    english = [dict(kept) for kept, _ in plans]
+    for (k, path, _), sentence in zip(todo, made, strict=False):
+        english[k][path] = sentence.english
+    return english
+
+
 def _draft_bytes(folder: Path) -> bytes | None:
     """The bytes of the folder's draft.en.md, or None if there is none (a link is refused)."""
     try:
@@ -561,9 +585,13 @@ def _write(
     signature: Signature,
     memory: Memory,
     glossary: Glossary,
+    front_english: dict[str, str],
 ) -> ArticleResult:
     article = item.article
     folder = project.article_dir(article.slug)
+    front = article.front_matter
+    if front is not None:
+        front = replace(front, english=tuple(front_english.items()))
     record = ArticleRecord(
         slug=article.slug,
         source=article.source.name,
@@ -576,6 +604,7 @@ def _write(
         place=article.place,
         prefixes=article.prefixes,
         summary_paragraph=article.summary_paragraph,
+        front_matter=front,
     )
     # No record but a draft: the record was damaged and set aside (or lost). The draft is the
     # editor's file, so it is taken in as an edit of the new machine draft: every word an

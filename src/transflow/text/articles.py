@@ -5,13 +5,16 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from transflow.dates import machine_date
 from transflow.errors import InputError
 from transflow.project import read_source
 from transflow.slugs import safe_slug, slugify
+from transflow.text.frontmatter import TRANSLATABLE_FIELDS, YAML, FrontMatter, load, read_front_matter
 
 __all__ = ["MAX_SOURCE_BYTES", "Article", "decode", "parse_article", "slugify", "source_hash"]
 
@@ -27,8 +30,6 @@ _DATELINE_WINDOW = 200  # a dateline is at the very start of the first line
 # Front matter keys transflow reads; a value longer than MAX_FIELD characters is cut.
 FRONT_MATTER_KEYS = ("title", "date", "place", "slug", "summary", "teaser")
 MAX_FIELD = 300
-MAX_FRONT_MATTER = 16_000
-_FRONT_MATTER = re.compile(r"\A---\n(.*?\n)?---\n", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Article:
     # Markdown before each paragraph that re-creates the structure ("## ", "- "); () for .txt
     prefixes: tuple[str, ...] = field(default=())
     summary_paragraph: int | None = None  # the front matter's summary or teaser (a Word Subtitle)
+    front_matter: FrontMatter | None = None  # as written in the source, for the English draft
 
 
 def source_hash(raw: bytes) -> str:
@@ -76,16 +78,21 @@ def decode(raw: bytes, path: Path) -> tuple[str, list[str]]:
     return text, warnings
 
 
-def _front_matter(text: str, path: Path) -> tuple[dict[str, str], str, list[str]]:
-    """The front matter's known keys as text, the body after it, and warnings."""
-    match = _FRONT_MATTER.match(text)
-    if not match:
-        return {}, text, []
-    data = load_front_matter(match.group(1) or "", path.name)
-    meta, warnings = {}, []
+def _front_matter(
+    text: str, path: Path, names: Sequence[str]
+) -> tuple[dict[str, Any], str, list[str], FrontMatter | None]:
+    """The front matter's known keys, the body after it, warnings, and the front matter itself."""
+    front, data, body = read_front_matter(text, path.name, names)
+    if front is None:
+        return {}, text, [], None
+    meta: dict[str, Any] = {}
+    warnings = []
     for key in FRONT_MATTER_KEYS:
         value = data.get(key)
         if value is None:
+            continue
+        if key == "date" and not isinstance(value, (dict, list, bytes)):
+            meta[key] = value  # a YAML or TOML timestamp stays one: dates.machine_date reads it
             continue
         if isinstance(value, (dict, list, bytes)):
             raise InputError(f"{path.name}: front matter '{key}' must be one line of text")
@@ -94,39 +101,21 @@ def _front_matter(text: str, path: Path) -> tuple[dict[str, str], str, list[str]
             warnings.append(f"{path.name}: front matter '{key}' is longer than {MAX_FIELD} characters; cut")
             value = value[:MAX_FIELD]
         meta[key] = value
-    return meta, text[match.end() :], warnings
+    return meta, body, warnings, front
 
 
 def load_front_matter(text: str, name: str) -> dict[Any, Any]:
-    """YAML front matter as a mapping; ``InputError`` for anything else.
+    """YAML front matter as a mapping; ``InputError`` for anything else."""
+    return load(YAML, text, name)
 
-    Aliases are refused before anything is built: a few hundred bytes of nested aliases
-    expand to gigabytes, and title, date, place and slug never need them.
+
+def parse_article(
+    path: Path, raw: bytes | None = None, fields: Sequence[str] = TRANSLATABLE_FIELDS
+) -> Article:
+    """Read one ``.txt``, ``.md`` or ``.docx`` article; raise ``InputError`` for unusable files.
+
+    ``fields``: the front matter's translatable fields (the ``translatable_fields`` setting).
     """
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-    from ruamel.yaml.events import AliasEvent
-
-    if len(text) > MAX_FRONT_MATTER:
-        raise InputError(f"{name}: front matter is longer than {MAX_FRONT_MATTER // 1000} KB")
-    yaml = YAML(typ="safe")
-    try:
-        if any(isinstance(event, AliasEvent) for event in yaml.parse(text)):
-            raise InputError(f"{name}: front matter uses YAML aliases (*name); write the values out")
-        data = yaml.load(text) or {}
-    except YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f" line {mark.line + 2}" if mark is not None else ""
-        raise InputError(f"{name}:{where} front matter is not valid YAML") from e
-    except (TypeError, ValueError, RecursionError) as e:  # e.g. a list as a key: `? [[1]]`
-        raise InputError(f"{name}: front matter is not key: value lines ({type(e).__name__})") from e
-    if not isinstance(data, dict):
-        raise InputError(f"{name}: front matter must be key: value lines")
-    return data
-
-
-def parse_article(path: Path, raw: bytes | None = None) -> Article:
-    """Read one ``.txt``, ``.md`` or ``.docx`` article; raise ``InputError`` for unusable files."""
     if raw is None:
         try:
             raw = read_source(path)
@@ -136,8 +125,9 @@ def parse_article(path: Path, raw: bytes | None = None) -> Article:
     if suffix == ".docx":
         return _word_article(path, raw)
     text, warnings = decode(raw, path)
+    front = None
     if suffix == ".md":
-        meta, body, more = _front_matter(text, path)
+        meta, body, more, front = _front_matter(text, path, fields)
         warnings.extend(more)
     else:
         meta, body = {}, text
@@ -151,7 +141,7 @@ def parse_article(path: Path, raw: bytes | None = None) -> Article:
     if match and "\n" not in match.group(0):
         place = place or match.group(1).strip()
         body = body[match.end() :]
-    date, problem = checked_date(date)
+    date, problem = machine_date(date)
     if problem:
         warnings.append(f"{path.name}: {problem}; the article has no date")
     prefixes: tuple[str, ...] = ()
@@ -177,33 +167,8 @@ def parse_article(path: Path, raw: bytes | None = None) -> Article:
         warnings=tuple(warnings),
         prefixes=prefixes,
         summary_paragraph=summary,
+        front_matter=front,
     )
-
-
-_BIDI = dict.fromkeys(map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
-
-
-def checked_date(value: str | None) -> tuple[str | None, str | None]:
-    """A date the site can show (``YYYY-MM-DD`` or ``YYYY-MM``, bidi controls removed), or why not.
-
-    "2024-02-30" or "gestern" went onto the site as ``<time datetime="2024-02-30">``; a
-    right-to-left override reordered what readers saw (issue 29).
-    """
-    if value is None:
-        return None, None
-    text = str(value).translate(_BIDI).strip()
-    found = _ISO_DATE.fullmatch(text)
-    if found:
-        import datetime
-
-        try:
-            datetime.date(int(found.group(1)), int(found.group(2)), int(found.group(3) or 1))
-            return text, None
-        except ValueError:
-            pass
-    shown = text.encode("ascii", "backslashreplace").decode()[:40]
-    return None, f"date '{shown}' is not a calendar date (YYYY-MM-DD or YYYY-MM)"
 
 
 def _summary_paragraph(blocks: list[Any]) -> int | None:
@@ -250,7 +215,7 @@ def _word_article(path: Path, raw: bytes) -> Article:
         if match:
             place, text = match.group(1).strip(), text[match.end() :]
         blocks[first] = replace(blocks[first], text=text)
-    date, problem = checked_date(date)
+    date, problem = machine_date(date)
     paragraphs, prefixes = _structure(blocks)
     if not paragraphs:
         raise InputError(f"{path.name}: empty, nothing to translate; skipped")

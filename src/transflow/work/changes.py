@@ -28,6 +28,7 @@ it at once each write only true verdicts, and the last one wins.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import marshal
@@ -379,7 +380,7 @@ class ChangeCache:
         self.misses += 1
         raw = read_source(path)
         try:
-            article = parse_article(path, raw)
+            article = parse_article(path, raw, self.fields)
             facts = SourceFacts(article.slug, "", article.warnings)
             self._parsed[path] = article
         except InputError as e:
@@ -392,8 +393,15 @@ class ChangeCache:
         from transflow.text.articles import parse_article
 
         if path not in self._parsed:
-            self._parsed[path] = parse_article(path)
+            self._parsed[path] = parse_article(path, fields=self.fields)
         return self._parsed[path]
+
+    @functools.cached_property
+    def fields(self) -> tuple[str, ...]:
+        """The front-matter fields to translate (the project's ``translatable_fields``)."""
+        from transflow.settings import load_settings
+
+        return load_settings(self.project.root).translatable_fields
 
     def _current_key(self, path: Path, folder: str | Path, context: tuple[Any, ...]) -> tuple[Any, ...]:
         from transflow.work.drafts import DRAFT_FILE

@@ -43,12 +43,16 @@ def parse_draft(text: str) -> Draft:
     """Split a draft file; a BOM, CRLF line ends and the generated-model banner are not English."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     front = ""
-    if text.startswith("---\n"):
-        end = text.find("\n---\n", 3)
-        if end == -1 and text.endswith("\n---"):
-            end = len(text) - 4
+    fence = text[:4] if text[:4] in ("---\n", "+++\n") else "}\n" if text.startswith("{\n") else ""
+    if fence:  # YAML, TOML (Hugo) or JSON, as render_draft writes them
+        close = "\n" + fence.strip() + "\n"
+        end = text.find(close, 1)
+        if end == -1 and text.endswith(close.rstrip("\n")):
+            end = len(text) - len(close) + 1
         if end != -1:
-            front, text = text[4 : end + 1], text[end + 5 :]
+            opening = 0 if fence == "}\n" else 4
+            front = text[opening : end + 1] + ("}\n" if fence == "}\n" else "")
+            text = text[end + len(close) :]
     text = text.lstrip("\n")
     if text.startswith(BANNER.strip()):
         text = text[len(BANNER.strip()) :]
@@ -106,28 +110,73 @@ def body_of(record: ArticleRecord) -> str:
 
 
 def render_draft(record: ArticleRecord) -> str:
-    """The whole editor's file: YAML front matter with the signature, then the English."""
+    """The whole editor's file: front matter with the signature, then the English.
+
+    A source's own front matter comes back in its format (YAML, TOML, JSON) with every field,
+    the translatable ones in English; other articles get YAML with title, date and place.
+    """
+    signature: dict[str, Any] = {
+        "source": record.source,
+        "source_sha256": record.source_sha256,
+        "translated_at": record.translated_at,
+        **{k: v for k, v in record.signature.to_dict().items() if k != "generated"},
+    }
+    if record.signature.generated:
+        signature["notice"] = GENERATED_NOTICE
+    banner = BANNER if record.signature.generated else ""
+    if record.front_matter is not None:
+        from transflow.text.frontmatter import render_front_matter
+
+        front = render_front_matter(record.front_matter, front_matter_english(record), signature)
+        return f"{front}\n{banner}{body_of(record)}\n"
     from ruamel.yaml import YAML
 
-    meta: dict[str, Any] = {
-        k: v for k, v in (("title", record.title), ("date", record.date), ("place", record.place)) if v
-    }
-    meta.update(
-        source=record.source,
-        source_sha256=record.source_sha256,
-        translated_at=record.translated_at,
-        **{k: v for k, v in record.signature.to_dict().items() if k != "generated"},
-    )
-    if record.signature.generated:
-        meta["notice"] = GENERATED_NOTICE
+    title = paragraph_english(record, title_paragraph(record)) or record.title
+    meta = {k: v for k, v in (("title", title), ("date", record.date), ("place", record.place)) if v}
     yaml = YAML(typ="safe")
     yaml.default_flow_style = False
     yaml.allow_unicode = True
     yaml.width = 4096
     buffer = io.StringIO()
-    yaml.dump(meta, buffer)
-    banner = BANNER if record.signature.generated else ""
+    yaml.dump(meta | signature, buffer)
     return f"---\n{buffer.getvalue()}---\n\n{banner}{body_of(record)}\n"
+
+
+def title_paragraph(record: ArticleRecord) -> int | None:
+    """The paragraph that is the article's headline (its marker is "# "), if it has one."""
+    from transflow.text.document import split_prefix
+
+    if record.title is None:
+        return None
+    return next((k for k, p in enumerate(record.prefixes) if split_prefix(p)[1] == "# "), None)
+
+
+def paragraph_english(record: ArticleRecord, paragraph: int | None) -> str | None:
+    """One paragraph's English as the draft has it (an editor's words included), or None."""
+    if paragraph is None:
+        return None
+    words = " ".join(s.english for s in record.sentences if s.paragraph == paragraph)
+    return " ".join(words.split()) or None
+
+
+def front_matter_english(record: ArticleRecord) -> dict[str, str]:
+    """Each translatable front-matter field's English: the title and summary as the body has them
+    (so an editor's change reaches the front matter), the others as translated on their own."""
+    front = record.front_matter
+    if front is None:
+        return {}
+    english = dict(front.english)
+    in_body = {
+        " ".join(" ".join(s.source for s in record.sentences if s.paragraph == k).split()): k
+        for k in (title_paragraph(record), record.summary_paragraph)
+        if k is not None
+    }
+    for path, german in front.fields:
+        paragraph = in_body.get(" ".join(german.split()))
+        found = paragraph_english(record, paragraph)
+        if found:
+            english[path] = found
+    return english
 
 
 def draft_sha256(text: str | bytes) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 from transflow.checks import Finding
 from transflow.project import RECORD_FILE, read_inside
 from transflow.states import Origin, TermStatus
+from transflow.text.frontmatter import FrontMatter
 
 SCHEMA_VERSION = 2
 APPROVAL_FILE = "approved.json"
@@ -140,6 +141,7 @@ class ArticleRecord:
     # Empty for plain text articles and for records written before structure was kept.
     prefixes: tuple[str, ...] = ()
     summary_paragraph: int | None = None  # the front matter's summary/teaser, translated like the title
+    front_matter: FrontMatter | None = None  # the source's, with its fields' English, for draft.en.md
 
     def prefix(self, paragraph: int) -> str:
         """The Markdown that opens paragraph ``paragraph`` in the draft ("" for a plain one)."""
@@ -309,7 +311,25 @@ def parse_record(text: str) -> ArticleRecord:
         place=_str(article.get("place")),
         prefixes=tuple(str(p) for p in article.get("prefixes") or () if isinstance(p, str)),
         summary_paragraph=_int(article["summary_paragraph"], -1) if "summary_paragraph" in article else None,
+        front_matter=_front_matter(article.get("front_matter")),
     )
+
+
+def _front_matter(data: Any) -> FrontMatter | None:
+    if not isinstance(data, dict):
+        return None
+    pairs = [
+        tuple((str(p), str(t)) for p, t in dict(data.get(key) or {}).items()) for key in ("fields", "english")
+    ]
+    return FrontMatter(
+        str(data["format"]), str(data["text"]), pairs[0], pairs[1], data.get("unpublished") is True
+    )
+
+
+def _front_matter_json(front: FrontMatter | None) -> dict[str, Any]:
+    if front is None:
+        return {}
+    return {"front_matter": asdict(front) | {"fields": dict(front.fields), "english": dict(front.english)}}
 
 
 def set_aside(path: Path) -> Path | None:
@@ -370,7 +390,8 @@ def record_json(record: ArticleRecord) -> str:
         "translated_at": record.translated_at,
         "article": {"title": record.title, "date": record.date, "place": record.place}
         | ({"prefixes": list(record.prefixes)} if record.prefixes else {})
-        | ({"summary_paragraph": record.summary_paragraph} if record.summary_paragraph is not None else {}),
+        | ({"summary_paragraph": record.summary_paragraph} if record.summary_paragraph is not None else {})
+        | _front_matter_json(record.front_matter),
         "signature": record.signature.to_dict(),
         "sentences": sentences,
     }
