@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from transflow.checks import REGISTRY, length_ratio, numbers, repetition, run_checks, untranslated
+from transflow.checks import (
+    REGISTRY,
+    length_ratio,
+    markup_lost,
+    numbers,
+    repetition,
+    run_checks,
+    untranslated,
+)
 from transflow.text.segmentation import split_paragraph
 
 
 def test_every_check_is_tested_here() -> None:
-    assert set(REGISTRY) == {"untranslated", "numbers", "length-ratio", "repetition"}
+    assert set(REGISTRY) == {"untranslated", "numbers", "length-ratio", "repetition", "markup-lost"}
 
 
 @pytest.mark.parametrize(
@@ -107,3 +115,30 @@ def test_sentence_splitting_keeps_phone_numbers_and_abbreviations(
     segments = split_paragraph(paragraph)
     assert [s.text for s in segments] == sentences
     assert "".join(s.text + s.space_after for s in segments) == paragraph
+
+
+@pytest.mark.parametrize(
+    ("german", "english", "lost"),
+    [
+        ("Das **Sommerfest** beginnt.", "The summer party begins.", "bold"),
+        ("Es ist *frei*.", "It is free.", "italic"),
+        ("Das ~~alte~~ Datum.", "The date.", "struck-through"),
+        ("Das **Sommerfest** beginnt.", "The **summer party begins.", "bold"),
+    ],
+)
+def test_markup_lost_fires(german: str, english: str, lost: str) -> None:
+    message = markup_lost(german, english)
+    assert message is not None and lost in message
+    assert "markup-lost" in {f.check for f in run_checks(german, english)}
+
+
+@pytest.mark.parametrize(
+    ("german", "english"),
+    [
+        ("Das **Sommerfest** beginnt.", "The **summer party** begins."),
+        ("Die Datei_name_x liegt bei `a*b*c`.", "The file_name_x is at `a*b*c`."),
+        ("Es ist *frei* und **gut**.", "It is **good** and *free*."),
+    ],
+)
+def test_markup_lost_stays_quiet(german: str, english: str) -> None:
+    assert markup_lost(german, english) is None

@@ -55,6 +55,11 @@ WARNINGS = {
             " and was put at the end of the sentence.",
         ),
         Wording(
+            "markup-lost",
+            "bold or italic lost",
+            "The German marks words bold, italic or struck through; the English lost that markup.",
+        ),
+        Wording(
             "approved-kept",
             "approved English kept",
             "The machine would now translate this differently; the English approved earlier was kept.",

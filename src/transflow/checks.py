@@ -140,6 +140,34 @@ def repetition(source: str, english: str) -> str | None:
     return None
 
 
+# Markdown emphasis: **bold**, *italic*, __bold__, _italic_, ***both***, ~~struck~~ around words.
+# Underscores only at word edges (file_name is not emphasis); code spans are not looked into.
+EMPHASIS = re.compile(r"(?<![\w*_~])(\*{1,3}|_{1,3}|~~)(?=[^\s*_~])(.{1,300}?)(?<=[^\s*_~])\1(?![\w*_~])")
+_CODE_SPAN = re.compile(r"`[^`\n]*`")
+_MARKUP_NAMES = {"*": "italic", "_": "italic", "**": "bold", "__": "bold", "***": "bold italic",
+                 "___": "bold italic", "~~": "struck-through"}  # fmt: skip
+
+
+def emphasis(text: str) -> list[str]:
+    """The emphasis pairs of a text, as their markers ("**", "*", "~~"), in order."""
+    return [m.group(1) for m in EMPHASIS.finditer(_CODE_SPAN.sub("", text))]
+
+
+@check("functional")
+def markup_lost(source: str, english: str) -> str | None:
+    """Bold, italic or struck-through text of the German lost in the English."""
+    left = emphasis(english)
+    lost = []
+    for marker in emphasis(source):
+        if marker in left:
+            left.remove(marker)
+        else:
+            lost.append(_MARKUP_NAMES[marker])
+    if lost:
+        return f"the German has {', '.join(lost)} text the English lacks: put it back around the words"
+    return None
+
+
 def _repeats_in(text: str, n: int) -> list[list[str]]:
     words = re.findall(r"\w+", text)
     return [words[i : i + n] for i in range(len(words) - n + 1)]

@@ -160,7 +160,7 @@ def publish(project: Project, with_german: bool = False) -> PublishReport:
                 if site.pop(state.slug, None) is not None:
                     _remove(site_dir, f"{state.slug}.html")
                     _remove(site_dir, f"{state.slug}.de.txt")
-                report.skipped.append((state.slug, held))
+                report.skipped.append((state.slug, held[0]))
             elif state.approved and approval is not None and german_unchanged(project, approval):
                 site[state.slug] = Publication(state.slug, approval, now(), with_german)
                 report.published.append(state.slug)

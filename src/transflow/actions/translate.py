@@ -313,15 +313,16 @@ def translate_segments(
     ]
     texts = [p.text for p in protected] + [label for _, _, label in labels]
     matches = [glossary_terms(p.text, glossary) for p in protected]
-    # Only enforcement reads the attention, and only for a sentence with terms in it.
-    attention = [bool(m) for m in matches] + [False] * len(labels)
+    # Only enforcement and lost emphasis read the attention: a sentence with terms or with a pair.
+    attention = [bool(m) or bool(p.pairs) for m, p in zip(matches, protected, strict=True)]
+    attention += [False] * len(labels)
     translations = engine.translate(texts, progress, attention)
     english_labels: dict[int, dict[int, str]] = {}
     for (k, n, _), t in zip(labels, translations[len(segments) :], strict=True):
         english_labels.setdefault(k, {})[n] = t.text
     return [
         _restored(
-            s, p, enforce_glossary(replace(s, text=p.text), t, glossary, matches=m), english_labels.get(k)
+            s, p, enforce_glossary(replace(s, text=p.text), t, glossary, matches=m), english_labels.get(k), t
         )
         for k, (s, p, t, m) in enumerate(zip(segments, protected, translations, matches, strict=False))
     ]
@@ -335,15 +336,28 @@ def glossary_terms(text: str, glossary: Glossary) -> list[TermMatch]:
 
 
 def _restored(
-    segment: Segment, protected: Protected, sentence: Sentence, labels: dict[int, str] | None
+    segment: Segment,
+    protected: Protected,
+    sentence: Sentence,
+    labels: dict[int, str] | None,
+    translation: Translation,
 ) -> Sentence:
-    """The sentence with its protected spans back in the German and the English, byte for byte."""
+    """The sentence with its protected spans back in the German and the English, byte for byte;
+    emphasis the engine lost put around the English words aligned with the German ones."""
     from transflow.checks import REGISTRY, run_checks
-    from transflow.text.protect import restore
+    from transflow.terms.enforcement import aligned_words
+    from transflow.text.protect import pairs_lost, restore, rewrap, words_at
 
     if not protected.spans:
         return sentence
+    lost = pairs_lost(sentence.english, protected)
     english, moved = restore(sentence.english, protected, labels)
+    for pair in lost:
+        start, end = words_at(protected, pair)
+        t = translation
+        words = aligned_words(protected.text, start, end, t.source_spans, t.target_pieces, t.attention)
+        opening, closing = (protected.spans[n].text for n in pair)
+        english = rewrap(english, words, opening, closing)
     terms = tuple(
         replace(t, start=protected.offset(t.start), end=protected.offset(t.end)) for t in sentence.terms
     )

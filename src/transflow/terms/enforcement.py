@@ -151,19 +151,42 @@ def _aligned_words(
 ) -> list[int]:
     if not isinstance(attention, Attention):
         attention = Attention.from_rows(attention)
-    source = _term_pieces(match, sentence, source_spans)
+    source = _term_pieces(match.start, match.end, sentence, source_spans)
     if not source or not attention.rows:
         return []
     return aligned_owners(attention, source, owner)
 
 
-def _term_pieces(match: TermMatch, sentence: str, source_spans: list[tuple[int, int]]) -> list[int]:
-    """The source pieces whose bytes overlap the term's characters."""
+def _term_pieces(start: int, end: int, sentence: str, source_spans: list[tuple[int, int]]) -> list[int]:
+    """The source pieces whose bytes overlap the characters ``sentence[start:end]`` (a term's)."""
     offsets = _byte_offsets(sentence)
-    lo, hi = int(offsets[match.start]), int(offsets[match.end])
+    lo, hi = int(offsets[start]), int(offsets[end])
     # Spans run in sentence order: start at the first piece that ends after lo.
     first = bisect.bisect_right(source_spans, lo, key=lambda span: span[1])
     return list(itertools.takewhile(lambda k: source_spans[k][0] < hi, range(first, len(source_spans))))
+
+
+def aligned_words(
+    sentence: str,
+    start: int,
+    end: int,
+    source_spans: list[tuple[int, int]],
+    target_pieces: list[str],
+    attention: Attention,
+) -> list[str]:
+    """The engine's English words the attention links to ``sentence[start:end]``, in order.
+
+    The words from the first to the last linked one; none where the attention has none or
+    links them too far apart to be one phrase (more than twice the German words, plus two).
+    """
+    words, owner = _target_words(target_pieces)
+    source = _term_pieces(start, end, sentence, source_spans)
+    if not source or not attention.rows:
+        return []
+    linked = aligned_owners(attention, source, owner)
+    if not linked or max(linked) - min(linked) > 2 * len(sentence[start:end].split()) + 2:
+        return []
+    return words[min(linked) : max(linked) + 1]
 
 
 def aligned_owners(attention: Attention, source: Collection[int], owner: list[int]) -> list[int]:
@@ -291,7 +314,7 @@ def _affixes(
     """
     if hi <= lo or not attention.rows:
         return "", ""
-    source = set(_term_pieces(match, sentence, source_spans))
+    source = set(_term_pieces(match.start, match.end, sentence, source_spans))
     strongest = attention.strongest_sources
 
     def owned(t: int) -> bool:

@@ -4,14 +4,19 @@ Each span is replaced by a numbered placeholder before translation and put back,
 byte, afterwards. A Markdown link's text is translated on its own and the link re-made
 around it with the original URL. A placeholder the engine lost is put at the sentence's
 end with a finding: a protected span is never lost.
+
+Emphasis (``**bold**``, ``*italic*``, ``~~struck~~``) travels as a pair of placeholders
+around its words. Where the engine loses either of a pair, both go, and ``rewrap`` puts
+the markers around the English words the attention aligns with the German ones; what still
+cannot be placed is the ``markup-lost`` finding (checks.py): never silent.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from transflow.checks import Finding
+from transflow.checks import EMPHASIS, Finding
 
 __all__ = ["Protected", "protect", "restore"]
 
@@ -35,6 +40,7 @@ class Span:
     text: str  # exactly as in the German
     label: str | None = None  # a link's text, to be translated
     url: str | None = None
+    pair: int | None = None  # an emphasis marker: the index of the span that opens or closes it
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,11 @@ class Protected:
 
     text: str
     spans: tuple[Span, ...]
+
+    @property
+    def pairs(self) -> list[tuple[int, int]]:
+        """The emphasis pairs: (opening span, closing span)."""
+        return [(n, s.pair) for n, s in enumerate(self.spans) if s.pair is not None and s.pair > n]
 
     def offset(self, at: int) -> int:
         """An offset in ``text`` as an offset in the German sentence."""
@@ -59,21 +70,81 @@ class Protected:
 
 
 def protect(text: str) -> Protected:
-    """Replace every protected span with a placeholder."""
-    spans: list[Span] = []
-    out: list[str] = []
-    last = 0
+    """Replace every protected span and every emphasis marker with a placeholder."""
+    found: list[Span] = []
+    masked = list(text)
     for match in _PROTECTED.finditer(text):
-        found = match.group(0)
-        if found[0] in "0+" and sum(c.isdigit() for c in found) < 6:
+        if match.group(0)[0] in "0+" and sum(c.isdigit() for c in match.group(0)) < 6:
             continue  # "0,5", "07:30": numbers, not phone numbers
-        spans.append(
+        found.append(
             Span(match.start(), match.end(), match.group(0), match.group("label"), match.group("url"))
         )
-        out.append(text[last : match.start()] + _PLACEHOLDER.format(len(spans) - 1))
-        last = match.end()
+        masked[match.start() : match.end()] = "x" * (match.end() - match.start())
+    markers: list[tuple[int, int]] = []
+    for match in EMPHASIS.finditer("".join(masked)):  # never inside a link, code or an address
+        markers += [(match.start(1), match.end(1)), (match.end(2), match.end())]
+    found += [Span(a, b, text[a:b], pair=-1) for a, b in markers]
+    found.sort(key=lambda span: span.start)
+    spans = _paired(found, markers)
+    out: list[str] = []
+    last = 0
+    for n, span in enumerate(spans):
+        out.append(text[last : span.start] + _PLACEHOLDER.format(n))
+        last = span.end
     out.append(text[last:])
     return Protected("".join(out), tuple(spans))
+
+
+def _paired(spans: list[Span], markers: list[tuple[int, int]]) -> list[Span]:
+    """The emphasis markers with the index of their partner (markers come as opening, closing)."""
+    index = {span.start: n for n, span in enumerate(spans)}
+    partner: dict[int, int] = {}
+    for (a, _), (b, _) in zip(markers[::2], markers[1::2], strict=True):
+        partner[index[a]], partner[index[b]] = index[b], index[a]
+    return [replace(span, pair=partner[n]) if n in partner else span for n, span in enumerate(spans)]
+
+
+def pairs_lost(english: str, protected: Protected) -> list[tuple[int, int]]:
+    """The emphasis pairs whose placeholders the engine did not keep, once each and in order."""
+    lost = []
+    for a, b in protected.pairs:
+        at, to = english.find(_PLACEHOLDER.format(a)), english.find(_PLACEHOLDER.format(b))
+        if at == -1 or to == -1 or to < at:
+            lost.append((a, b))
+    return lost
+
+
+def _attach(english: str, marker: str, value: str, opening: bool) -> str:
+    """An emphasis marker back against its words: "the ⟦0⟧ party ⟦1⟧." → "the **party**."."""
+    at = english.find(marker)
+    before, after = english[:at], english[at + len(marker) :]
+    if opening:
+        after = after.lstrip()
+        before = before + " " if before[-1:].isalnum() else before
+    else:
+        before = before.rstrip()
+        after = " " + after if after[:1].isalnum() else after
+    return before + value + after
+
+
+def words_at(protected: Protected, pair: tuple[int, int]) -> tuple[int, int]:
+    """Where the words between a pair's placeholders are in ``protected.text`` (start, end)."""
+    opening, closing = (_PLACEHOLDER.format(n) for n in pair)
+    start = protected.text.find(opening) + len(opening)
+    return start, protected.text.find(closing, start)
+
+
+def rewrap(english: str, words: list[str], opening: str, closing: str) -> str:
+    """``words`` (in order, as the engine wrote them) wrapped in the markers where the English has them."""
+    words = [w.strip(".,;:!?\"'„“”»«()") for w in words]
+    words = [w for w in words if w]
+    if not words:
+        return english
+    pattern = r"\s+".join(re.escape(w) for w in words)
+    found = re.search(rf"(?<![\w*_~]){pattern}(?![\w*_~])", english)
+    if not found:
+        return english  # enforcement or the editor changed them: markup-lost says so
+    return english[: found.start()] + opening + found.group(0) + closing + english[found.end() :]
 
 
 def restore(
@@ -83,13 +154,18 @@ def restore(
     labels = labels or {}
     findings: list[Finding] = []
     lost: list[str] = []
+    broken = {n for pair in pairs_lost(english, protected) for n in pair}
     for n, span in enumerate(protected.spans):
         value = span.text
+        if n in broken:
+            continue  # a pair the engine broke: rewrap puts it on the aligned words
         if span.url is not None:
             label = labels.get(n, "").strip() or (span.label or "")
             value = f"[{label}]({span.url})"
         marker = _PLACEHOLDER.format(n)
-        if marker in english:
+        if span.pair is not None:
+            english = _attach(english, marker, value, opening=span.pair > n)
+        elif marker in english:
             english = english.replace(marker, value, 1)
         else:
             lost.append(value)

@@ -200,17 +200,15 @@ def article_state(
         state = DRAFTED
     if publication is not None and (state == STALE or gone):
         reasons.append("the site shows the version approved on " + publication.approval.approved_at[:10])
-    held = held_back(record)
-    if held:
-        reasons.append(held)
+    reasons += held_back(record)
     return ArticleState(slug, state, tuple(reasons), record, body, approval, publication)
 
 
-def held_back(record: ArticleRecord | None) -> str | None:
-    """Why an article is never published (its front matter says so), or None."""
+def held_back(record: ArticleRecord | None) -> list[str]:
+    """Why an article is never published (its front matter says so), or nothing."""
     if record is None or record.front_matter is None or not record.front_matter.unpublished:
-        return None
-    return "its front matter marks it a draft (draft: true or published: false): never published"
+        return []
+    return ["its front matter marks it a draft (draft: true or published: false): never published"]
 
 
 def _german_changed_since(folder: Path, record: ArticleRecord) -> list[str]:
