@@ -21,11 +21,13 @@ __all__ = ["MAX_SOURCE_BYTES", "Article", "decode", "parse_article", "slugify", 
 MAX_SOURCE_BYTES = 1_000_000  # a press release is a few KB; more is a wrong file
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u202f\u2007\u2009"), " ")
-_DATE = re.compile(r"date\s+(\d{4}-\d{2}(?:-\d{2})?)\s+")
+_DATE = re.compile(r"date\s+(\d{4}-\d{2}(?:-\d{2})?)(?:\s+|\Z)")
 # "Altena - ", "Bad Berleburg – ": up to four capitalised words before a dash. Words are
 # separated by exactly one space, so there is one way to match a line and the time is
 # linear (an optional space between words made 'A' * 400 take half a minute).
 _DATELINE = re.compile(r"([A-ZÄÖÜ][\w.'’]*(?: [A-ZÄÖÜ][\w.'’]*){0,3})\s+[-–—]\s+(?=\S)")
+# A paragraph that is only a dateline ("Altena -", as Word files have it before the Title)
+_DATELINE_ALONE = re.compile(r"([A-ZÄÖÜ][\w.'’]*(?: [A-ZÄÖÜ][\w.'’]*){0,3})\s+[-–—]\s*")
 _DATELINE_WINDOW = 200  # a dateline is at the very start of the first line
 # Front matter keys transflow reads; a value longer than MAX_FIELD characters is cut.
 FRONT_MATTER_KEYS = ("title", "date", "place", "slug", "summary", "teaser")
@@ -131,19 +133,8 @@ def parse_article(
         warnings.extend(more)
     else:
         meta, body = {}, text
-    body = body.strip()
-    date, place = meta.get("date"), meta.get("place")
-    match = _DATE.match(body)
-    if match:
-        date = date or match.group(1)
-        body = body[match.end() :]
-    match = _DATELINE.match(body, 0, _DATELINE_WINDOW)
-    if match and "\n" not in match.group(0):
-        place = place or match.group(1).strip()
-        body = body[match.end() :]
-    date, problem = machine_date(date)
-    if problem:
-        warnings.append(f"{path.name}: {problem}; the article has no date")
+    found_date, found_place, body = _date_and_place(body.strip())
+    date, place = meta.get("date") or found_date, meta.get("place") or found_place
     prefixes: tuple[str, ...] = ()
     summary = None
     if suffix == ".md":
@@ -154,6 +145,13 @@ def parse_article(
         summary = _summary_paragraph(blocks)
     else:
         paragraphs = tuple(" ".join(p.split()) for p in re.split(r"\n\s*\n", body) if p.strip())
+        if place is None:
+            paragraphs, prefixes, later, place = _headline_first(paragraphs)
+            date = date or later
+            meta = {"title": paragraphs[0]} if prefixes else meta
+    date, problem = machine_date(date)
+    if problem:
+        warnings.append(f"{path.name}: {problem}; the article has no date")
     if not paragraphs:
         raise InputError(f"{path.name}: empty, nothing to translate; skipped")
     return Article(
@@ -169,6 +167,30 @@ def parse_article(
         summary_paragraph=summary,
         front_matter=front,
     )
+
+
+def _date_and_place(text: str) -> tuple[str | None, str | None, str]:
+    """A leading ``date YYYY-MM-DD`` and dateline ``Place - `` of a text, and the text after them."""
+    date = place = None
+    match = _DATE.match(text)
+    if match:
+        date, text = match.group(1), text[match.end() :]
+    match = _DATELINE.match(text, 0, _DATELINE_WINDOW) or _DATELINE_ALONE.fullmatch(text[:_DATELINE_WINDOW])
+    if match and "\n" not in match.group(0):
+        place, text = match.group(1).strip(), text[match.end() :]
+    return date, place, text
+
+
+def _headline_first(paragraphs: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...], Any, Any]:
+    """A plain text whose first line is a headline and whose dateline opens the next paragraph:
+    the headline becomes the title ("# "), the dateline date and place (not text for the engine)."""
+    if len(paragraphs) < 2 or len(paragraphs[0]) > 200 or paragraphs[0].endswith((".", ":", ",")):
+        return paragraphs, (), None, None
+    date, place, rest = _date_and_place(paragraphs[1])
+    if place is None:
+        return paragraphs, (), None, None
+    kept = (paragraphs[0], *((rest,) if rest else ()), *paragraphs[2:])
+    return kept, ("# ",) + ("",) * (len(kept) - 1), date, place
 
 
 def _summary_paragraph(blocks: list[Any]) -> int | None:
@@ -203,18 +225,19 @@ def _word_article(path: Path, raw: bytes) -> Article:
         blocks = docx_blocks(raw, path.name)
     except InputError as e:
         raise InputError(e.message if e.message.startswith(path.name) else f"{path.name}: {e.message}") from e
-    title = next((b.text for b in blocks if b.kind == TITLE), None)
     date = place = None
     first = next((k for k, b in enumerate(blocks) if b.kind == PARAGRAPH), None)
     if first is not None:
-        text = blocks[first].text
-        match = _DATE.match(text)
-        if match:
-            date, text = match.group(1), text[match.end() :]
-        match = _DATELINE.match(text, 0, _DATELINE_WINDOW)
-        if match:
-            place, text = match.group(1).strip(), text[match.end() :]
-        blocks[first] = replace(blocks[first], text=text)
+        date, place, text = _date_and_place(blocks[first].text)
+        if text or blocks[first].verbatim:
+            blocks[first] = replace(blocks[first], text=text)
+        else:  # a paragraph that was only the dateline: nothing of it goes to the engine
+            del blocks[first]
+    # The Title paragraph is the headline wherever it stands: it opens the article.
+    at = next((k for k, b in enumerate(blocks) if b.kind == TITLE), None)
+    title = blocks[at].text if at is not None else None
+    if at and not blocks[at].verbatim:
+        blocks.insert(0, blocks.pop(at))
     date, problem = machine_date(date)
     paragraphs, prefixes = _structure(blocks)
     if not paragraphs:

@@ -53,6 +53,9 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u202f\u2007\u2009\t\n\r\v\f"), " ")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# What wordexport writes for a picture: a link "[picture: alt]" to the picture's address.
+_PICTURE_MARKER = re.compile(r"\[picture: (.*)\]")
+_ONLY_PICTURES = re.compile(r"(?:!\[[^\]\n]*\]\([^()\s]*\)\s*)+")
 
 
 @dataclass(frozen=True)
@@ -207,6 +210,10 @@ class _Reader:
         text = _inline_markdown(_runs(paragraph))
         if not text:
             return
+        if _ONLY_PICTURES.fullmatch(text):  # pictures on their own: kept as written, not translated
+            self.lists.clear()
+            self.verbatim.append(text)
+            return
         list_kind = self._list_kind(paragraph, style)
         if list_kind is None:
             self.lists.clear()
@@ -320,12 +327,16 @@ def _inline_markdown(runs: Sequence[_Run]) -> str:
 
 
 def _link(label: str, url: str) -> str:
-    label = " ".join(label.split()).replace("[", "(").replace("]", ")")
+    label = " ".join(label.split())
+    picture = _PICTURE_MARKER.fullmatch(label)
+    label = label.replace("[", "(").replace("]", ")")
     # Spaces, brackets and invisible or direction-changing characters (U+202E) would end the
     # Markdown link or hide its real target from the editor: they are percent-encoded.
     target = "".join(
         _percent(c) if c in " ()<>" or unicodedata.category(c)[0] in "CZ" else c for c in url.strip()
     )
+    if picture:
+        return f"![{picture.group(1).replace(']', ')')}]({target})"
     return f"[{label}]({target})" if label else f"<{target}>"
 
 
