@@ -92,3 +92,35 @@ def test_any_bytes_parse_or_fail_cleanly(data: bytes) -> None:
     assert all(p and p == p.strip() for p in article.paragraphs)
     text, _ = decode(data, Path("fuzz.txt"))
     assert "\r" not in text
+
+
+def test_a_headline_before_the_dateline_is_the_title_and_the_dateline_is_read(tmp_path: Path) -> None:
+    text = "Sommerfest im Stadtpark\n\nAltena - Am Samstag feiert die Stadt.\n\nDer Eintritt ist frei.\n"
+    article = parse_article(write(tmp_path, "fest.txt", text.encode()))
+    assert (article.title, article.place) == ("Sommerfest im Stadtpark", "Altena")
+    assert article.paragraphs == (
+        "Sommerfest im Stadtpark",
+        "Am Samstag feiert die Stadt.",
+        "Der Eintritt ist frei.",
+    )
+    assert article.prefixes == ("# ", "", "")
+    # A first paragraph that is a sentence is no headline; without a dateline nothing changes.
+    for plain in ("Der Rat tagt.\n\nAltena - Heute.\n", "Sommerfest\n\nAm Samstag feiert die Stadt.\n"):
+        article = parse_article(write(tmp_path, "plain.txt", plain.encode()))
+        assert article.title is None and article.prefixes == ()
+
+
+def test_a_txt_headline_shows_once_on_the_site(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
+    from conftest import record_of, run_cli
+
+    p = str(project)
+    text = "Sommerfest im Stadtpark\n\ndate 2024-06-12 Altena - Am Samstag feiert die Stadt.\n"
+    (project / "sources" / "fest.txt").write_text(text, encoding="utf-8")
+    assert run_cli("translate", "--project", p)[0] == 0
+    headline = record_of(project, "fest").sentences[0].english
+    assert run_cli("approve", "fest", "--force", "--project", p)[0] == 0
+    assert run_cli("publish", "--project", p)[0] == 0
+    page = (project / "output" / "site" / "fest.html").read_text(encoding="utf-8")
+    assert page.count(headline) == 2  # the <title> and the <h1>, never again as a paragraph
+    assert f"<h1>{headline}</h1>" in page and "Altena" in page and "12 June 2024" in page
+    assert "Altena -" not in page
