@@ -85,6 +85,8 @@ def test_a_second_run_keeps_the_fields_english_without_the_engine(translated_for
     source = translated_formats / "sources" / "hugo-sommerfest.md"
     source.write_text(source.read_text(encoding="utf-8").replace("Der Eintritt", "Der Zutritt"), "utf-8")
     assert run_cli("translate", "--project", str(translated_formats))[0] == 0
+    last_run = json.loads((translated_formats / "output" / ".transflow" / "last-run.json").read_text("utf-8"))
+    assert last_run["engine_sentences"] == 1  # the changed sentence; description and alt kept
     after = draft.read_text(encoding="utf-8")
     assert after != before
     old, new = tomllib.loads(parse_draft(before).front_matter), tomllib.loads(parse_draft(after).front_matter)
