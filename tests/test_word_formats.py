@@ -144,3 +144,33 @@ def test_pictures_become_a_visible_marker_linked_to_the_picture() -> None:
     blocks = docx_blocks(raw, "x.docx")  # read back: the pictures, not the marker words
     assert "The park ![a bench](/img/bench.jpg) is open." in [b.text for b in blocks]
     assert blocks[-1].verbatim == ("![The town hall](https://x.de/rathaus.jpg)",)
+
+
+def tiny_png() -> bytes:
+    """A 1×1 PNG, written by hand (no imaging library needed)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\x00\x00")
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+def test_a_photo_in_a_word_article_is_a_visible_marker_not_lost(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Sommerfest", style="Title")
+    document.add_paragraph("Der Park ist offen.")
+    document.add_picture(io.BytesIO(tiny_png()))
+    document.inline_shapes[0]._inline.docPr.set("descr", "Der Stadtpark im Sommer")
+    document.add_paragraph("Der Eintritt ist frei.")
+    out = io.BytesIO()
+    document.save(out)
+    path = tmp_path / "park.docx"
+    path.write_bytes(out.getvalue())
+    article = parse_article(path)
+    # The picture is not text for the engine; it is kept, as written, before its next paragraph.
+    assert article.paragraphs == ("Sommerfest", "Der Park ist offen.", "Der Eintritt ist frei.")
+    assert article.prefixes[2] == "[picture: Der Stadtpark im Sommer]\n\n"

@@ -55,6 +55,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # What wordexport writes for a picture: a link "[picture: alt]" to the picture's address.
 _PICTURE_MARKER = re.compile(r"\[picture: (.*)\]")
+_DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
 _ONLY_PICTURES = re.compile(r"(?:!\[[^\]\n]*\]\([^()\s]*\)\s*)+")
 
 
@@ -207,6 +208,8 @@ class _Reader:
                 self.lists.clear()
                 self.verbatim.append(f"```\n{code}\n```")
             return
+        for alt in _pictures(paragraph):  # a photo is not translated, but never silently dropped
+            self.verbatim.append(f"[picture: {alt}]")
         text = _inline_markdown(_runs(paragraph))
         if not text:
             return
@@ -262,6 +265,15 @@ class _Reader:
         self.lists[depth][1] += 1
         marker = f"{number}. " if ordered else "- "
         self._add(ITEM, text, "   " * depth + marker, ordered=ordered, depth=depth)
+
+
+def _pictures(paragraph: Any) -> list[str]:
+    """The pictures in a paragraph, each as its alt text (Word's description), else its name."""
+    found = []
+    for props in paragraph._p.iter(_DOC_PR):
+        alt = _clean(props.get("descr") or props.get("title") or props.get("name") or "")
+        found.append(" ".join(alt.split()).replace("]", ")") or "no description")
+    return found
 
 
 def _clean_lines(text: str) -> str:
