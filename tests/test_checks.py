@@ -138,6 +138,8 @@ def test_markup_lost_fires(german: str, english: str, lost: str) -> None:
         ("Das **Sommerfest** beginnt.", "The **summer party** begins."),
         ("Die Datei_name_x liegt bei `a*b*c`.", "The file_name_x is at `a*b*c`."),
         ("Es ist *frei* und **gut**.", "It is **good** and *free*."),
+        ("Alle Bürger*innen und Kolleg_innen kommen.", "All citizens and colleagues come."),  # gender
+        ("2 * 3 * 4 ist 24.", "2 times 3 times 4 is 24."),
     ],
 )
 def test_markup_lost_stays_quiet(german: str, english: str) -> None:
