@@ -54,3 +54,12 @@ def test_bold_and_italic_survive_the_engine_or_say_they_did_not(project: Path, t
     assert [emphasis(s.english) for s in sentences] == [["**"], ["*"]]
     draft = (project / "output" / "fest" / "draft.en.md").read_text(encoding="utf-8")
     assert draft.count("**") >= 2 and "*" in draft.replace("**", "")
+
+
+def test_finding_emphasis_is_linear_on_a_run_on_line() -> None:
+    import time
+
+    for line in ("*a " * 100_000, "**a " * 100_000, "_a " * 100_000):
+        started = time.perf_counter()
+        assert emphasis(line) == [] and protect(line).pairs == []
+        assert time.perf_counter() - started < 1.0  # a 300-character search from every marker: 2 s

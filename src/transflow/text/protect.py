@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from transflow.checks import EMPHASIS, Finding
+from transflow.checks import Finding, emphasis_pairs
 
 __all__ = ["Protected", "protect", "restore"]
 
@@ -81,8 +81,8 @@ def protect(text: str) -> Protected:
         )
         masked[match.start() : match.end()] = "x" * (match.end() - match.start())
     markers: list[tuple[int, int]] = []
-    for match in EMPHASIS.finditer("".join(masked)):  # never inside a link, code or an address
-        markers += [(match.start(1), match.end(1)), (match.end(2), match.end())]
+    for marker, start, end in emphasis_pairs("".join(masked)):  # never in a link, code or an address
+        markers += [(start, start + len(marker)), (end - len(marker), end)]
     found += [Span(a, b, text[a:b], pair=-1) for a, b in markers]
     found.sort(key=lambda span: span.start)
     spans = _paired(found, markers)
