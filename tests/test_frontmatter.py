@@ -163,3 +163,18 @@ def test_toml_front_matter_never_reaches_the_engine(tmp_path: Path) -> None:
     assert article.title == "Sommerfest im Stadtpark" and article.slug == "sommerfest-2024"
     assert article.date == "2024-06-12T18:45:00+02:00" and article.place == "Altena"
     assert not any("+++" in p or "title =" in p for p in article.paragraphs)
+
+
+def test_an_editors_english_in_the_front_matter_is_kept(translated_formats: Path) -> None:
+    p = str(translated_formats)
+    draft = translated_formats / "output" / "sommerfest-2024" / "draft.en.md"
+    text = draft.read_text(encoding="utf-8")
+    machine = tomllib.loads(parse_draft(text).front_matter)["description"]
+    draft.write_text(text.replace(machine, "Everyone is welcome."), encoding="utf-8")
+    # The German body changes: the draft is written again, with the editor's description.
+    source = translated_formats / "sources" / "hugo-sommerfest.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("Der Eintritt", "Der Zutritt"), "utf-8")
+    assert run_cli("translate", "--project", p)[0] == 0
+    front = tomllib.loads(parse_draft(draft.read_text(encoding="utf-8")).front_matter)
+    assert front["description"] == "Everyone is welcome."
+    assert front["cover"]["alt"] != "Der Stadtpark im Sommer"  # still the machine's English

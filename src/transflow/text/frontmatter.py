@@ -22,6 +22,7 @@ from transflow.settings import Settings
 __all__ = [
     "TRANSLATABLE_FIELDS",
     "FrontMatter",
+    "field_value",
     "read_front_matter",
     "render_front_matter",
     "split_front_matter",
@@ -150,6 +151,16 @@ def read_front_matter(
     data = load(kind, front, name)
     unpublished = data.get("draft") is True or data.get("published") is False
     return FrontMatter(kind, front, _translatable(data, names), unpublished=unpublished), data, body
+
+
+def field_value(data: Any, path: str) -> Any:
+    """The value at a dotted path ("cover.alt", "images.0.alt"), or None where there is none."""
+    for key in path.split("."):
+        try:
+            data = data[int(key)] if isinstance(data, list) else data[key]
+        except (KeyError, IndexError, ValueError, TypeError):
+            return None
+    return data
 
 
 def _put(data: Any, path: str, value: str) -> None:

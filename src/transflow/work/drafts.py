@@ -15,7 +15,7 @@ import io
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -140,6 +140,28 @@ def render_draft(record: ArticleRecord) -> str:
     buffer = io.StringIO()
     yaml.dump(meta | signature, buffer)
     return f"---\n{buffer.getvalue()}---\n\n{banner}{body_of(record)}\n"
+
+
+def front_matter_edits(record: ArticleRecord, front_text: str) -> ArticleRecord:
+    """The editor's English of the front matter's own fields (``description``, ``image.alt`` …),
+    read from the draft's front matter, so the next draft keeps it (the title and summary are
+    edited in the body)."""
+    from transflow.errors import InputError
+    from transflow.text.frontmatter import field_value, load
+
+    front = record.front_matter
+    if front is None or not front.english:
+        return record
+    try:
+        data = load(front.format, front_text, DRAFT_FILE)
+    except InputError:
+        return record  # a damaged front matter: the fields keep their last English
+    english = dict(front.english)
+    for path in english:
+        value = field_value(data, path)
+        if isinstance(value, str) and value.strip():
+            english[path] = value
+    return replace(record, front_matter=replace(front, english=tuple(english.items())))
 
 
 def title_paragraph(record: ArticleRecord) -> int | None:
@@ -394,7 +416,6 @@ def write_article(folder: Path, record: ArticleRecord, previous: ArticleRecord |
     revision before it is replaced: an editor's text is never lost.
     """
     import json
-    from dataclasses import replace
 
     draft = render_draft(record)
     found = read_draft(folder)

@@ -22,6 +22,7 @@ from transflow.work.drafts import (
     Draft,
     compose_body,
     default_after,
+    front_matter_edits,
     keep_revision,
     lead_of,
     read_draft,
@@ -93,7 +94,7 @@ def sync_edits(
         return record, 0
     draft, digest = found
     updated, changed = apply_edits(record, draft, glossary)
-    updated = replace(updated, draft_sha256=digest)
+    updated = replace(front_matter_edits(updated, draft.front_matter), draft_sha256=digest)
     written = [(s.source, s.english) for s in changed]
     memory.store(record.slug, written, Origin.EDITOR, json.dumps(record.signature.to_dict(), sort_keys=True))
     keep_revision(folder, ".edited.en.md", read_inside(folder / DRAFT_FILE))
