@@ -227,3 +227,9 @@ def test_the_skip_link_appears_on_the_first_tab_and_leads_to_the_content(site: P
 def test_german_pages_are_escaped_like_the_english_ones(site: Path) -> None:
     german = (site / "output" / "site" / "haushalt.de.html").read_text(encoding="utf-8")
     assert html.escape('<div class="hinweis">') in german and '<div class="hinweis">' not in german
+
+
+def test_review_pages_mark_the_german_kept_as_written(site: Path) -> None:
+    page = (site / "output" / "haushalt" / "review.html").read_text(encoding="utf-8")
+    assert '<pre lang="de">' in page and '<h1 lang="de">' in page
+    assert '<a class="skip" href="#main">Skip to content</a>' in page and '<main id="main">' in page
