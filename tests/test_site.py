@@ -190,7 +190,8 @@ def test_body_headings_never_jump_a_level() -> None:
 
 def test_phone_numbers_are_links_and_other_numbers_are_not() -> None:
     out = site_html(
-        "Tel. 02352 209-0, am 3. Juli 2024 um 17:30 Uhr, 120 Mio. Euro, [Rathaus](https://a.de/0235220900)."
+        "Tel. 02352 209-0, am 3. Juli 2024 um 17:30 Uhr, 120 Mio. Euro, seit 1640, 1680 Euro, Notruf 112, "
+        "[Rathaus](https://a.de/0235220900)."
     )
     assert out.count("tel:") == 1 and '<a href="tel:+49-2352-2090">02352 209-0</a>' in out
     assert german_lines(["| a |\n|---|\n\n", "  "]) == frozenset({"| a |", "|---|"})

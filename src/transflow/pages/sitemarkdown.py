@@ -80,6 +80,8 @@ def _phone_tokens(token: Any) -> list[Any]:
 
     text, at, out = token.content, 0, []
     for match in phonenumbers.PhoneNumberMatcher(text, PHONE_REGION):
+        if not _dialled(match.raw_string):
+            continue
         if match.start > at:
             out.append(_text(text[at : match.start], token))
         uri = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.RFC3966)
@@ -91,6 +93,12 @@ def _phone_tokens(token: Any) -> list[Any]:
     if at < len(text):
         out.append(_text(text[at:], token))
     return out
+
+
+def _dialled(raw: str) -> bool:
+    """A number as people write one to be dialled: with its 0 or +, at least six digits (as
+    protect.py finds them). libphonenumber alone takes a year ("1640") for a German number."""
+    return raw.lstrip("(")[:1] in ("0", "+") and sum(c.isdigit() for c in raw) >= 6
 
 
 def _text(content: str, like: Any) -> Any:
