@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 GENERATED := output/.transflow/generated-tiny.argosmodel
 
-.PHONY: demo test lint venv clean browser vnu
+.PHONY: demo test lint venv clean browser vnu axe
 
 venv: $(VENV)/.installed
 
@@ -55,7 +55,14 @@ vnu:
 	@[ -f $(VNU_JAR) ] || { mkdir -p .cache/vnu && npm install --prefix .cache/vnu --no-save --no-audit --no-fund --silent vnu-jar@$(VNU_VERSION); } \
 	  || echo "note: vnu-jar not installed; the HTML checker test will be skipped"
 
-test: lint browser vnu
+# axe-core, the accessibility rules, run inside Chromium on the same pages (pinned, in .cache/axe).
+AXE_VERSION := 4.14.1
+axe:
+	@[ -f .cache/axe/node_modules/axe-core/axe.min.js ] || { command -v npm >/dev/null && mkdir -p .cache/axe \
+	  && npm install --prefix .cache/axe --no-save --no-audit --no-fund --silent axe-core@$(AXE_VERSION); } \
+	  || echo "note: axe-core not installed; the accessibility test will be skipped"
+
+test: lint browser vnu axe
 	$(BIN)/pytest
 
 clean:

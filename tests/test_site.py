@@ -27,6 +27,10 @@ VNU = Path(
     )
 )
 JAVA = shutil.which("java")
+AXE = ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"  # `make axe`
+needs_axe = pytest.mark.skipif(
+    not AXE.is_file() and not os.environ.get("CI"), reason="axe-core is not installed (`make axe`)"
+)
 needs_vnu = pytest.mark.skipif(
     not (JAVA and VNU.is_file()) and not os.environ.get("CI"),
     reason="the W3C Nu HTML checker is not installed (java and npm's vnu-jar: `make vnu`, as root for java)",
@@ -254,3 +258,31 @@ def test_review_pages_mark_the_german_kept_as_written(site: Path) -> None:
     page = (site / "output" / "haushalt" / "review.html").read_text(encoding="utf-8")
     assert '<pre lang="de">' in page and '<h1 lang="de">' in page
     assert '<a class="skip" href="#main">Skip to content</a>' in page and '<main id="main">' in page
+
+
+@needs_chromium
+@needs_axe
+def test_axe_core_finds_no_accessibility_violation(site: Path, tmp_path: Path) -> None:
+    pages = [
+        "output/index.html",
+        "output/haushalt/review.html",
+        "output/site/index.html",
+        "output/site/haushalt.html",
+        "output/site/haushalt.de.html",
+    ]
+    script = AXE.read_text(encoding="utf-8")
+    run = (
+        "var done = arguments[arguments.length - 1];"
+        "axe.run(document).then(function (r) { done(r.violations.map(function (v) {"
+        " return v.id + ': ' + v.help + ' (' + v.nodes[0].target.join(' ') + ')'; })); });"
+    )
+    driver = chromium(tmp_path / "profile", 1200, 900)
+    try:
+        found = {}
+        for page in pages:
+            driver.get((site / page).as_uri())
+            driver.execute_script(script)
+            found[page] = driver.execute_async_script(run)
+    finally:
+        driver.quit()
+    assert found == {page: [] for page in pages}
