@@ -286,3 +286,17 @@ def test_axe_core_finds_no_accessibility_violation(site: Path, tmp_path: Path) -
     finally:
         driver.quit()
     assert found == {page: [] for page in pages}
+
+
+def test_an_approval_time_that_is_no_time_leaves_the_feed_valid(site: Path) -> None:
+    import feedparser
+
+    path = site / "output" / "haushalt" / "approved.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps({**data, "approved_at": "gestern"}), encoding="utf-8")
+    code, out, err = run_cli("publish", "--project", str(site))
+    assert code == 0 and "published 5 article(s)" in out, err
+    assert '"gestern"' in (site / "output" / ".transflow" / "site.json").read_text(encoding="utf-8")
+    feed = feedparser.parse((site / "output" / "site" / "feed.xml").read_bytes())
+    assert not feed.bozo and all(entry.updated_parsed for entry in feed.entries)
+    assert "gestern" not in (site / "output" / "site" / "feed.xml").read_text(encoding="utf-8")

@@ -113,7 +113,12 @@ def site_page(publication: Publication, settings: Settings) -> SitePage:
         feed_html=site_html(body, german=german, base=base),
         feed_teaser=site_html(teaser, inline=True, base=base) if teaser else None,
         published=published,
-        updated=max(filter(None, (approval.approved_at, published)), key=datetime.fromisoformat),
+        # A time as Atom writes it, whatever an approval file holds; the later of approval and date.
+        updated=max(
+            filter(None, (feed_time(approval.approved_at, "UTC"), published)),
+            key=datetime.fromisoformat,
+            default=now(),
+        ),
     )
 
 
