@@ -60,6 +60,11 @@ class SitePage:
     published: str | None = None  # the article's date as an Atom time (the feed's <published>)
     updated: str = ""  # the later of approval and date: the feed's <updated>
 
+    @property
+    def german(self) -> str | None:
+        """The German page of an English one: the name a project's own older templates use."""
+        return self.alternate if self.lang == "en" else None
+
 
 @dataclass
 class PublishReport:
