@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 GENERATED := output/.transflow/generated-tiny.argosmodel
 
-.PHONY: demo test lint venv clean browser
+.PHONY: demo test lint venv clean browser vnu axe
 
 venv: $(VENV)/.installed
 
@@ -41,7 +41,28 @@ browser:
 	  || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; } \
 	  || echo "note: chromium not installed; the browser test will be skipped"
 
-test: lint browser
+# The W3C Nu HTML checker checks every kind of page (tests/test_site.py): npm's vnu-jar, pinned, kept
+# inside the clone (.cache/vnu), run on Debian's Java (installed where we may, as in CI).
+VNU_VERSION := 26.9.27
+VNU_JAR := .cache/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+vnu:
+	@command -v java >/dev/null \
+	  || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; } \
+	  || echo "note: java not installed; the HTML checker test will be skipped"
+	@command -v npm >/dev/null \
+	  || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; } \
+	  || echo "note: npm not installed; the HTML checker test will be skipped"
+	@[ -f $(VNU_JAR) ] || { mkdir -p .cache/vnu && npm install --prefix .cache/vnu --no-save --no-audit --no-fund --silent vnu-jar@$(VNU_VERSION); } \
+	  || echo "note: vnu-jar not installed; the HTML checker test will be skipped"
+
+# axe-core, the accessibility rules, run inside Chromium on the same pages (pinned, in .cache/axe).
+AXE_VERSION := 4.14.1
+axe:
+	@[ -f .cache/axe/node_modules/axe-core/axe.min.js ] || { command -v npm >/dev/null && mkdir -p .cache/axe \
+	  && npm install --prefix .cache/axe --no-save --no-audit --no-fund --silent axe-core@$(AXE_VERSION); } \
+	  || echo "note: axe-core not installed; the accessibility test will be skipped"
+
+test: lint browser vnu axe
 	$(BIN)/pytest
 
 clean:

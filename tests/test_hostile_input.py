@@ -158,7 +158,8 @@ def many_approved(project: Path, tiny_model) -> Path:  # type: ignore[no-untyped
 
 
 def site_pages(project: Path) -> set[str]:
-    return {p.name[: -len(".html")] for p in (project / "output" / "site").glob("*.html")} - {"index"}
+    pages = (project / "output" / "site").glob("*.html")
+    return {p.name[: -len(".html")] for p in pages if not p.name.endswith(".de.html")} - {"index"}
 
 
 def listed(project: Path) -> set[str]:
@@ -201,7 +202,7 @@ def test_a_publish_killed_halfway_is_finished_and_every_page_can_be_taken_down(m
     code, _, err = run_cli("publish", "--project", p)  # without --with-german: the originals go
     assert code == 0, err
     assert site_pages(many_approved) == listed(many_approved) == {f"art{i:02d}" for i in range(40)}
-    assert not list(site.glob("*.de.txt"))
+    assert not list(site.glob("*.de.html")) and not list(site.glob("*.de.txt"))
 
 
 def test_pages_no_manifest_claims_are_found_removed_and_can_be_unpublished(translated: Path) -> None:
@@ -318,13 +319,13 @@ def test_only_calendar_dates_reach_the_site(project: Path, tiny_model, date: str
         assert '<time datetime="2024-05-01">' in page and "1 May 2024" in page
 
 
-def test_the_german_original_on_the_site_is_clean_text(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
+def test_the_german_page_on_the_site_is_clean_text(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
     p = str(project)
     (project / "sources" / "roh.txt").write_text("Der Rat\x1b[2J tagt\x7f heute\ufffe.\n", encoding="utf-8")
     assert run_cli("translate", "--project", p)[0] == 0
     assert run_cli("approve", "roh", "--force", "--project", p)[0] == 0
     assert run_cli("publish", "--with-german", "--project", p)[0] == 0
-    german = (project / "output" / "site" / "roh.de.txt").read_text(encoding="utf-8")
+    german = (project / "output" / "site" / "roh.de.html").read_text(encoding="utf-8")
     assert "Der Rat" in german and not re.search("[\x00-\x08\x0b-\x1f\x7f\ufffe]", german), repr(german)
 
 

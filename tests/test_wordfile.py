@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import shutil
@@ -358,15 +359,15 @@ def test_structured_articles_round_trip_draft_page_site_word(structured_words: P
         assert "target=" not in page  # links open in the same tab
         for link in re.findall(r"<a href=\"(?:https?:)?//[^>]*>", page):
             assert 'rel="noopener"' in link, link
-        # The German original: clean text from the parsed article, not the source file.
-        raw = (structured_words / "output" / "site" / f"{article.slug}.de.txt").read_bytes()
+        # The German page: from the parsed article, not the source file; its title the headline.
+        raw = (structured_words / "output" / "site" / f"{article.slug}.de.html").read_bytes()
         german = raw.decode("utf-8")
-        assert b"\r" not in raw and not german.startswith("---") and german.endswith("\n")
-        assert german.startswith(article.title + "\n\n")
+        assert b"\r" not in raw and german.startswith("<!doctype html>") and '<html lang="de">' in german
+        assert f"<h1>{html.escape(article.title, quote=False)}</h1>" in german
         for syntax in ("**", "](", "\n## ", "\n- ", "title:", "date 2024"):
             assert syntax not in german, (article.slug, syntax)
         for span in protected_spans("\n".join(article.paragraphs)):
-            assert span in german, (article.slug, span)
+            assert span.replace("&", "&amp;") in german, (article.slug, span)
     assert 'rel="noopener"' in (structured_words / "output" / "site" / "buergerbuero.html").read_text()
     # The front matter's summary: translated like the title, the teaser on the page and the index.
     record = record_of(structured_words, "haushalt")

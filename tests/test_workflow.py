@@ -4,6 +4,7 @@ version-1 output folders, and a stateful test over random sequences of user acti
 from __future__ import annotations
 
 import contextlib
+import html
 import json
 import os
 import re
@@ -158,7 +159,7 @@ def test_4_stale_english_is_never_published(project: Path, tiny_model) -> None: 
     translate(project)
     code, out, _ = run_cli("publish", "--with-german", "--project", p)
     assert f"stale {SLUG}" in out
-    german = (project / "output" / "site" / f"{SLUG}.de.txt").read_text()
+    german = (project / "output" / "site" / f"{SLUG}.de.html").read_text()
     assert "Er konnte in Paris" in german and "Er durfte" not in german
     assert load_site(project / "output" / ".transflow")[SLUG].approval.german == approved_german
 
@@ -305,7 +306,7 @@ def test_11_unpublish_removes_every_file_and_nothing_else_does(project: Path, ti
     assert (site / f"{SLUG}.html").exists() and f"stale {SLUG}" in out
     code, out, _ = run_cli("unpublish", SLUG, "--project", p)
     assert code == 0 and "2 file(s) removed" in out
-    assert not (site / f"{SLUG}.html").exists() and not (site / f"{SLUG}.de.txt").exists()
+    assert not (site / f"{SLUG}.html").exists() and not (site / f"{SLUG}.de.html").exists()
     assert SLUG not in (site / "index.html").read_text() and SLUG not in (site / "feed.xml").read_text()
     code, _, err = run_cli("unpublish", SLUG, "--project", p)
     assert code == 3 and err.startswith("error: ")
@@ -628,9 +629,10 @@ class EditorsLoop(RuleBasedStateMachine):
             assert (approval.german, approval.english) in self.approved_pairs
             page = self.root / "output" / "site" / f"{slug}.html"
             assert page.exists()
-            german = self.root / "output" / "site" / f"{slug}.de.txt"
-            if publication.with_german:
-                assert german.read_text(encoding="utf-8") == approval.german_text() + "\n"
+            german = self.root / "output" / "site" / f"{slug}.de.html"
+            if publication.with_german:  # the German page holds the German approved, every sentence
+                text = german.read_text(encoding="utf-8")
+                assert all(html.escape(s, quote=False) in text for s in approval.german), slug
         for path in (self.root / "output" / "site").glob("*"):
             assert stat.S_IMODE(path.stat().st_mode) & 0o044 == 0o044, path
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -90,6 +90,46 @@ def people_date(value: str, language: str = "en", style: str = "long") -> str:
     if not 1 <= day <= 31:
         return value
     return f"{day}. {month} {year}" if language == "de" else f"{day} {month} {year}"
+
+
+def datetime_attribute(value: str | None) -> str | None:
+    """``value`` as a valid HTML ``datetime`` attribute (a calendar date, a month, a time), or
+    None: a page then shows the date as text, never in an invalid attribute."""
+    text = (value or "").strip()
+    found = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", text)
+    if found:
+        try:
+            date(int(found.group(1)), int(found.group(2)), int(found.group(3) or 1))
+        except ValueError:
+            return None
+        return text
+    moment = _moment(text)
+    return moment.isoformat() if moment is not None else None
+
+
+def feed_time(value: str | None, zone_name: str = "") -> str | None:
+    """An article's date as an Atom (RFC 3339) time: a day or month starts at midnight in the
+    project's zone (or the system's); a time without a zone is taken in that zone. None if no date."""
+    text = datetime_attribute(value) or (value or "").strip()
+    if re.fullmatch(r"\d{4}-\d{2}", text):
+        text += "-01"
+    moment = _moment(text) if text else None
+    if moment is None:
+        return None
+    try:
+        where = zone(zone_name)
+    except ValueError:
+        where = UTC
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=where) if where else moment.astimezone()
+    return moment.isoformat()
+
+
+def _moment(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def zone(name: str = "") -> tzinfo | None:

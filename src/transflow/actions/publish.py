@@ -1,5 +1,8 @@
 """The public site: each article's last approved snapshot as a clean page, an index and an Atom feed.
 
+With ``--with-german`` each article also has its German page (``<slug>.de.html``,
+``lang="de"``), the German it was approved against; the two link to each other.
+
 The site holds approval snapshots (the English and the German it was approved against),
 never the live draft, so it cannot show English beside other German. ``publish`` adds or
 refreshes what is approved now and checks the German source file itself; a page leaves the
@@ -11,20 +14,21 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from transflow import GENERATED_NOTICE
 from transflow.actions.unit_of_work import refresh_pages
+from transflow.dates import feed_time
 from transflow.errors import InputError
 from transflow.pages.review import jinja_environment
+from transflow.pages.sitemarkdown import german_lines, site_html
 from transflow.project import Project, atomic_write, file_sha256, open_folder, run_lock
-from transflow.safetext import clean_text
 from transflow.settings import SETTINGS_FILE, Settings, load_settings
 from transflow.states import ArticleStatus
 from transflow.text.articles import parse_article
+from transflow.text.document import split_prefix, structured_markdown
 from transflow.work.record import SITE_FILE, Approval, Publication, load_site, now, site_json
 from transflow.work.workflow import ArticleState, all_states, held_back
 
@@ -33,6 +37,8 @@ from transflow.work.workflow import ArticleState, all_states, held_back
 # making is written here first, and removed last: while it exists, the next publish,
 # unpublish or `doctor --repair` finishes that site before anything else.
 JOURNAL = "site.json.next"
+GERMAN_PAGE = "{}.de.html"  # an article's German page, beside its English <slug>.html
+OLD_GERMAN_TEXT = "{}.de.txt"  # the German as plain text, as publish wrote it before the German page
 
 
 @dataclass(frozen=True)
@@ -45,9 +51,19 @@ class SitePage:
     place: str
     approved_at: str
     html: str  # rendered from the approved Markdown with raw HTML disabled
-    german: str | None = None
     notice: str | None = None  # set when a generated test model made the English
     teaser: str | None = None  # the translated summary/teaser, rendered inline (HTML)
+    lang: str = "en"
+    alternate: str | None = None  # the file name of the same article's page in the other language
+    feed_html: str = ""  # the body for the feed: every link and picture a full address
+    feed_teaser: str | None = None
+    published: str | None = None  # the article's date as an Atom time (the feed's <published>)
+    updated: str = ""  # the later of approval and date: the feed's <updated>
+
+    @property
+    def german(self) -> str | None:
+        """The German page of an English one: the name a project's own older templates use."""
+        return self.alternate if self.lang == "en" else None
 
 
 @dataclass
@@ -59,26 +75,6 @@ class PublishReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     site: Path | None = None
     warnings: list[str] = field(default_factory=list)
-
-
-def _markdown(text: str, inline: bool = False) -> str:
-    """Markdown as HTML, raw HTML shown as text; links to other sites get rel="noopener" and
-    open in the same tab (no target)."""
-    from markdown_it import MarkdownIt
-
-    parser = MarkdownIt("commonmark", {"html": False})
-    parser.add_render_rule("link_open", _link_open)
-    return str(parser.renderInline(text) if inline else parser.render(text))
-
-
-def _link_open(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
-    token = tokens[idx]
-    if _EXTERNAL.match(str(token.attrGet("href") or "")):
-        token.attrSet("rel", "noopener")
-    return str(self.renderToken(tokens, idx, options, env))
-
-
-_EXTERNAL = re.compile(r"(?i)(?:https?:)?//")
 
 
 def _title(approval: Approval, slug: str) -> str:
@@ -97,7 +93,7 @@ def _headline(english: str) -> tuple[str | None, str]:
     return None, english
 
 
-def site_page(publication: Publication) -> SitePage:
+def site_page(publication: Publication, settings: Settings) -> SitePage:
     """One published article as the templates see it: headline, teaser and body from the approved English."""
     approval = publication.approval
     headline, body = _headline(approval.english)
@@ -105,16 +101,53 @@ def site_page(publication: Publication) -> SitePage:
     if approval.summary and body.startswith(approval.summary):
         # The summary is the body's first paragraph: shown once, as the teaser.
         teaser, body = approval.summary, body[len(approval.summary) :].strip()
+    # What the German kept untranslated (tables, pictures) is German on the English page too.
+    german = german_lines(split_prefix(prefix)[0] for prefix in approval.prefixes)
+    published = feed_time(approval.date, settings.timezone)
+    base = settings.base_url
     return SitePage(
         slug=publication.slug,
         title=headline or _title(approval, publication.slug),
         date=approval.date or "",
         place=approval.place or "",
         approved_at=approval.approved_at,
-        html=_markdown(body),
-        german=f"{publication.slug}.de.txt" if publication.with_german else None,
+        html=site_html(body, german=german),
+        alternate=GERMAN_PAGE.format(publication.slug) if publication.with_german else None,
         notice=GENERATED_NOTICE if approval.generated else None,
-        teaser=_markdown(teaser, inline=True) if teaser else None,
+        teaser=site_html(teaser, inline=True) if teaser else None,
+        feed_html=site_html(body, german=german, base=base),
+        feed_teaser=site_html(teaser, inline=True, base=base) if teaser else None,
+        published=published,
+        # A time as Atom writes it, whatever an approval file holds; the later of approval and date.
+        updated=max(
+            filter(None, (feed_time(approval.approved_at, "UTC"), published)),
+            key=datetime.fromisoformat,
+            default=now(),
+        ),
+    )
+
+
+def german_page(publication: Publication) -> SitePage:
+    """The article's German page: the German the English was approved against, as written."""
+    from markupsafe import escape
+
+    approval = publication.approval
+    if approval.prefixes:
+        markdown = structured_markdown(approval.german, approval.paragraphs, approval.prefixes)
+        headline, body = _headline(markdown)
+        html = site_html(body)
+    else:  # a record from before structure was kept: plain paragraphs
+        headline, paragraphs = None, approval.german_text().split("\n\n")
+        html = "".join(f"<p>{escape(p)}</p>\n" for p in paragraphs)
+    return SitePage(
+        slug=publication.slug,
+        title=headline or approval.title or publication.slug,
+        date=approval.date or "",
+        place=approval.place or "",
+        approved_at=approval.approved_at,
+        html=html,
+        lang="de",
+        alternate=f"{publication.slug}.html",
     )
 
 
@@ -180,21 +213,21 @@ def _write_site(project: Project, site: dict[str, Publication], fresh: set[str],
     """Write ``site`` as one step: the journal, the ``fresh`` pages, index, feed, manifest; journal gone."""
     site_dir = project.output / "site"
     atomic_write(project.state / JOURNAL, site_json(site))
-    env = jinja_environment(project.root / "templates")
-    pages = [site_page(p) for p in site.values()]
+    template = jinja_environment(project.root / "templates").get_template("site_article.html")
+    pages = [site_page(p, settings) for p in site.values()]
     for page in pages:
         if page.slug not in fresh:
             continue
         publication = site[page.slug]
-        template = env.get_template("site_article.html")
         html = template.render(page=page, body=_safe(page.html), settings=settings)
         atomic_write(site_dir / f"{page.slug}.html", html)
+        _remove(site_dir, OLD_GERMAN_TEXT.format(page.slug))  # the German page took its place
         if publication.with_german:
-            # The same cleaning as the pages: README promises clean UTF-8 (no ESC, DEL, U+FFFE).
-            german = clean_text(publication.approval.german_text())
-            atomic_write(site_dir / f"{page.slug}.de.txt", german + "\n")
-        else:  # published before with --with-german: the German original goes with the flag
-            _remove(site_dir, f"{page.slug}.de.txt")
+            german = german_page(publication)
+            html = template.render(page=german, body=_safe(german.html), settings=settings)
+            atomic_write(site_dir / GERMAN_PAGE.format(page.slug), html)
+        else:  # published before with --with-german: the German page goes with the flag
+            _remove(site_dir, GERMAN_PAGE.format(page.slug))
     _write_lists(project, pages, site, settings)
     _remove(project.state, JOURNAL)
 
@@ -231,8 +264,8 @@ def orphan_pages(project: Project, site: dict[str, Publication] | None = None) -
     wanted = {"index.html", "feed.xml"}
     for slug, publication in site.items():
         wanted.add(f"{slug}.html")
-        if publication.with_german:
-            wanted.add(f"{slug}.de.txt")
+        if publication.with_german:  # a page left at an older version may still link its .de.txt
+            wanted.update((GERMAN_PAGE.format(slug), OLD_GERMAN_TEXT.format(slug)))
     try:
         names = sorted(os.listdir(project.output / "site"))
     except (FileNotFoundError, NotADirectoryError):
@@ -256,7 +289,7 @@ def _write_lists(
     atomic_write(
         site_dir / "index.html", jinja.get_template("site_index.html").render(pages=pages, settings=settings)
     )
-    updated = max((p.approved_at for p in pages), default=now())
+    updated = max((p.updated for p in pages), default=now(), key=datetime.fromisoformat)
     feed = jinja.get_template("feed.xml").render(
         pages=pages,
         settings=settings,
@@ -273,7 +306,7 @@ def unpublish(project: Project, slug: str) -> list[Path]:
     with run_lock(project):
         finish_publishing(project)
         site = load_site(project.state)
-        files = [f"{slug}.html", f"{slug}.de.txt"]
+        files = [f"{slug}.html", GERMAN_PAGE.format(slug), OLD_GERMAN_TEXT.format(slug)]
         # Any page on the site can be taken down, listed in site.json or not (an orphan).
         if slug not in site and not any((site_dir / name).exists() for name in files):
             raise InputError(
@@ -282,7 +315,8 @@ def unpublish(project: Project, slug: str) -> list[Path]:
         site.pop(slug, None)
         atomic_write(project.state / JOURNAL, site_json(site))
         removed = [site_dir / name for name in files if _remove(site_dir, name)]
-        _write_lists(project, [site_page(p) for p in site.values()], site, load_settings(project.root))
+        settings = load_settings(project.root)
+        _write_lists(project, [site_page(p, settings) for p in site.values()], site, settings)
         _remove(project.state, JOURNAL)
     refresh_pages(project, [slug] if slug in project.article_slugs() else [])
     return removed

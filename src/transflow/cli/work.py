@@ -261,7 +261,7 @@ def status(project: ProjectOption = Path(".")) -> None:
 @app.command()
 def publish(
     with_german: Annotated[
-        bool, typer.Option("--with-german", help="Link each page to its German original.")
+        bool, typer.Option("--with-german", help="Publish each article's German page too, linked both ways.")
     ] = False,
     project: ProjectOption = Path("."),
 ) -> None:

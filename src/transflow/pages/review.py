@@ -107,12 +107,24 @@ def jinja_environment(overrides: Path | None = None) -> Any:
     env.globals.update(
         people_date=people_date,
         people_time=people_time,
+        time_element=time_element,
         warning_wording=badges.warning_wording,
         origin_wording=badges.origin_wording,
         warning_kinds=badges.WARNINGS,
         severities=badges.SEVERITIES,
     )
     return env
+
+
+def time_element(value: str | None, shown: str) -> Any:
+    """``shown`` in a ``<time>`` element when ``value`` is a valid machine date, as plain text
+    when it is not: a page never carries an invalid ``datetime`` attribute."""
+    from markupsafe import Markup, escape
+
+    from transflow.dates import datetime_attribute
+
+    iso = datetime_attribute(value)
+    return escape(shown) if iso is None else Markup('<time datetime="{}">{}</time>').format(iso, shown)
 
 
 def _printable(value: Any) -> Any:
