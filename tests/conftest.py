@@ -163,3 +163,29 @@ def short_article(project: Path, tiny_model) -> Path:  # type: ignore[no-untyped
     seed.write_text("Altena - Der Rat tagt. Die Kümmerer helfen.\n\nDas Ehrenamt trägt.\n", encoding="utf-8")
     assert run_cli("translate", "--project", str(project))[0] == 0
     return project
+
+
+SCHEMAS = ROOT / "tests" / "schemas"
+
+
+def valid_xliff(path: Path):  # type: ignore[no-untyped-def]
+    """Validate an XLIFF file against the OASIS XLIFF 1.2 strict schema; return translate-toolkit's store.
+
+    The schema imports W3C's xml.xsd by its web address: a resolver hands it the copy beside it,
+    so validating needs no network (tests/schemas/README.md says where the files come from).
+    """
+    from lxml import etree
+    from translate.storage import xliff
+
+    class Local(etree.Resolver):
+        def resolve(self, url, pubid, context):  # type: ignore[no-untyped-def]
+            if url.endswith("/xml.xsd"):
+                return self.resolve_filename(str(SCHEMAS / "xml.xsd"), context)
+            return None
+
+    parser = etree.XMLParser(no_network=True)
+    parser.resolvers.add(Local())
+    schema = etree.XMLSchema(etree.parse(str(SCHEMAS / "xliff-core-1.2-strict.xsd"), parser))
+    document = etree.parse(str(path), etree.XMLParser(no_network=True, resolve_entities=False))
+    assert schema.validate(document), "\n".join(str(e) for e in schema.error_log)
+    return xliff.xlifffile.parsefile(str(path))

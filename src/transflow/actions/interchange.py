@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from transflow.actions.unit_of_work import article, opened_memory
+from transflow.actions.xliffcodes import (
+    XLIFF_1_2,
+    CodeProblem,
+    markdown_of,
+    pieces,
+    read_content,
+    target_pieces,
+    write_content,
+)
 from transflow.errors import InputError
 from transflow.project import Project, atomic_write
 from transflow.safetext import clean_text
@@ -16,7 +27,7 @@ from transflow.slugs import no_such_article, safe_slug
 from transflow.states import Origin
 from transflow.terms.glossary import GlossaryEntry, add_terms, glossary_lock, load_glossary, validate
 from transflow.work.assessment import assess
-from transflow.work.record import MACHINE, Sentence
+from transflow.work.record import MACHINE, ArticleRecord, Sentence
 
 
 def _readable(path: Path) -> None:
@@ -45,38 +56,89 @@ def _unit_id(sentence: Sentence) -> str:
     return f"p{sentence.paragraph}-s{sentence.index}"
 
 
+@dataclass(frozen=True)
+class XliffUnit:
+    """One XLIFF unit: which sentences of the record it stands for, its German and its English."""
+
+    id: str
+    sentences: tuple[int, ...]  # indices into the record's sentences
+    source: str
+    target: str
+
+
+def xliff_units(record: ArticleRecord) -> Iterator[XliffUnit]:
+    """The record as XLIFF units: one per sentence (a group of sentences would be one unit)."""
+    for k, sentence in enumerate(record.sentences):
+        yield XliffUnit(_unit_id(sentence), (k,), sentence.source, sentence.english)
+
+
+def _digest(english: str) -> str:
+    """What a unit carries of the English it was exported with (``extradata``): its hash."""
+    return "sha256:" + hashlib.sha256(english.encode("utf-8")).hexdigest()
+
+
+def _target_state(sentences: list[Sentence], approved: bool) -> str:
+    """The XLIFF 1.2 target state: what a CAT tool shows as the segment's status."""
+    if approved:
+        return "final"
+    if not all(s.english for s in sentences):
+        return "needs-translation"
+    if any(s.origin == MACHINE or s.conflict for s in sentences):
+        return "needs-review-translation"
+    return "translated"
+
+
+_DATATYPES = {".txt": "plaintext", ".md": "x-markdown", ".docx": "x-docx"}
+
+
+def _file_header(store: Any, record: ArticleRecord) -> None:
+    """The file's original, its datatype, and the generated-model notice as a file-level note."""
+    from lxml import etree
+
+    from transflow import GENERATED_NOTICE
+
+    node = store.getfilenode("NoName")
+    store.setfilename(node, record.source or "article")
+    node.set("datatype", _DATATYPES.get(Path(record.source).suffix.lower(), "x-markdown"))
+    if record.signature.generated:
+        header = etree.Element(store.namespaced("header"))
+        node.insert(0, header)
+        note = etree.SubElement(header, store.namespaced("note"), {"from": "transflow"})
+        note.text = GENERATED_NOTICE
+
+
 def export_xliff(project: Project, slug: str, path: Path | None = None) -> Path:
-    """Write the article's sentences as XLIFF 1.2: German source, current English, state from the record."""
+    """Write the article as XLIFF 1.2: German source, current English, inline codes, state from the record."""
     from translate.storage import xliff
 
     from transflow.work.workflow import article_state
 
     state = article_state(project, slug)
-    if state.record is None:
+    record = state.record
+    if record is None:
         raise no_such_article(slug, project.article_slugs())
     store: Any = _xliff_1_2(xliff)(sourcelanguage="de", targetlanguage="en")
-    for sentence in state.record.sentences:
-        unit = store.addsourceunit(sentence.source)
-        unit.settarget(sentence.english)
-        unit.setid(_unit_id(sentence))
+    for item in xliff_units(record):
+        sentences = [record.sentences[k] for k in item.sentences]
+        unit = store.addsourceunit(item.source)
+        unit.setid(item.id)
+        unit.settarget(item.target or " ")  # a target element even where there is no English yet
         if state.approved:
             unit.markapproved(True)
         else:  # no approved="no": CAT tools (translate-toolkit) read that as "fuzzy"
             unit.xmlelement.attrib.pop("approved", None)
-        # XLIFF 1.2 target states: what a CAT tool shows as the segment's status.
-        if state.approved:
-            target_state = "final"
-        elif sentence.origin == MACHINE or sentence.conflict:
-            target_state = "needs-review-translation"
-        else:
-            target_state = "translated"
-        unit.xmlelement.find(unit.namespaced("target")).set("state", target_state)
-        for term in sentence.terms:
-            unit.addnote(f"term {term.status}: {term.de} → {term.en}", origin="transflow")
-        for finding in sentence.findings:
-            unit.addnote(f"{finding.severity} {finding.check}: {finding.message}", origin="transflow")
-    if state.record.sentences:
-        store.setfilename(store.getfilenode("NoName"), state.record.source)
+        unit.xmlelement.set("extradata", _digest(item.target))  # the English this file was made with
+        source = pieces(item.source)
+        write_content(unit.xmlelement.find(unit.namespaced("source")), source)
+        target = unit.xmlelement.find(unit.namespaced("target"))
+        write_content(target, target_pieces(item.target, source) if item.target else [])
+        target.set("state", _target_state(sentences, state.approved))
+        for sentence in sentences:
+            for term in sentence.terms:
+                unit.addnote(f"term {term.status}: {term.de} → {term.en}", origin="transflow")
+            for finding in sentence.findings:
+                unit.addnote(f"{finding.severity} {finding.check}: {finding.message}", origin="transflow")
+    _file_header(store, record)  # after the units: translate-toolkit adds them to the file "NoName"
     out = path or project.article_dir(slug) / f"{slug}.xlf"
     atomic_write(out, bytes(store))
     return out
@@ -89,9 +151,8 @@ class XliffImport:
     slug: str
     changed: int
     refused: int  # units whose German no longer matches the article
-
-
-XLIFF_1_2 = "urn:oasis:names:tc:xliff:document:1.2"
+    broken: tuple[str, ...] = ()  # "unit ID: reason" for units whose inline codes came back broken
+    conflicts: tuple[str, ...] = ()  # "unit ID: ..." for units whose English moved on since export
 
 
 def _xliff_1_2(xliff: Any) -> Any:
@@ -108,11 +169,9 @@ def _xliff_1_2(xliff: Any) -> Any:
     return Store
 
 
-def import_xliff(project: Project, path: Path, slug: str | None = None) -> XliffImport:
-    """Take a translator's XLIFF back: changed targets become imported English (current German only)."""
+def _parse_xliff(path: Path) -> Any:
+    """The file as translate-toolkit's store, from German to English; anything else is refused."""
     from translate.storage import xliff
-
-    from transflow.work.record import IMPORTED, RecordDamaged, load_record, now
 
     _readable(path)
     try:
@@ -125,7 +184,12 @@ def import_xliff(project: Project, path: Path, slug: str | None = None) -> Xliff
             f"{path.name}: a {languages[0]}→{languages[1]} file; transflow takes German→English (de→en)",
             hint="export it from your CAT tool with German as the source and English as the target",
         )
-    slug = slug or safe_slug(path.stem)
+    return store
+
+
+def _known_record(project: Project, path: Path, slug: str) -> None:
+    from transflow.work.record import RecordDamaged, load_record
+
     try:
         known = load_record(project.article_dir(slug))
     except RecordDamaged as e:
@@ -134,36 +198,90 @@ def import_xliff(project: Project, path: Path, slug: str | None = None) -> Xliff
         ) from e
     if known is None:
         raise InputError(f"{path.name}: no translated article '{slug}'", hint="name it with --slug SLUG")
+
+
+@dataclass
+class _Taking:
+    """One import's decisions, unit by unit."""
+
+    path: Path
+    taken: dict[int, str]
+    refused: int = 0
+    broken: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+
+    def consider(self, unit: Any, item: XliffUnit) -> None:
+        """Take the unit's English, or say why not: broken codes, or English that moved on since export."""
+        element = unit.xmlelement
+        source = pieces(item.source)
+        target = element.find(unit.namespaced("target"))
+        if markdown_of(read_content(element.find(unit.namespaced("source")))) != item.source:
+            self.refused += 1  # the German changed since export: this English is for other German
+            return
+        if target is None or _as_written(target) in ("", item.target):
+            return  # not translated yet (not "no English"), or the English as it was exported
+        try:
+            english = markdown_of(read_content(target, source)).strip()
+        except CodeProblem as e:
+            self.broken.append(f"unit {item.id}: {e}; not taken")
+            return
+        if english == item.target:
+            return
+        exported = element.get("extradata")
+        if exported and exported.startswith("sha256:") and exported != _digest(item.target):
+            self.conflicts.append(
+                f"unit {item.id}: the English changed since this file was exported; not taken:"
+                f" now {item.target!r}, in the file {english!r}"
+            )
+            return
+        problem = shape_problem(item.source, english)
+        if problem:
+            raise InputError(
+                f"{self.path.name}: unit {item.id}: {problem}; nothing imported",
+                hint="one unit holds one sentence: correct it in the CAT tool and export again",
+            )
+        self.taken[item.sentences[0]] = english
+
+
+def _as_written(target: Any) -> str:
+    """A target's Markdown from its own codes' content: what transflow exported, if untouched."""
+    try:
+        return markdown_of(read_content(target)).strip()
+    except CodeProblem:
+        return "\x00"  # matches no English: the codes are checked against the German next
+
+
+def import_xliff(project: Project, path: Path, slug: str | None = None) -> XliffImport:
+    """Take a translator's XLIFF back: changed targets become imported English (current German only).
+
+    A unit whose English in the article changed since the file was exported is a conflict: both
+    texts reported, nothing taken. A unit whose inline codes came back broken is refused.
+    """
+    from transflow.work.record import IMPORTED, now
+
+    store = _parse_xliff(path)
+    slug = slug or safe_slug(path.stem)
+    _known_record(project, path, slug)
     with article(project, slug) as work:
         record = work.record
-        by_id = {_unit_id(s): k for k, s in enumerate(record.sentences)}
-        sentences = list(record.sentences)
-        changed, refused = [], 0
+        by_id = {item.id: item for item in xliff_units(record)}
+        taking = _Taking(path, {})
         for unit in store.units:
-            if unit.target is None or unit.isheader():
+            if unit.isheader():
                 continue
-            key = str(unit.getid()).split("\x04")[-1]
-            k = by_id.get(key)
-            if k is None or str(unit.source) != sentences[k].source:
-                refused += 1  # the German changed since export: this English is for other German
+            item = by_id.get(str(unit.xmlelement.get("id")))
+            if item is None:
+                taking.refused += 1
                 continue
-            english = str(unit.target).strip()
-            if not english:
-                continue  # an empty target is a unit not translated yet, not "no English"
-            if english != sentences[k].english:
-                # Only what the translator changed: English already in the record stays as it is.
-                problem = shape_problem(sentences[k].source, english)
-                if problem:
-                    raise InputError(
-                        f"{path.name}: unit {key}: {problem}; nothing imported",
-                        hint="one unit holds one sentence: correct it in the CAT tool and export again",
-                    )
-                sentences[k] = assess(sentences[k].written_by(english, IMPORTED), work.glossary)
-                changed.append(sentences[k])
+            taking.consider(unit, item)
+        sentences = list(record.sentences)
+        for k, english in taking.taken.items():
+            sentences[k] = assess(sentences[k].written_by(english, IMPORTED), work.glossary)
+        changed = [sentences[k] for k in taking.taken]
         if changed:
             work.remember([(s.source, s.english) for s in changed], Origin.EDITOR)
             work.save_with_draft(replace(record, sentences=tuple(sentences), translated_at=now()))
-    return XliffImport(slug, len(changed), refused)
+    return XliffImport(slug, len(changed), taking.refused, tuple(taking.broken), tuple(taking.conflicts))
 
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
