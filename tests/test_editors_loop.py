@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import record_of, run_cli
+from conftest import record_of, run_cli, valid_xliff
 from transflow.mt.engine import Engine
 from transflow.pages.review import build_review_page
 from transflow.project import Project
@@ -124,13 +124,12 @@ def test_project_templates_override_the_site(project: Path, tiny_model) -> None:
 
 
 def test_xliff_round_trip_keeps_all_text(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
-    from translate.storage import xliff
 
     p = str(project)
     run_cli("translate", "--project", p)
     code, out, _ = run_cli("export", "xliff", SLUG, "--project", p)
     path = Path(out.strip())
-    store = xliff.xlifffile.parsefile(str(path))
+    store = valid_xliff(path)
     assert [u.source for u in store.units] == [s.source for s in segments(project)]
     assert [u.target for u in store.units] == [s.english for s in segments(project)]
     store.units[2].settarget("„Interesting“, says Kemper <and> & co.")

@@ -99,7 +99,9 @@ def test_markup_and_protected_spans_are_locked_inline_codes(festival: Path, tmp_
     assert all(u.get_state_n() == u.S_NEEDS_REVIEW for u in store.units)  # the machine's: to be reviewed
     assert "protected-moved" in store.units[2].getnotes("transflow")
     # The file's German is the article's German, exactly: an unchanged file changes nothing.
-    code, out, err = run_cli("import", "xliff", str(tmp_path / "a.xlf"), "--slug", SLUG, "--project", str(festival))
+    code, out, err = run_cli(
+        "import", "xliff", str(tmp_path / "a.xlf"), "--slug", SLUG, "--project", str(festival)
+    )
     assert code == 0 and out == f"{SLUG}: 0 sentence(s) changed\n" and err == "", err
 
 
@@ -144,7 +146,8 @@ def test_a_code_twice_or_crossed_pairs_are_refused(festival: Path, tmp_path: Pat
     set_target(
         path,
         "p1-s0",
-        'The <bpt id="1">**</bpt>summer <bpt id="2">*</bpt>party<ept id="1">**</ept> Saturday<ept id="2">*</ept>.',
+        'The <bpt id="1">**</bpt>summer <bpt id="2">*</bpt>party<ept id="1">**</ept>'
+        ' Saturday<ept id="2">*</ept>.',
     )
     set_target(path, "p3-s1", 'The plan <ph id="1">x</ph> is in <ph id="1">y</ph>.')
     code, out, err = run_cli("import", "xliff", str(path), "--slug", SLUG, "--project", str(festival))

@@ -195,7 +195,7 @@ def read_content(element: Any, source: list[Piece] | None = None) -> list[Piece]
             continue
         code = known.get((kind, ident))
         if code is None and content is None:
-            raise CodeProblem(f"an inline code the source lacks (<{kind} id=\"{ident}\"/>)")
+            raise CodeProblem(f'an inline code the source lacks (<{kind} id="{ident}"/>)')
         text = code.text if code is not None else content or ""
         if (kind, ident) in seen:
             raise CodeProblem(f"inline code {ident} ({text}) twice")
