@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from conftest import ROOT, record_of, run_cli, valid_xliff
+from conftest import ROOT, record_of, run_cli, valid_tbx, valid_xliff
 from transflow.mt.engine import Engine, EngineOptions, install_model
 from transflow.project import Project
 from transflow.work.drafts import DRAFT_FILE, compose_body, parse_draft
@@ -276,6 +276,7 @@ def test_10_tbx_keeps_every_glossary_field_and_reports_conflicts(project: Path, 
     before = load_glossary(glossary).entries
     out = tmp_path / "g.tbx"
     assert run_cli("glossary", "export", "tbx", "-o", str(out), "--project", p)[0] == 0
+    valid_tbx(out)
     # Into an empty project: every field comes back.
     other = tmp_path / "other"
     (other / "sources").mkdir(parents=True)

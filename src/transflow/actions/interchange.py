@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from transflow.actions.termbase import (
+    CASE_SENSITIVE,
+    KEEP_GERMAN,
+    PLURAL,
+    VARIANT,
+    XML_LANG,
+    Concept,
+    entry_from,
+    local,
+    read_concept,
+    term_text,
+)
 from transflow.actions.unit_of_work import article, opened_memory
 from transflow.actions.xliffcodes import (
     XLIFF_1_2,
@@ -284,32 +295,12 @@ def import_xliff(project: Project, path: Path, slug: str | None = None) -> Xliff
     return XliffImport(slug, len(changed), taking.refused, tuple(taking.broken), tuple(taking.conflicts))
 
 
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-# TBX data categories for the glossary's fields beyond term and rendering.
-VARIANT = ("termType", "variant")  # an extra German form (``forms``)
-PLURAL = ("grammaticalNumber", "plural")  # the English plural (``en_plural``)
-KEEP_GERMAN = ("transferComment", "do not translate")  # ``translate: false``
-CASE_SENSITIVE = ("caseSensitive", "yes")  # ``case_sensitive: true``
-
-
 def _lang_set(unit: Any, lang: str) -> Any:
-    """The unit's German (``de``) or English (``en``) language set.
-
-    Files whose language sets carry other or no labels (Translate Toolkit adds ``en``/``xx`` to
-    units it makes in a file without languages) are read in order: source first, then target.
-    """
-    nodes = unit.getlanguageNodes()
-    labelled = {(n.get(XML_LANG) or "").split("-")[0].lower(): n for n in reversed(nodes)}
-    german = labelled.get("de", nodes[0] if nodes else None)
-    if lang == "de":
-        return german
-    english = labelled.get("en")
-    if english is None or english is german:
-        english = next((n for n in nodes if n is not german), None)
-    return english
+    """The German (``de``) or English (``en``) language set of a term entry transflow makes."""
+    return next(n for n in unit.getlanguageNodes() if (n.get(XML_LANG) or "").startswith(lang))
 
 
-def _note(unit: Any, tig: Any, kind: tuple[str, str]) -> None:
+def _term_note(unit: Any, tig: Any, kind: tuple[str, str]) -> None:
     from lxml import etree
 
     note = etree.SubElement(tig, unit.namespaced("termNote"))
@@ -322,26 +313,18 @@ def _add_tig(unit: Any, lang: str, text: str, kind: tuple[str, str]) -> None:
 
     tig = etree.SubElement(_lang_set(unit, lang), unit.namespaced("tig"))
     etree.SubElement(tig, unit.namespaced("term")).text = text
-    _note(unit, tig, kind)
-
-
-def _tigs(unit: Any, lang: str) -> list[tuple[str, set[tuple[str, str]]]]:
-    """Each term of one language with its term notes as (type, value) pairs."""
-    node = _lang_set(unit, lang)
-    if node is None:
-        return []
-    out = []
-    for tig in node.iter(unit.namespaced("tig"), unit.namespaced("ntig")):
-        term = next(tig.iter(unit.namespaced("term")), None)
-        if term is None or not "".join(term.itertext()).strip():
-            continue
-        notes = {(n.get("type", ""), (n.text or "").strip()) for n in tig.iter(unit.namespaced("termNote"))}
-        out.append((_term("".join(term.itertext())), notes))
-    return out
+    _term_note(unit, tig, kind)
 
 
 def export_tbx(project: Project, path: Path) -> Path:
-    """The glossary as TBX: every field (forms, plural, translate, case, note) as a TBX data category."""
+    """The glossary as TBX (core structure, TBX-Basic data categories); notes where TBX has none.
+
+    ``forms`` are German terms of ``termType`` variant, the plural an English term of
+    ``grammaticalNumber`` plural, ``translate: false`` a ``transferComment``, ``case_sensitive``
+    a term note, the glossary's note the entry's ``note`` (before its language sets, as the
+    TBX core structure requires).
+    """
+    from lxml import etree
     from translate.storage import tbx
 
     store = tbx.tbxfile(sourcelanguage="de", targetlanguage="en")
@@ -350,73 +333,69 @@ def export_tbx(project: Project, path: Path) -> Path:
         unit.settarget(clean_text(entry.en))
         german = _lang_set(unit, "de").find(unit.namespaced("tig"))
         if not entry.translate:
-            _note(unit, german, KEEP_GERMAN)
+            _term_note(unit, german, KEEP_GERMAN)
         if entry.case_sensitive:
-            _note(unit, german, CASE_SENSITIVE)
+            etree.SubElement(german, unit.namespaced("note")).text = CASE_SENSITIVE
         for form in entry.forms:
             _add_tig(unit, "de", clean_text(form), VARIANT)
         if entry.en_plural:
             _add_tig(unit, "en", clean_text(entry.en_plural), PLURAL)
         if entry.note:
-            unit.addnote(clean_text(entry.note))
+            note = etree.Element(unit.namespaced("note"))
+            note.text = clean_text(entry.note)
+            unit.xmlelement.insert(0, note)
     atomic_write(path, bytes(store))
     return path
 
 
 @dataclass(frozen=True)
 class TbxImport:
-    """What a TBX import added, and the terms it left alone because the glossary says otherwise."""
+    """What a TBX import added, the terms it left alone, and what the glossary has no place for."""
 
     added: list[str]
     conflicts: list[str]
-
-
-def _entry_from(unit: Any) -> GlossaryEntry | None:
-    german, english = _tigs(unit, "de"), _tigs(unit, "en")
-    main = next(((t, n) for t, n in german if VARIANT not in n), None)
-    if main is None:
-        return None
-    de, notes = main
-    translate = KEEP_GERMAN not in notes
-    en = next((t for t, n in english if PLURAL not in n), None) or (de if not translate else None)
-    if not en:
-        return None
-    return GlossaryEntry(
-        de=de,
-        en=en,
-        en_plural=next((t for t, n in english if PLURAL in n), None),
-        forms=tuple(t for t, n in german if VARIANT in n),
-        note=_term(unit.getnotes()) or None,
-        translate=translate,
-        case_sensitive=CASE_SENSITIVE in notes,
-    )
+    not_kept: list[str] = field(default_factory=list)
 
 
 def _fields(entry: GlossaryEntry) -> tuple[Any, ...]:
     return (entry.en, entry.en_plural, entry.forms, entry.translate, entry.case_sensitive)
 
 
+def _tbx_concepts(path: Path) -> list[Concept]:
+    """The file's concept entries: TBX 2 through translate-toolkit, TBX 3 (``<tbx>``) through lxml."""
+    from lxml import etree
+    from translate.storage import tbx
+
+    _readable(path)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        root = etree.parse(str(path), parser).getroot()
+        if local(root) == "tbx":  # ISO 30042:2019; translate-toolkit reads TBX 2 only
+            return [read_concept(e) for e in root.iter() if local(e) == "conceptEntry"]
+        store = tbx.tbxfile.parsefile(str(path))
+    except Exception as e:
+        raise InputError(f"{path.name}: not a valid TBX file ({type(e).__name__})") from e
+    return [read_concept(unit.xmlelement) for unit in store.units]
+
+
 def import_tbx(project: Project, path: Path) -> TbxImport:
     """Add the TBX file's terms that the glossary lacks; report terms the glossary has otherwise.
 
     The file must pair German with English; terms are compared and stored in NFC, so a
-    term in decomposed Unicode is the same term, not a second, conflicting one.
+    term in decomposed Unicode is the same term, not a second, conflicting one. What a
+    concept holds that the glossary has no place for is listed, one line each.
     """
-    from translate.storage import tbx
-
-    _readable(path)
-    try:
-        store = tbx.tbxfile.parsefile(str(path))
-    except Exception as e:
-        raise InputError(f"{path.name}: not a valid TBX file ({type(e).__name__})") from e
+    concepts = _tbx_concepts(path)
     with glossary_lock(project.glossary):  # no run reads the glossary half changed
         text = project.glossary.read_text(encoding="utf-8") if project.glossary.exists() else ""
-        known = {_term(e.de).casefold(): e for e in validate(text)[0]}
+        known = {term_text(e.de).casefold(): e for e in validate(text)[0]}
         new: list[GlossaryEntry] = []
-        conflicts = []
-        for unit in store.units:
-            _check_languages(path, unit)
-            entry = _entry_from(unit)
+        conflicts: list[str] = []
+        not_kept: list[str] = []
+        for concept in concepts:
+            _check_languages(path, concept)
+            entry, left = entry_from(concept)
+            not_kept += left
             if entry is None:
                 continue
             existing = known.get(entry.de.casefold())
@@ -436,24 +415,16 @@ def import_tbx(project: Project, path: Path) -> TbxImport:
             if problems:
                 raise InputError(f"{path.name}: its terms would make glossary.yml invalid: {problems[0]}")
             atomic_write(project.glossary, text)
-    return TbxImport([e.de for e in new], conflicts)
+    return TbxImport([e.de for e in new], conflicts, not_kept)
 
 
-def _term(text: str) -> str:
-    """A term from a file: NFC, clean of control characters, single spaces."""
-    return " ".join(clean_text(unicodedata.normalize("NFC", text)).split())
-
-
-def _check_languages(path: Path, unit: Any) -> None:
+def _check_languages(path: Path, concept: Concept) -> None:
     """A term entry pairs German with English (``xx`` is Translate Toolkit's "not given")."""
-    langs = [
-        str(element.get(XML_LANG) or "").lower()
-        for element in unit.xmlelement.iter()
-        if isinstance(element.tag, str) and element.tag.endswith("langSet")
-    ]
-    foreign = [lang for lang in langs if lang and lang != "xx" and not lang.startswith(("de", "en"))]
+    langs = [lang for lang, _ in concept.sets]
+    labelled = [lang for lang in langs if lang and lang != "xx"]
+    ours = [lang for lang in labelled if lang.startswith(("de", "en"))]
     swapped = len(langs) >= 2 and langs[0].startswith("en") and langs[1].startswith("de")
-    if foreign or swapped:
+    if (labelled and not ours) or (swapped and not concept.v3):
         raise InputError(
             f"{path.name}: terms in {'→'.join(langs)}; transflow needs German→English (de, en)",
             hint="export the termbase with German as the source language and English as the target",

@@ -296,6 +296,8 @@ def glossary_import(
     )
     for conflict in done.conflicts:
         print(for_terminal(f"warning: not changed: {conflict}"), file=sys.stderr)
+    for line in done.not_kept:
+        print(for_terminal(f"warning: {line}"), file=sys.stderr)
     if done.conflicts:
         print(f"{len(done.conflicts)} term(s) differ from the glossary: edit glossary.yml to decide")
 
