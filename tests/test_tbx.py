@@ -46,6 +46,10 @@ TBX_BASIC = """<?xml version="1.0" encoding="UTF-8"?>
           <termNote type="administrativeStatus">admittedTerm-admn-sts</termNote>
           <termNote type="geographicalUsage">en-GB</termNote>
         </tig>
+        <tig>
+          <term>registry office</term>
+          <termNote type="administrativeStatus">deprecatedTerm-admn-sts</termNote>
+        </tig>
       </langSet>
       <langSet xml:lang="fr"><tig><term>bureau des citoyens</term></tig></langSet>
     </termEntry>
@@ -163,7 +167,8 @@ def test_a_termbase_keeps_synonyms_definitions_subject_and_grammar(project: Path
     assert (office.en, office.forms, office.en_plural) == ("citizens' office", ("Bürgeramt",), None)
     assert office.note == (
         "subject field: public administration; definition: Dienststelle für Meldewesen und Ausweise (de);"
-        " German: noun, neuter; English: noun; English also: citizen service centre"
+        " German: noun, neuter; English: noun; English also: citizen service centre;"
+        " English to avoid: registry office"
     )
     assert (council.en, council.en_plural, council.note) == (
         "town council",

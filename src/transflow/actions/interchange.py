@@ -99,9 +99,6 @@ def _target_state(sentences: list[Sentence], approved: bool) -> str:
     return "translated"
 
 
-_DATATYPES = {".txt": "plaintext", ".md": "x-markdown", ".docx": "x-docx"}
-
-
 def _file_header(store: Any, record: ArticleRecord) -> None:
     """The file's original, its datatype, and the generated-model notice as a file-level note."""
     from lxml import etree
@@ -110,7 +107,8 @@ def _file_header(store: Any, record: ArticleRecord) -> None:
 
     node = store.getfilenode("NoName")
     store.setfilename(node, record.source or "article")
-    node.set("datatype", _DATATYPES.get(Path(record.source).suffix.lower(), "x-markdown"))
+    # The units hold Markdown inline markup, except those of a plain text article.
+    node.set("datatype", "plaintext" if record.source.lower().endswith(".txt") else "x-markdown")
     if record.signature.generated:
         header = etree.Element(store.namespaced("header"))
         node.insert(0, header)

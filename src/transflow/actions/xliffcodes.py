@@ -169,7 +169,9 @@ def _read(element: Any, out: list[tuple[str, str, str | None]]) -> None:
             name = child.tag.rsplit("}", 1)[-1]
             if name in _KINDS:
                 content = "".join(child.itertext()) if name in ("ph", "bpt", "ept") else None
-                out.append((_KINDS[name], child.get("id") or child.get("rid") or "", content))
+                # <bx/> and <ex/> pair through rid (their ids differ); the others through id.
+                ident = child.get("rid") if name in ("bx", "ex") and child.get("rid") else child.get("id")
+                out.append((_KINDS[name], ident or "", content))
             else:  # <g>, <mrk>: markup around translatable text; its text is what counts
                 _read(child, out)
         if child.tail:
