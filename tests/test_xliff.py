@@ -95,7 +95,9 @@ def test_markup_and_protected_spans_are_locked_inline_codes(festival: Path, tmp_
     ]
     assert codes("p3-s0") == [("ph", "x-phone", "02352 209-0")]
     assert codes("p3-s1") == [("ph", "x-code", "`plan-2025.pdf`")]
-    # translate-toolkit reads units, states and notes back.
+    # translate-toolkit reads units, states and notes back, the file's note included.
+    header = store.getheadernode(store.getfilenode(f"{SLUG}.md"))
+    assert [n.text for n in header.iterchildren(store.namespaced("note"))] == [GENERATED_NOTICE]
     assert all(u.get_state_n() == u.S_NEEDS_REVIEW for u in store.units)  # the machine's: to be reviewed
     assert "protected-moved" in store.units[2].getnotes("transflow")
     # The file's German is the article's German, exactly: an unchanged file changes nothing.
