@@ -408,6 +408,7 @@ class EditorsLoop(RuleBasedStateMachine):
         self.deleted: set[str] = set()  # German sentences the press office deleted
         self.earlier: dict[str, set[str]] = {}  # a changed sentence's earlier versions
         self.model = "a"
+        self.exports: dict[str, Path] = {}  # XLIFF files exported earlier, per article
 
     def teardown(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
@@ -596,6 +597,32 @@ class EditorsLoop(RuleBasedStateMachine):
         path.write_bytes(bytes(store))
         import_xliff(self.project, path, article)
         self.expected.add(word)
+
+    @rule(article=st.sampled_from(ARTICLES))
+    def export_xliff_for_later(self, article: str) -> None:
+        from transflow.actions.interchange import export_xliff
+
+        if self.translated(article):
+            self.exports[article] = export_xliff(self.project, article, self.tmp / f"{article}-earlier.xlf")
+
+    @rule(article=st.sampled_from(ARTICLES), k=st.integers(0, 2))
+    def import_an_xliff_exported_earlier(self, article: str, k: int) -> None:
+        """Issue 25: a translator's file made before later edits comes back; it never undoes them."""
+        from transflow.actions.interchange import import_xliff
+
+        path = self.exports.pop(article, None)
+        if path is None or not self.translated(article):
+            return
+        store = valid_xliff(path)
+        unit = store.units[k % len(store.units)]
+        exported = set(TOKEN.findall(str(unit.target or "")))
+        word = self.token()
+        unit.settarget(f"Translated {word}.")
+        path.write_bytes(bytes(store))
+        import_xliff(self.project, path, article)
+        if word in body(self.root, article):  # taken: the translator rewrote what they were given
+            self.expected -= exported
+            self.expected.add(word)
 
     # -- the promises
     @invariant()
