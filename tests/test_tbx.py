@@ -195,3 +195,11 @@ def test_tbx_3_is_read_in_both_styles(project: Path, tmp_path: Path) -> None:
         "full closure",
         "subject field: road traffic; German: noun, feminine; English: noun",
     )
+
+
+def test_an_empty_glossary_is_not_written_as_an_invalid_tbx(tmp_path: Path) -> None:
+    (tmp_path / "sources").mkdir()
+    out = tmp_path / "g.tbx"
+    code, _, err = run_cli("glossary", "export", "tbx", "-o", str(out), "--project", str(tmp_path))
+    assert code == 3 and err.startswith("error: glossary.yml has no terms: no TBX written"), err
+    assert not out.exists()

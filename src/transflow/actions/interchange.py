@@ -325,8 +325,13 @@ def export_tbx(project: Project, path: Path) -> Path:
     from lxml import etree
     from translate.storage import tbx
 
+    entries = load_glossary(project.glossary).entries
+    if not entries:  # a TBX body holds at least one term entry
+        raise InputError(
+            "glossary.yml has no terms: no TBX written", hint="add terms with `transflow glossary add`"
+        )
     store = tbx.tbxfile(sourcelanguage="de", targetlanguage="en")
-    for entry in load_glossary(project.glossary).entries:
+    for entry in entries:
         unit = store.addsourceunit(clean_text(entry.de))
         unit.settarget(clean_text(entry.en))
         german = _lang_set(unit, "de").find(unit.namespaced("tig"))

@@ -59,6 +59,8 @@ def _protected(text: str, first: int, spans: Any) -> tuple[list[Piece], int]:
     out: list[Piece] = []
     last = 0
     for match in re.finditer(r"⟦(\d+)⟧", text):
+        if int(match.group(1)) >= len(spans):
+            continue  # the German's own "⟦9⟧", not a placeholder: the Markdown check below sorts it out
         span = spans[int(match.group(1))]
         out += [text[last : match.start()], *_span_code(first, span.text, span.url)]
         first += 1
