@@ -25,7 +25,7 @@ Das **Sommerfest** beginnt am *Samstag* um 15 Uhr.
 
 Anmeldung unter [Stadt Altena](https://www.altena.de/fest?x=1) oder per E-Mail an info@altena.de.
 
-Fragen beantwortet das Bürgerbüro unter 02352 209-0. Der Plan steht in `plan-2025.pdf` bereit.
+Fragen an das Bürgerbüro unter 02352 209-0 oder www.altena.de/b. Der Plan steht in `plan-2025.pdf` bereit.
 """
 
 
@@ -95,7 +95,10 @@ def test_markup_and_protected_spans_are_locked_inline_codes(festival: Path, tmp_
         ("ept", None, "](https://www.altena.de/fest?x=1)"),
         ("ph", "x-email", "info@altena.de"),
     ]
-    assert codes("p3-s0") == [("ph", "x-phone", "02352 209-0")]
+    assert codes("p3-s0") == [
+        ("ph", "x-phone", "02352 209-0"),
+        ("ph", "x-url", "www.altena.de/b"),
+    ]
     assert codes("p3-s1") == [("ph", "x-code", "`plan-2025.pdf`")]
     # translate-toolkit reads units, states and notes back, the file's note included.
     header = store.getheadernode(store.getfilenode(f"{SLUG}.md"))
@@ -121,9 +124,8 @@ def test_a_target_that_breaks_a_code_is_refused_unit_by_unit(festival: Path, tmp
     # An unclosed link and a dropped e-mail address; a dropped phone number.
     set_target(path, "p2-s0", 'Register at <bpt id="1" ctype="link">[</bpt>Town of Altena by mail.')
     set_target(path, "p3-s0", "The citizens' office answers questions.")
-    # A CAT tool that writes <x/> for a placeholder: the German's code is put back.
-    set_target(path, "p3-s1", 'The plan is in <x id="1"/>, and <ph id="1">mailto:x@evil.example</ph>.')
-    set_target(path, "p3-s1", 'The plan is ready in <x id="1"/>.')
+    # A changed placeholder: the German's code is put back, not what the file says.
+    set_target(path, "p3-s1", 'The plan is ready in <ph id="1">`evil.pdf`</ph>.')
     code, out, err = run_cli("import", "xliff", str(path), "--slug", SLUG, "--project", p)
     assert code == 0, err
     assert out == f"{SLUG}: 2 sentence(s) changed\n"
@@ -143,6 +145,24 @@ def test_a_target_that_breaks_a_code_is_refused_unit_by_unit(festival: Path, tmp
     valid_xliff(export(festival, path))
     text = path.read_text(encoding="utf-8")
     assert re.search(r'<target state="translated">The <bpt id="1" ctype="bold">\*\*</bpt>summer party', text)
+
+
+def test_a_code_means_what_the_german_code_of_its_id_means(festival: Path, tmp_path: Path) -> None:
+    path = export(festival, tmp_path / "a.xlf")
+    set_target(
+        path, "p3-s0", 'Call <x id="1"/> or see <x id="2"/>.'
+    )  # what some CAT tools write for a placeholder
+    set_target(
+        path,
+        "p2-s0",
+        'Register at <bpt id="1">[</bpt>Altena<ept id="1">](https://evil.example)</ept>'
+        ' or <ph id="2">mailto:x@evil.example</ph>.',
+    )
+    code, out, err = run_cli("import", "xliff", str(path), "--slug", SLUG, "--project", str(festival))
+    assert code == 0 and out == f"{SLUG}: 2 sentence(s) changed\n" and err == "", err
+    english = [s.english for s in record_of(festival, SLUG).sentences]
+    assert english[2] == "Register at [Altena](https://www.altena.de/fest?x=1) or info@altena.de."
+    assert english[3] == "Call 02352 209-0 or see www.altena.de/b."
 
 
 def test_a_code_twice_or_crossed_pairs_are_refused(festival: Path, tmp_path: Path) -> None:
