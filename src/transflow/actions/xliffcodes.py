@@ -10,6 +10,7 @@ whose Markdown the parser would change (escapes) keeps its emphasis as plain tex
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict, deque
 from dataclasses import dataclass
 from typing import Any
@@ -54,8 +55,6 @@ def _span_code(n: int, text: str, url: str | None) -> list[Piece]:
 
 def _protected(text: str, first: int, spans: Any) -> tuple[list[Piece], int]:
     """A run of text with ⟦n⟧ placeholders as text and codes numbered from ``first``."""
-    import re
-
     out: list[Piece] = []
     last = 0
     for match in re.finditer(r"⟦(\d+)⟧", text):
