@@ -297,4 +297,4 @@ def test_the_structured_articles_export_valid_and_come_back_unchanged(
         codes += len(etree.parse(str(path)).findall(".//x:source/*", NS))
         code, out, err = run_cli("import", "xliff", str(path), "--slug", slug, "--project", str(project))
         assert code == 0 and out == f"{slug}: 0 sentence(s) changed\n" and err == "", err
-    assert codes == 20, codes  # links, bold, addresses, phone numbers and code of the fixtures
+    assert codes >= 20, codes  # links, bold, addresses, phone numbers and code of the fixtures
