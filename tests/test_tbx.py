@@ -66,6 +66,15 @@ TBX_BASIC = """<?xml version="1.0" encoding="UTF-8"?>
         <tig><term>town councils</term><termNote type="grammaticalNumber">plural</termNote></tig>
       </langSet>
     </termEntry>
+    <termEntry id="c3">
+      <langSet xml:lang="de">
+        <ntig>
+          <termGrp><term>Ratssaal</term><termNote type="partOfSpeech">noun</termNote></termGrp>
+          <admin type="source">Hauptsatzung</admin>
+        </ntig>
+      </langSet>
+      <langSet xml:lang="en"><tig><term>council chamber</term></tig></langSet>
+    </termEntry>
   </body></text>
 </martif>
 """
@@ -156,12 +165,13 @@ def test_a_termbase_keeps_synonyms_definitions_subject_and_grammar(project: Path
     path.write_text(TBX_BASIC, encoding="utf-8")
     code, printed, err = run_cli("glossary", "import", "tbx", str(path), "--project", str(project))
     assert code == 0, err
-    assert printed.splitlines() == ["added 2 term(s): Bürgerbüro, Stadtrat"]
+    assert printed.splitlines() == ["added 3 term(s): Bürgerbüro, Stadtrat, Ratssaal"]
     assert err.splitlines() == [
         "warning: Bürgerbüro: transacGrp not kept",
         "warning: Bürgerbüro: geographicalUsage 'en-GB' of 'citizen service centre' not kept",
         "warning: Bürgerbüro: deprecated German term 'Einwohnermeldeamt' not kept",
         "warning: Bürgerbüro: fr terms 'bureau des citoyens' not kept",
+        "warning: Ratssaal: source of 'Ratssaal' not kept",
     ]
     office, council = entries(project)["Bürgerbüro"], entries(project)["Stadtrat"]
     assert (office.en, office.forms, office.en_plural) == ("citizens' office", ("Bürgeramt",), None)
@@ -175,6 +185,8 @@ def test_a_termbase_keeps_synonyms_definitions_subject_and_grammar(project: Path
         "town councils",
         "German: noun, masculine",
     )
+    hall = entries(project)["Ratssaal"]  # TBX 2's ntig/termGrp
+    assert (hall.en, hall.note) == ("council chamber", "German: noun")
     assert run_cli("glossary", "lint", "--project", str(project))[0] == 0
 
 
