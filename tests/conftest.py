@@ -163,3 +163,92 @@ def short_article(project: Path, tiny_model) -> Path:  # type: ignore[no-untyped
     seed.write_text("Altena - Der Rat tagt. Die Kümmerer helfen.\n\nDas Ehrenamt trägt.\n", encoding="utf-8")
     assert run_cli("translate", "--project", str(project))[0] == 0
     return project
+
+
+SCHEMAS = ROOT / "tests" / "schemas"
+
+
+def valid_xliff(path: Path):  # type: ignore[no-untyped-def]
+    """Validate an XLIFF file against the OASIS XLIFF 1.2 strict schema; return translate-toolkit's store.
+
+    The schema imports W3C's xml.xsd by its web address: a resolver hands it the copy beside it,
+    so validating needs no network (tests/schemas/README.md says where the files come from).
+    """
+    from lxml import etree
+    from translate.storage import xliff
+
+    class Local(etree.Resolver):
+        def resolve(self, url, pubid, context):  # type: ignore[no-untyped-def]
+            if url.endswith("/xml.xsd"):
+                return self.resolve_filename(str(SCHEMAS / "xml.xsd"), context)
+            return None
+
+    parser = etree.XMLParser(no_network=True)
+    parser.resolvers.add(Local())
+    schema = etree.XMLSchema(etree.parse(str(SCHEMAS / "xliff-core-1.2-strict.xsd"), parser))
+    document = etree.parse(str(path), etree.XMLParser(no_network=True, resolve_entities=False))
+    assert schema.validate(document), "\n".join(str(e) for e in schema.error_log)
+    return xliff.xlifffile.parsefile(str(path))
+
+
+# The TBX core structure (ISO 30042:2008, the structure TBXcdv04.dtd declares) as a DTD written for
+# these tests: the official TBXcdv04.dtd is not packaged by Debian, PyPI or npm, so it could not be
+# had. Content models follow the core structure: auxiliary information before the language sets
+# and after a tig's term and term notes, never after them.
+_AUX = "descrip | descripGrp | admin | adminGrp | transacGrp | note | ref | xref"
+TBX_CORE_RULES = f"""
+<!ELEMENT martif (martifHeader, text)>
+<!ATTLIST martif type CDATA #REQUIRED xml:lang CDATA #REQUIRED>
+<!ELEMENT martifHeader (fileDesc, encodingDesc?, revisionDesc?)>
+<!ELEMENT fileDesc (titleStmt?, publicationStmt?, sourceDesc+)>
+<!ELEMENT sourceDesc (p+)>
+<!ELEMENT p (#PCDATA)>
+<!ELEMENT text (front?, body, back?)>
+<!ELEMENT body (termEntry+)>
+<!ELEMENT termEntry (({_AUX})*, langSet+)>
+<!ATTLIST termEntry id ID #IMPLIED>
+<!ELEMENT langSet (({_AUX})*, (tig | ntig)+)>
+<!ATTLIST langSet xml:lang CDATA #REQUIRED>
+<!ELEMENT tig (term, termNote*, ({_AUX})*)>
+<!ELEMENT term (#PCDATA)>
+<!ELEMENT termNote (#PCDATA)>
+<!ATTLIST termNote type CDATA #REQUIRED>
+<!ELEMENT descrip (#PCDATA)>
+<!ATTLIST descrip type CDATA #REQUIRED>
+<!ELEMENT note (#PCDATA)>
+"""
+# TBX-Basic's data categories and picklists (TBX-Basic 2.1), plus transferComment from the TBX default set.
+TBX_CATEGORIES = {
+    ("termNote", "termType"): {"fullForm", "acronym", "abbreviation", "shortForm", "variant", "phrase"},
+    ("termNote", "grammaticalNumber"): {"singular", "plural", "dual", "mass", "otherNumber"},
+    ("termNote", "partOfSpeech"): {"noun", "verb", "adjective", "adverb", "properNoun", "other"},
+    ("termNote", "grammaticalGender"): {"masculine", "feminine", "neuter", "other"},
+    ("termNote", "transferComment"): None,
+    ("descrip", "definition"): None,
+    ("descrip", "subjectField"): None,
+}
+
+
+def valid_tbx(path: Path):  # type: ignore[no-untyped-def]
+    """Check a TBX file transflow wrote: the DTD it names, the core structure, TBX-Basic data categories.
+
+    Returns translate-toolkit's store (the file read back by an independent reader).
+    """
+    import io
+
+    from lxml import etree
+    from translate.storage import tbx
+
+    document = etree.parse(
+        str(path), etree.XMLParser(no_network=True, load_dtd=False, resolve_entities=False)
+    )
+    assert document.docinfo.public_id == "ISO 12200:1999A//DTD MARTIF core (DXFcdV04)//EN"
+    assert document.docinfo.system_url == "TBXcdv04.dtd"
+    rules = etree.DTD(io.StringIO(TBX_CORE_RULES))
+    assert rules.validate(document), "\n".join(str(e) for e in rules.error_log)
+    for element in document.iter("termNote", "descrip"):
+        key = (element.tag, element.get("type"))
+        assert key in TBX_CATEGORIES, f"{key} is not a TBX data category"
+        allowed = TBX_CATEGORIES[key]
+        assert allowed is None or element.text in allowed, f"{key}: {element.text!r} not in the picklist"
+    return tbx.tbxfile.parsefile(str(path))

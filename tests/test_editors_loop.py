@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import record_of, run_cli
+from conftest import record_of, run_cli, valid_tbx, valid_xliff
 from transflow.mt.engine import Engine
 from transflow.pages.review import build_review_page
 from transflow.project import Project
@@ -124,13 +124,12 @@ def test_project_templates_override_the_site(project: Path, tiny_model) -> None:
 
 
 def test_xliff_round_trip_keeps_all_text(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
-    from translate.storage import xliff
 
     p = str(project)
     run_cli("translate", "--project", p)
     code, out, _ = run_cli("export", "xliff", SLUG, "--project", p)
     path = Path(out.strip())
-    store = xliff.xlifffile.parsefile(str(path))
+    store = valid_xliff(path)
     assert [u.source for u in store.units] == [s.source for s in segments(project)]
     assert [u.target for u in store.units] == [s.english for s in segments(project)]
     store.units[2].settarget("„Interesting“, says Kemper <and> & co.")
@@ -144,14 +143,13 @@ def test_xliff_round_trip_keeps_all_text(project: Path, tiny_model) -> None:  # 
 
 
 def test_tbx_round_trip_keeps_all_terms(project: Path, tmp_path: Path) -> None:
-    from translate.storage import tbx
 
     from transflow.terms.glossary import load_glossary
 
     p = str(project)
     out = tmp_path / "g.tbx"
     assert run_cli("glossary", "export", "tbx", "-o", str(out), "--project", p)[0] == 0
-    store = tbx.tbxfile.parsefile(str(out))
+    store = valid_tbx(out)
     glossary = load_glossary(project / "glossary.yml")
     assert [(u.source, u.target) for u in store.units] == [(e.de, e.en) for e in glossary.entries]
     store.addsourceunit("Rathaus").settarget("town hall")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_cli, valid_tbx
 from transflow.errors import GlossaryError
 from transflow.terms import glossary as glossary_module
 from transflow.terms import glossarycache, yamlnodes
@@ -170,6 +170,7 @@ def test_every_glossary_write_waits_for_a_run_under_the_lock(
     before = path.read_bytes()
     tbx = project / "t.tbx"
     assert run_cli("glossary", "export", "tbx", "-o", str(tbx), "--project", str(project))[0] == 0
+    valid_tbx(tbx)
     with run_lock(Project(project)):  # a translate run holds it
         for command in (
             ("glossary", "add", "Ampel", "traffic light"),

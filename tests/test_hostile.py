@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import errors, run_cli
+from conftest import errors, run_cli, valid_xliff
 from transflow.errors import InputError, InvalidSlug
 from transflow.project import Project, run_lock
 from transflow.safetext import clean_text
@@ -76,6 +76,7 @@ def test_no_command_writes_outside_output(translated: Path, command: list[str]) 
         (victim / name).write_bytes((translated / "output" / SLUG / name).read_bytes())
     xlf = translated.parent / "x.xlf"
     assert run_cli("export", "xliff", SLUG, "-o", str(xlf), "--project", str(translated))[0] == 0
+    valid_xliff(xlf)
     before = tree(translated.parent, skip=translated / "output")
     args = [a.replace("{xlf}", str(xlf)) for a in command]
     code, _, err = run_cli(*args, "--project", str(translated))
@@ -141,6 +142,7 @@ def test_a_long_slug_is_cut_and_the_run_goes_on(project: Path, tiny_model) -> No
     assert run_cli("approve", folder.name, "--force", "--project", str(project))[0] == 0
     assert run_cli("publish", "--project", str(project))[0] == 0
     assert run_cli("export", "xliff", folder.name, "--project", str(project))[0] == 0
+    valid_xliff(project / "output" / folder.name / f"{folder.name}.xlf")
 
 
 # --- bounds ----------------------------------------------------------------------------------
@@ -537,6 +539,8 @@ def test_random_bytes_never_escape_or_break_the_output(
     if "rat" in slugs:
         xlf = root / "rat.xlf"
         codes.append(run_cli("export", "xliff", "rat", "-o", str(xlf), "--project", p)[0])
+        if codes[-1] == 0:
+            valid_xliff(xlf)
         if xliff_raw is not None:
             xlf.write_bytes(xliff_raw)
         elif xlf.exists():

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import errors, record_of, run_cli
+from conftest import errors, record_of, run_cli, valid_xliff
 
 SLUG = "altena-2018-04-oecd-studie"
 
@@ -20,6 +20,7 @@ def translated(short_article: Path) -> Path:
 def exported(project: Path) -> Path:
     code, out, err = run_cli("export", "xliff", SLUG, "--project", str(project))
     assert code == 0, err
+    valid_xliff(Path(out.strip()))
     return Path(out.strip())
 
 

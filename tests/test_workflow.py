@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from conftest import ROOT, record_of, run_cli
+from conftest import ROOT, record_of, run_cli, valid_tbx, valid_xliff
 from transflow.mt.engine import Engine, EngineOptions, install_model
 from transflow.project import Project
 from transflow.work.drafts import DRAFT_FILE, compose_body, parse_draft
@@ -192,6 +192,7 @@ def test_6_stale_xliff_units_are_refused(project: Path, tiny_model, tmp_path: Pa
     translate(project)
     xlf = tmp_path / f"{SLUG}.xlf"
     run_cli("export", "xliff", SLUG, "-o", str(xlf), "--project", p)
+    valid_xliff(xlf)
     change_german(project, "Er konnte in Paris", "Er durfte in Paris")
     translate(project)
     store = xliff.xlifffile.parsefile(str(xlf))
@@ -213,11 +214,13 @@ def test_6b_xliff_export_carries_state_source_and_notes(project: Path, tiny_mode
     translate(project)
     xlf = tmp_path / "a.xlf"
     run_cli("export", "xliff", SLUG, "-o", str(xlf), "--project", p)
+    valid_xliff(xlf)
     text = xlf.read_text()
     assert f'original="{SLUG}.txt"' in text and 'approved="yes"' not in text
     assert 'state="needs-review-translation"' in text and "term enforced: Kümmerer" in text
     run_cli("approve", SLUG, "--force", "--project", p)
     run_cli("export", "xliff", SLUG, "-o", str(xlf), "--project", p)
+    valid_xliff(xlf)
     assert 'approved="yes"' in xlf.read_text() and 'state="final"' in xlf.read_text()
 
 
@@ -274,6 +277,7 @@ def test_10_tbx_keeps_every_glossary_field_and_reports_conflicts(project: Path, 
     before = load_glossary(glossary).entries
     out = tmp_path / "g.tbx"
     assert run_cli("glossary", "export", "tbx", "-o", str(out), "--project", p)[0] == 0
+    valid_tbx(out)
     # Into an empty project: every field comes back.
     other = tmp_path / "other"
     (other / "sources").mkdir(parents=True)
@@ -405,6 +409,7 @@ class EditorsLoop(RuleBasedStateMachine):
         self.deleted: set[str] = set()  # German sentences the press office deleted
         self.earlier: dict[str, set[str]] = {}  # a changed sentence's earlier versions
         self.model = "a"
+        self.exports: dict[str, Path] = {}  # XLIFF files exported earlier, per article
 
     def teardown(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
@@ -579,14 +584,13 @@ class EditorsLoop(RuleBasedStateMachine):
 
     @rule(article=st.sampled_from(ARTICLES), k=st.integers(0, 2))
     def xliff_round_trip(self, article: str, k: int) -> None:
-        from translate.storage import xliff
 
         from transflow.actions.interchange import export_xliff, import_xliff
 
         if not self.translated(article):
             return
         path = export_xliff(self.project, article, self.tmp / f"{article}.xlf")
-        store = xliff.xlifffile.parsefile(str(path))
+        store = valid_xliff(path)
         unit = store.units[k % len(store.units)]
         word = self.token()
         self.expected -= set(TOKEN.findall(str(unit.target or "")))  # the translator rewrote it
@@ -594,6 +598,32 @@ class EditorsLoop(RuleBasedStateMachine):
         path.write_bytes(bytes(store))
         import_xliff(self.project, path, article)
         self.expected.add(word)
+
+    @rule(article=st.sampled_from(ARTICLES))
+    def export_xliff_for_later(self, article: str) -> None:
+        from transflow.actions.interchange import export_xliff
+
+        if self.translated(article):
+            self.exports[article] = export_xliff(self.project, article, self.tmp / f"{article}-earlier.xlf")
+
+    @rule(article=st.sampled_from(ARTICLES), k=st.integers(0, 2))
+    def import_an_xliff_exported_earlier(self, article: str, k: int) -> None:
+        """Issue 25: a translator's file made before later edits comes back; it never undoes them."""
+        from transflow.actions.interchange import import_xliff
+
+        path = self.exports.pop(article, None)
+        if path is None or not self.translated(article):
+            return
+        store = valid_xliff(path)
+        unit = store.units[k % len(store.units)]
+        exported = set(TOKEN.findall(str(unit.target or "")))
+        word = self.token()
+        unit.settarget(f"Translated {word}.")
+        path.write_bytes(bytes(store))
+        import_xliff(self.project, path, article)
+        if word in body(self.root, article):  # taken: the translator rewrote what they were given
+            self.expected -= exported
+            self.expected.add(word)
 
     # -- the promises
     @invariant()
@@ -714,14 +744,13 @@ def test_status_lists_untranslated_sources_as_new(project: Path) -> None:
 def test_an_xliff_target_with_a_blank_line_is_refused(project: Path, tiny_model, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     # A blank line in one unit would start a new paragraph (or a heading, a table) on the site
     # (issue 29): the import is refused naming the unit, and nothing changes.
-    from translate.storage import xliff
 
     p = str(project)
     translate(project)
     before = record_of(project, SLUG)
     xlf = tmp_path / f"{SLUG}.xlf"
     run_cli("export", "xliff", SLUG, "-o", str(xlf), "--project", p)
-    store = xliff.xlifffile.parsefile(str(xlf))
+    store = valid_xliff(xlf)
     store.units[3].settarget("First part.\n\nSecond part of the same sentence.")
     xlf.write_bytes(bytes(store))
     code, _, err = run_cli("import", "xliff", str(xlf), "--project", p)

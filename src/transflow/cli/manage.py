@@ -296,6 +296,8 @@ def glossary_import(
     )
     for conflict in done.conflicts:
         print(for_terminal(f"warning: not changed: {conflict}"), file=sys.stderr)
+    for line in done.not_kept:
+        print(for_terminal(f"warning: {line}"), file=sys.stderr)
     if done.conflicts:
         print(f"{len(done.conflicts)} term(s) differ from the glossary: edit glossary.yml to decide")
 
@@ -353,6 +355,14 @@ def import_xliff(
 
     done = take(project_at(project), path, check_slug(slug) if slug is not None else None)
     print(f"{done.slug}: {done.changed} sentence(s) changed")
+    for line in (*done.broken, *done.conflicts):
+        print(for_terminal(f"warning: {line}"), file=sys.stderr)
+    if done.conflicts:
+        print(
+            f"{len(done.conflicts)} conflict(s): the article's English changed since export;"
+            " edit draft.en.md or export again",
+            file=sys.stderr,
+        )
     if done.refused:
         print(
             f"warning: {done.refused} unit(s) not taken: their German no longer matches the article"

@@ -69,8 +69,8 @@ class Protected:
         return at + shift
 
 
-def protect(text: str) -> Protected:
-    """Replace every protected span and every emphasis marker with a placeholder."""
+def protect(text: str, emphasis: bool = True) -> Protected:
+    """Replace every protected span and (unless ``emphasis`` is false) every emphasis marker with a placeholder."""
     found: list[Span] = []
     masked = list(text)
     for match in _PROTECTED.finditer(text):
@@ -81,7 +81,9 @@ def protect(text: str) -> Protected:
         )
         masked[match.start() : match.end()] = "x" * (match.end() - match.start())
     markers: list[tuple[int, int]] = []
-    for marker, start, end in emphasis_pairs("".join(masked)):  # never in a link, code or an address
+    for marker, start, end in (
+        emphasis_pairs("".join(masked)) if emphasis else ()
+    ):  # never in a link, code or an address
         markers += [(start, start + len(marker)), (end - len(marker), end)]
     found += [Span(a, b, text[a:b], pair=-1) for a, b in markers]
     found.sort(key=lambda span: span.start)
