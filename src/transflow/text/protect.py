@@ -70,7 +70,7 @@ class Protected:
 
 
 def protect(text: str, emphasis: bool = True) -> Protected:
-    """Replace every protected span and (unless ``emphasis`` is false) every emphasis marker with a placeholder."""
+    """Every protected span, and every emphasis marker unless ``emphasis`` is false, as a placeholder."""
     found: list[Span] = []
     masked = list(text)
     for match in _PROTECTED.finditer(text):
