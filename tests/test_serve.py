@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from conftest import chromium, needs_chromium, record_of, run_cli, screenshot_folder
-from transflow.actions.sentences import sentence_version
+from transflow.actions.sentences import save_sentence, sentence_version
 from transflow.project import Project
 from transflow.work.drafts import DRAFT_FILE, read_draft
 from transflow.work.memory import Memory
@@ -150,8 +150,21 @@ def test_approve_and_glossary_go_through_the_library(translated: Path) -> None:
     http = client(translated)
     headers = {"X-CSRF-Token": "test-csrf", "Origin": LOCAL}
     state = http.get(f"/{SLUG}/state.json").json()
-    response = http.post(f"/{SLUG}/approve", json={"force": bool(state["blocked"])}, headers=headers)
+    force = bool(state["blocked"])
+    # The version the page showed is required, and an article changed since is refused (409).
+    assert http.post(f"/{SLUG}/approve", json={"force": force}, headers=headers).status_code == 400
+    version = sentence_version(record_of(translated, SLUG).sentences[0])
+    assert save(http, 1, "Another editor's English.", version).status_code == 200
+    stale = http.post(f"/{SLUG}/approve", json={"force": force, "version": state["version"]}, headers=headers)
+    assert stale.status_code == 409 and "changed since version" in stale.json()["error"]
+    assert "\n" not in stale.json()["error"]
+    assert not (translated / "output" / SLUG / "approved.json").exists()
+    state = http.get(f"/{SLUG}/state.json").json()
+    page = http.get(f"/{SLUG}/review.html").text
+    assert f'data-version="{state["version"]}"' in page  # the page shows what state.json says
+    response = http.post(f"/{SLUG}/approve", json={"force": force, "version": state["version"]}, headers=headers)
     assert response.status_code == 200, response.text
+    assert response.json()["version"] == state["version"]
     assert (translated / "output" / SLUG / "approved.json").exists()
     assert http.get(f"/{SLUG}/state.json").json()["state"] == "approved"
     glossary = translated / "glossary.yml"
@@ -350,6 +363,18 @@ def test_editing_in_chromium(server: str, translated: Path) -> None:
         driver.switch_to.active_element.send_keys(Keys.CONTROL, "a")
         driver.switch_to.active_element.send_keys("Changed after approval.", Keys.CONTROL, Keys.ENTER)
         wait.until(lambda d: "approve it again" in d.find_element(By.ID, "attention").text)
+        # Another editor saves a sentence this page has not shown: approving is refused (409)
+        # and nothing is recorded, until the page shows the article as it stands.
+        other = record_of(translated, SLUG).sentences[4]
+        proj = Project(translated)
+        assert save_sentence(proj, SLUG, 5, "Another editor's sentence.", sentence_version(other)).saved
+        approved = (folder / "approved.json").read_bytes()
+        driver.find_element(By.ID, "tf-approve-anyway").click()
+        driver.switch_to.alert.accept()
+        wait.until(lambda d: "changed since this page showed it" in d.find_element(By.ID, "tf-status").text)
+        assert (folder / "approved.json").read_bytes() == approved
+        driver.refresh()
+        assert "Another editor's sentence." in driver.find_element(By.ID, "s5").text
         driver.find_element(By.ID, "tf-approve-anyway").click()
         driver.switch_to.alert.accept()
         wait.until(lambda d: "approve it again" not in d.find_element(By.ID, "attention").text)

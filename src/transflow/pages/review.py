@@ -78,6 +78,7 @@ class ReviewPage:
     tail: str = ""  # untranslated constructs after the last paragraph
     first_warning: int | None = None  # the number of the first sentence with a warning
     warning_counts: dict[str, int] = field(default_factory=dict)  # finding code → how many on this page
+    version: str = ""  # ``workflow.article_version`` of what this page shows: what an approval names
 
 
 @functools.lru_cache(maxsize=8)
@@ -252,9 +253,11 @@ def word_diff(old: str, new: str) -> list[Piece]:
 def build_review_page(project: Project, slug: str) -> ReviewPage:
     """Assemble one article's review page from its files."""
     from transflow.work.reuse import continued  # imported here: status and the index need no alignment
-    from transflow.work.workflow import article_state
+    from transflow.work.workflow import article_state, article_version, try_glossary
 
-    state = article_state(project, slug)
+    # Read as `status` reads it: draft edits taken in and judged with the glossary, so a term an
+    # editor put into the file shows present here too.
+    state = article_state(project, slug, try_glossary(project))
     record = state.record
     if record is None:
         raise no_such_article(slug, project.article_slugs())
@@ -337,6 +340,7 @@ def build_review_page(project: Project, slug: str) -> ReviewPage:
         tail=split_prefix(record.prefix(max(paragraphs, default=-1) + 1))[0] if record.prefixes else "",
         first_warning=next((r.number for rows in linked for r in rows if r.badges), None),
         warning_counts=kinds,
+        version=article_version(record),
     )
 
 
