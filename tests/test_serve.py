@@ -3,6 +3,7 @@ Chromium for the editing loop; a bounded load test over loopback."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import socket
 import subprocess
@@ -162,7 +163,9 @@ def test_approve_and_glossary_go_through_the_library(translated: Path) -> None:
     state = http.get(f"/{SLUG}/state.json").json()
     page = http.get(f"/{SLUG}/review.html").text
     assert f'data-version="{state["version"]}"' in page  # the page shows what state.json says
-    response = http.post(f"/{SLUG}/approve", json={"force": force, "version": state["version"]}, headers=headers)
+    response = http.post(
+        f"/{SLUG}/approve", json={"force": force, "version": state["version"]}, headers=headers
+    )
     assert response.status_code == 200, response.text
     assert response.json()["version"] == state["version"]
     assert (translated / "output" / SLUG / "approved.json").exists()
@@ -552,3 +555,152 @@ def test_beyond_loopback_the_cli_makes_a_token(project: Path, monkeypatch: pytes
     assert code == 0 and seen["token"] and f"?token={seen['token']}" in out.replace("\n", "")
     code, out, _ = run_cli("serve", "--project", str(project), "--port", str(free_port()))
     assert code == 0 and seen["token"] is None and "token" not in out
+
+
+# ---- two editors at random over loopback --------------------------------------------------------
+
+FUZZ_STEPS, FUZZ_SECONDS = 200, 180
+
+
+@contextlib.contextmanager
+def served(project: Path, token: str) -> Iterator[str]:
+    """uvicorn on 127.0.0.1 in a thread, asking for ``token`` like a server reachable beyond this machine."""
+    import uvicorn
+
+    from transflow.web.server import ServerConfig, create_app
+
+    port = free_port()
+    app = create_app(ServerConfig(Project(project), port=port, token=token))
+    running = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not running.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        running.should_exit = True
+        thread.join(10)
+
+
+class Editor:
+    """One browser session: what its page last showed (English, versions) and what it sends."""
+
+    def __init__(self, base: str, token: str) -> None:
+        import httpx
+
+        self.http = httpx.Client(base_url=base, timeout=30)
+        assert self.http.get(f"/{SLUG}/state.json").status_code == 401  # no token, no article
+        page = self.http.get(f"/{SLUG}/review.html", params={"token": token})  # the URL serve printed
+        assert page.status_code == 200
+        self.csrf = page.text.split('data-csrf="')[1].split('"')[0]
+        self.http.headers.update({"X-CSRF-Token": self.csrf, "Origin": base})
+        self.look()
+
+    def look(self) -> None:
+        """Load the page again: its rows, the sentences' versions and the article's version."""
+        page = self.http.get(f"/{SLUG}/review.html").text  # the cookie carries the token on
+        state = self.http.get(f"/{SLUG}/state.json").json()
+        self.version = state["version"]
+        assert f'data-version="{self.version}"' in page
+        self.english = [s["english"] for s in state["sentences"]]
+        self.versions = [s["version"] for s in state["sentences"]]
+
+    def save(self, number: int, text: str) -> Any:
+        sent = {"english": text, "version": self.versions[number - 1]}
+        answer = self.http.post(f"/{SLUG}/sentences/{number}", json=sent)
+        if answer.status_code in (200, 409):
+            self.versions[number - 1] = answer.json()["version"]  # as the page keeps it
+        return answer
+
+    def approve(self) -> Any:
+        return self.http.post(f"/{SLUG}/approve", json={"force": True, "version": self.version})
+
+
+def random_english(rng: Any, step: int, english: list[str]) -> str:
+    """What editors type: a sentence, nothing, two sentences (often a neighbour's), several lines."""
+    kind = rng.choice(["sentence", "empty", "two", "neighbour", "lines", "markdown"])
+    if kind == "sentence":
+        return f"Save {step} of this sentence."
+    if kind == "empty":
+        return rng.choice(["", "   ", "\n"])
+    if kind == "two":
+        return f"Sentence {step}. Sentence {step + 1}."
+    if kind == "neighbour":  # looks like the sentence before and this one together
+        k = rng.randrange(1, len(english))
+        return f"{english[k - 1]} {english[k]}".strip()
+    if kind == "lines":
+        return f"Line one of {step},\nline two.\n\n  Line three."
+    return rng.choice(["# Not a heading", "- not a list", "---", "1. not a list", "> not a quote"])
+
+
+def test_two_editors_saving_and_approving_at_random(translated: Path) -> None:
+    """Issue 25: 200 random saves and approvals from two browser sessions, checked after every step."""
+    import random
+    from dataclasses import replace
+
+    from transflow.actions.sentences import clean_english
+    from transflow.work.editing import apply_edits
+    from transflow.work.record import load_approval
+
+    rng = random.Random(25)
+    token = "fuzz-token"
+    folder = Project(translated).article_dir(SLUG)
+    start = record_of(translated, SLUG)
+    expected = [s.english for s in start.sentences]  # the last English saved for each sentence
+    answers: dict[tuple[str, int], int] = {}
+    began = time.monotonic()
+    with served(translated, token) as base:
+        editors = [Editor(base, token), Editor(base, token)]
+        for step in range(FUZZ_STEPS):
+            assert time.monotonic() - began < FUZZ_SECONDS, f"only {step} steps in {FUZZ_SECONDS}s"
+            editor = rng.choice(editors)
+            action = rng.choices(["save", "look", "approve"], weights=[7, 2, 2])[0]
+            if action == "look":
+                editor.look()
+                continue
+            if action == "approve":
+                approved = folder / "approved.json"
+                before = approved.read_bytes() if approved.exists() else b""
+                answer = editor.approve()
+                # Approved exactly when nothing changed since this editor's page showed the article.
+                wanted = 200 if editor.english == expected else 409
+                assert answer.status_code == wanted, (step, answer.text)
+                if wanted == 409:
+                    assert "changed since version" in answer.json()["error"]
+                    assert (approved.read_bytes() if before else b"") == before
+                else:  # what was approved is what the editor saw, sentence by sentence
+                    snapshot, draft = load_approval(folder), read_draft(folder)
+                    assert snapshot is not None and draft is not None and snapshot.english == draft[0].body
+                    assert [s.english for s in record_of(translated, SLUG).sentences] == editor.english
+                answers["approve", wanted] = answers.get(("approve", wanted), 0) + 1
+                continue
+            number = rng.randrange(1, len(expected) + 1)
+            text = random_english(rng, step, expected)
+            now = replace(start.sentences[number - 1], english=expected[number - 1])
+            fresh = editor.versions[number - 1] == sentence_version(now)  # saved only on what it showed
+            answer = editor.save(number, text)
+            assert answer.status_code == (200 if fresh else 409), (step, number, text, answer.text)
+            if fresh:
+                expected[number - 1] = clean_english(text)
+            assert answer.json()["english"] == expected[number - 1]
+            answers["save", answer.status_code] = answers.get(("save", answer.status_code), 0) + 1
+            # No other sentence changed: the record holds exactly the last English saved for each.
+            assert [s.english for s in record_of(translated, SLUG).sentences] == expected, (
+                step,
+                number,
+                text,
+            )
+    took = time.monotonic() - began
+    print(f"{FUZZ_STEPS} steps by two editors in {took:.1f}s: {answers}")
+    record = record_of(translated, SLUG)
+    assert [s.english for s in record.sentences] == expected
+    draft = read_draft(folder)
+    assert draft is not None and draft[1] == record.draft_sha256
+    assert apply_edits(record, draft[0])[1] == []  # draft.en.md says what the record says
+    # Every kind of answer happened: the test saw saves and approvals both taken and refused.
+    assert all(
+        answers.get(key, 0) > 0 for key in [("save", 200), ("save", 409), ("approve", 200), ("approve", 409)]
+    )

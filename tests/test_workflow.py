@@ -725,3 +725,32 @@ def test_an_xliff_target_with_a_blank_line_is_refused(project: Path, tiny_model,
     code, _, err = run_cli("import", "xliff", str(xlf), "--project", p)
     assert code == 3 and f"{SLUG}.xlf: unit " in err and "a line break where the German has none" in err
     assert [s.english for s in record_of(project, SLUG).sentences] == [s.english for s in before.sentences]
+
+
+def test_approve_takes_what_status_showed_or_says_it_changed(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
+    # Issue 25: `approve --version V` approves the article only as `status` showed it.
+    from transflow.work.workflow import article_version
+
+    p = str(project)
+    translate(project)
+    code, out, _ = run_cli("status", "--project", p)
+    shown = article_version(current(project / "output" / SLUG, record_of(project, SLUG), None)[0])
+    assert code == 0 and "version" in out and shown in out
+    # Refused for its blockers, approve names the version the lines it printed are about.
+    code, out, _ = run_cli("approve", SLUG, "--project", p)
+    assert code == 1 and f"version {shown}" in out
+    # An editor changes the draft after status was read: approving what status showed is refused.
+    edit_sentence(project, 1, "An editor's sentence.")
+    code, _, err = run_cli("approve", SLUG, "--force", "--version", shown, "--project", p)
+    assert code == 1 and err.startswith(f"error: {SLUG}: not approved: it changed since version {shown}")
+    assert err.count("\n") <= 2 and "Traceback" not in err  # one error line and its hint
+    assert not (project / "output" / SLUG / "approved.json").exists()
+    code, out, _ = run_cli("status", "--project", p)
+    now = article_version(record_of(project, SLUG))
+    assert now != shown and now in out
+    code, out, _ = run_cli("approve", SLUG, "--force", "--version", now, "--project", p)
+    assert code == 0 and f"approved {SLUG} version {now}" in out
+    assert article_state(Project(project), SLUG).state == "approved"
+    # Approving the same English again is the same approval; without --version, as before.
+    assert run_cli("approve", SLUG, "--force", "--version", now, "--project", p)[0] == 0
+    assert run_cli("approve", SLUG, "--force", "--project", p)[0] == 0
