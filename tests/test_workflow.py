@@ -647,6 +647,28 @@ class EditorsLoop(RuleBasedStateMachine):
                 assert state.state in ("approved", "published"), (article, state.state, state.reasons)
 
     @invariant()
+    def the_review_page_and_status_agree(self) -> None:
+        """Sentence by sentence: the same English, origin and findings (missing terms among them)."""
+        from transflow.pages.review import build_review_page
+        from transflow.work.workflow import index_rows, try_glossary
+
+        rows = {r.slug: r for r in index_rows(self.project)}
+        glossary = try_glossary(self.project)
+        for article in ARTICLES:
+            if not self.translated(article):
+                continue
+            state = article_state(self.project, article, glossary)  # what `status` reads
+            page = build_review_page(self.project, article)
+            assert state.record is not None and page.status == state.state == rows[article].status
+            shown = [r for rows_ in page.paragraphs for r in rows_]
+            assert [("".join(p.text for p in r.english), r.origin, r.badges) for r in shown] == [
+                (s.english, s.origin, [f.to_dict() for f in s.findings]) for s in state.record.sentences
+            ]
+            assert (page.counts["missing"], page.version) == (rows[article].missing, rows[article].version)
+            warnings = sum(page.counts[k] for k in ("critical", "functional", "cosmetic"))
+            assert warnings == rows[article].warnings
+
+    @invariant()
     def status_and_index_agree(self) -> None:
         from transflow.work.workflow import all_states, index_rows
 
