@@ -147,6 +147,18 @@ def test_stale_save_gets_a_conflict_with_both_texts(translated: Path) -> None:
     assert save(http, 2, "The second editor's English.", second.json()["version"]).status_code == 200
 
 
+def test_a_unit_is_saved_by_its_id(translated: Path) -> None:
+    http = client(translated)
+    headers = {"X-CSRF-Token": "test-csrf", "Origin": LOCAL}
+    version = sentence_version(record_of(translated, SLUG).sentences[2])
+    sent = {"english": "Saved as unit 3.", "version": version}
+    answer = http.post(f"/{SLUG}/units/3", json=sent, headers=headers)
+    assert answer.status_code == 200 and answer.json()["number"] == 3
+    assert record_of(translated, SLUG).sentences[2].english == "Saved as unit 3."
+    for unit in ("99", "0", "3-4", "x", "٣"):
+        assert http.post(f"/{SLUG}/units/{unit}", json=sent, headers=headers).status_code == 404, unit
+
+
 def test_approve_and_glossary_go_through_the_library(translated: Path) -> None:
     http = client(translated)
     headers = {"X-CSRF-Token": "test-csrf", "Origin": LOCAL}
@@ -375,6 +387,7 @@ def test_editing_in_chromium(server: str, translated: Path) -> None:
         driver.find_element(By.ID, "tf-approve-anyway").click()
         driver.switch_to.alert.accept()
         wait.until(lambda d: "changed since this page showed it" in d.find_element(By.ID, "tf-status").text)
+        assert driver.find_element(By.ID, "tf-file-changed").is_displayed()  # offers to reload
         assert (folder / "approved.json").read_bytes() == approved
         driver.refresh()
         assert "Another editor's sentence." in driver.find_element(By.ID, "s5").text
