@@ -236,30 +236,34 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def server(translated: Path) -> Iterator[str]:
-    """uvicorn on 127.0.0.1 in a thread, serving the translated seed project."""
+@contextlib.contextmanager
+def served(project: Path, token: str | None = None) -> Iterator[str]:
+    """uvicorn on 127.0.0.1 in a thread; with ``token``, asking for it as beyond this machine."""
     import uvicorn
 
     from transflow.web.server import ServerConfig, create_app
 
     port = free_port()
-    config = uvicorn.Config(
-        create_app(ServerConfig(Project(translated), port=port)),
-        host="127.0.0.1",
-        port=port,
-        log_level="error",
-    )
-    running = uvicorn.Server(config)
+    app = create_app(ServerConfig(Project(project), port=port, token=token))
+    running = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
     thread = threading.Thread(target=running.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
     while not running.started:
         assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    running.should_exit = True
-    thread.join(10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        running.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture
+def server(translated: Path) -> Iterator[str]:
+    """uvicorn on 127.0.0.1 in a thread, serving the translated seed project."""
+    with served(translated) as base:
+        yield base
 
 
 @needs_chromium
@@ -573,29 +577,6 @@ def test_beyond_loopback_the_cli_makes_a_token(project: Path, monkeypatch: pytes
 # ---- two editors at random over loopback --------------------------------------------------------
 
 FUZZ_STEPS, FUZZ_SECONDS = 200, 180
-
-
-@contextlib.contextmanager
-def served(project: Path, token: str) -> Iterator[str]:
-    """uvicorn on 127.0.0.1 in a thread, asking for ``token`` like a server reachable beyond this machine."""
-    import uvicorn
-
-    from transflow.web.server import ServerConfig, create_app
-
-    port = free_port()
-    app = create_app(ServerConfig(Project(project), port=port, token=token))
-    running = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not running.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        running.should_exit = True
-        thread.join(10)
 
 
 class Editor:
