@@ -452,20 +452,41 @@ class EditorsLoop(RuleBasedStateMachine):
         edit_sentence(self.root, k, new, article)
         self.expected.add(word)
 
-    @rule(article=st.sampled_from(ARTICLES), k=st.integers(0, 2))
-    def save_in_browser(self, article: str, k: int) -> None:
+    @rule(
+        article=st.sampled_from(ARTICLES),
+        k=st.integers(0, 2),
+        how=st.sampled_from(["add", "empty", "two sentences", "lines", "neighbour"]),
+    )
+    def save_in_browser(self, article: str, k: int, how: str) -> None:
         """What `serve` does with an editor's sentence: through the article's one door."""
-        from transflow.actions.sentences import save_sentence, sentence_version
+        from transflow.actions.sentences import clean_english, save_sentence, sentence_version
 
         if not self.translated(article):
             return
+        folder = self.root / "output" / article
         record = record_of(self.root, article)
+        view = current(folder, record, None)[0]  # what the save finds once the file's edits are in
         k = k % len(record.sentences)
-        word = self.token()
-        new = (record.sentences[k].english + " " + word).strip()
+        old, word = record.sentences[k].english, self.token()
+        new = {
+            "add": f"{old} {word}",
+            "empty": "",
+            "two sentences": f"{old} Another sentence, {word}.",
+            "lines": f"{old}\n\n{word} on a line of its own.",
+            "neighbour": f"{view.sentences[k - 1].english} {old} {word}",  # looks like two sentences
+        }[how]
         # The page may show an older version where the draft was edited since: then it is refused.
         result = save_sentence(self.project, article, k + 1, new, sentence_version(record.sentences[k]))
-        if result.saved:
+        if not result.saved:
+            return
+        after = record_of(self.root, article)
+        assert after.sentences[k].english == clean_english(new)  # the save sets what it names ...
+        assert [s.english for i, s in enumerate(after.sentences) if i != k] == [  # ... and nothing else
+            s.english for i, s in enumerate(view.sentences) if i != k
+        ]
+        if how == "empty":
+            self.expected -= set(TOKEN.findall(old))  # the editor left the sentence out on purpose
+        else:
             self.expected.add(word)
 
     @rule(article=st.sampled_from(ARTICLES), k=st.integers(0, 2))
