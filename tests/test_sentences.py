@@ -11,6 +11,7 @@ from transflow.actions.sentences import save_sentence, sentence_version
 from transflow.errors import InputError
 from transflow.project import Project
 from transflow.work.drafts import DRAFT_FILE, read_draft
+from transflow.work.editing import apply_edits
 from transflow.work.memory import Memory
 from transflow.work.record import EDITOR
 
@@ -111,3 +112,55 @@ def test_awkward_english_lands_in_its_sentence_only(translated: Path) -> None:
         assert others == [s.english for k, s in enumerate(before.sentences) if k != 3], text
         draft = read_draft(proj.article_dir(SLUG))
         assert draft is not None and draft[1] == after.draft_sha256
+
+
+def test_a_save_sets_what_it_names_and_nothing_else(translated: Path) -> None:
+    # Issue 25: a save was written into the draft and the boundaries found again by a word diff,
+    # so English that looked like a neighbour's moved into the neighbour.
+    proj = Project(translated)
+    folder = proj.article_dir(SLUG)
+
+    def set_to(number: int, text: str) -> None:
+        before = record_of(translated, SLUG)
+        assert save_sentence(proj, SLUG, number, text, sentence_version(before.sentences[number - 1])).saved
+        after = record_of(translated, SLUG)
+        assert after.sentences[number - 1].english == " ".join(text.split())
+        for k, (old, new) in enumerate(zip(before.sentences, after.sentences, strict=True), start=1):
+            if k != number:
+                assert (new.english, new.origin, new.after) == (old.english, old.origin, old.after), k
+        draft = read_draft(folder)
+        assert draft is not None and draft[1] == after.draft_sha256
+        # The draft is rendered from the record: read back, it is the same English, sentence by sentence.
+        assert apply_edits(after, draft[0])[1] == []
+
+    first = record_of(translated, SLUG)
+    count = len(first.sentences)
+    # A sentence inside a paragraph (neighbours on both sides), numbered from 1.
+    mid = max(
+        k + 1
+        for k in range(1, count - 1)
+        if first.sentences[k - 1].paragraph
+        == first.sentences[k].paragraph
+        == first.sentences[k + 1].paragraph
+    )
+    assert mid > 5
+    for n in range(1, count + 1):
+        set_to(n, f"Sentence {n}.")
+    set_to(5, "Sentence four. Sentence five.")  # looks like sentence 4 and 5 together
+    set_to(mid, "")  # the editor leaves a sentence out
+    set_to(3, "Line one,\nline two.\n\n  Line three.")  # typed with line breaks
+    set_to(2, "Sentence 1. Sentence 3.")
+    record = record_of(translated, SLUG)
+    assert record.sentences[mid - 1].english == "" and record.sentences[mid - 1].origin == EDITOR
+    assert any(f.check == "left-out" for f in record.sentences[mid - 1].findings)  # shown as left out
+    body = read_draft(folder)
+    assert body is not None and f"Sentence {mid - 1}. Sentence {mid + 1}." in body[0].body  # no gap
+    # Given English again, the sentence gets its place back.
+    set_to(mid, "Back again.")
+    text = read_draft(folder)
+    assert text is not None and f"Sentence {mid - 1}. Back again. Sentence {mid + 1}." in text[0].body
+    assert "Line one, line two. Line three." in text[0].body
+    # Every other command reads the same English: a translate run (taking in, reusing) changes nothing.
+    saved = [s.english for s in record_of(translated, SLUG).sentences]
+    assert run_cli("translate", "--project", str(translated))[0] == 0
+    assert [s.english for s in record_of(translated, SLUG).sentences] == saved

@@ -3,6 +3,7 @@ Chromium for the editing loop; a bounded load test over loopback."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import socket
 import subprocess
@@ -17,7 +18,7 @@ from typing import Any
 import pytest
 
 from conftest import chromium, needs_chromium, record_of, run_cli, screenshot_folder
-from transflow.actions.sentences import sentence_version
+from transflow.actions.sentences import save_sentence, sentence_version
 from transflow.project import Project
 from transflow.work.drafts import DRAFT_FILE, read_draft
 from transflow.work.memory import Memory
@@ -146,12 +147,39 @@ def test_stale_save_gets_a_conflict_with_both_texts(translated: Path) -> None:
     assert save(http, 2, "The second editor's English.", second.json()["version"]).status_code == 200
 
 
+def test_a_unit_is_saved_by_its_id(translated: Path) -> None:
+    http = client(translated)
+    headers = {"X-CSRF-Token": "test-csrf", "Origin": LOCAL}
+    version = sentence_version(record_of(translated, SLUG).sentences[2])
+    sent = {"english": "Saved as unit 3.", "version": version}
+    answer = http.post(f"/{SLUG}/units/3", json=sent, headers=headers)
+    assert answer.status_code == 200 and answer.json()["number"] == 3
+    assert record_of(translated, SLUG).sentences[2].english == "Saved as unit 3."
+    for unit in ("99", "0", "3-4", "x", "٣"):
+        assert http.post(f"/{SLUG}/units/{unit}", json=sent, headers=headers).status_code == 404, unit
+
+
 def test_approve_and_glossary_go_through_the_library(translated: Path) -> None:
     http = client(translated)
     headers = {"X-CSRF-Token": "test-csrf", "Origin": LOCAL}
     state = http.get(f"/{SLUG}/state.json").json()
-    response = http.post(f"/{SLUG}/approve", json={"force": bool(state["blocked"])}, headers=headers)
+    force = bool(state["blocked"])
+    # The version the page showed is required, and an article changed since is refused (409).
+    assert http.post(f"/{SLUG}/approve", json={"force": force}, headers=headers).status_code == 400
+    version = sentence_version(record_of(translated, SLUG).sentences[0])
+    assert save(http, 1, "Another editor's English.", version).status_code == 200
+    stale = http.post(f"/{SLUG}/approve", json={"force": force, "version": state["version"]}, headers=headers)
+    assert stale.status_code == 409 and "changed since version" in stale.json()["error"]
+    assert "\n" not in stale.json()["error"]
+    assert not (translated / "output" / SLUG / "approved.json").exists()
+    state = http.get(f"/{SLUG}/state.json").json()
+    page = http.get(f"/{SLUG}/review.html").text
+    assert f'data-version="{state["version"]}"' in page  # the page shows what state.json says
+    response = http.post(
+        f"/{SLUG}/approve", json={"force": force, "version": state["version"]}, headers=headers
+    )
     assert response.status_code == 200, response.text
+    assert response.json()["version"] == state["version"]
     assert (translated / "output" / SLUG / "approved.json").exists()
     assert http.get(f"/{SLUG}/state.json").json()["state"] == "approved"
     glossary = translated / "glossary.yml"
@@ -208,30 +236,34 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def server(translated: Path) -> Iterator[str]:
-    """uvicorn on 127.0.0.1 in a thread, serving the translated seed project."""
+@contextlib.contextmanager
+def served(project: Path, token: str | None = None) -> Iterator[str]:
+    """uvicorn on 127.0.0.1 in a thread; with ``token``, asking for it as beyond this machine."""
     import uvicorn
 
     from transflow.web.server import ServerConfig, create_app
 
     port = free_port()
-    config = uvicorn.Config(
-        create_app(ServerConfig(Project(translated), port=port)),
-        host="127.0.0.1",
-        port=port,
-        log_level="error",
-    )
-    running = uvicorn.Server(config)
+    app = create_app(ServerConfig(Project(project), port=port, token=token))
+    running = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
     thread = threading.Thread(target=running.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
     while not running.started:
         assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    running.should_exit = True
-    thread.join(10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        running.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture
+def server(translated: Path) -> Iterator[str]:
+    """uvicorn on 127.0.0.1 in a thread, serving the translated seed project."""
+    with served(translated) as base:
+        yield base
 
 
 @needs_chromium
@@ -350,6 +382,19 @@ def test_editing_in_chromium(server: str, translated: Path) -> None:
         driver.switch_to.active_element.send_keys(Keys.CONTROL, "a")
         driver.switch_to.active_element.send_keys("Changed after approval.", Keys.CONTROL, Keys.ENTER)
         wait.until(lambda d: "approve it again" in d.find_element(By.ID, "attention").text)
+        # Another editor saves a sentence this page has not shown: approving is refused (409)
+        # and nothing is recorded, until the page shows the article as it stands.
+        other = record_of(translated, SLUG).sentences[4]
+        proj = Project(translated)
+        assert save_sentence(proj, SLUG, 5, "Another editor's sentence.", sentence_version(other)).saved
+        approved = (folder / "approved.json").read_bytes()
+        driver.find_element(By.ID, "tf-approve-anyway").click()
+        driver.switch_to.alert.accept()
+        wait.until(lambda d: "changed since this page showed it" in d.find_element(By.ID, "tf-status").text)
+        assert driver.find_element(By.ID, "tf-file-changed").is_displayed()  # offers to reload
+        assert (folder / "approved.json").read_bytes() == approved
+        driver.refresh()
+        assert "Another editor's sentence." in driver.find_element(By.ID, "s5").text
         driver.find_element(By.ID, "tf-approve-anyway").click()
         driver.switch_to.alert.accept()
         wait.until(lambda d: "approve it again" not in d.find_element(By.ID, "attention").text)
@@ -527,3 +572,129 @@ def test_beyond_loopback_the_cli_makes_a_token(project: Path, monkeypatch: pytes
     assert code == 0 and seen["token"] and f"?token={seen['token']}" in out.replace("\n", "")
     code, out, _ = run_cli("serve", "--project", str(project), "--port", str(free_port()))
     assert code == 0 and seen["token"] is None and "token" not in out
+
+
+# ---- two editors at random over loopback --------------------------------------------------------
+
+FUZZ_STEPS, FUZZ_SECONDS = 200, 180
+
+
+class Editor:
+    """One browser session: what its page last showed (English, versions) and what it sends."""
+
+    def __init__(self, base: str, token: str) -> None:
+        import httpx
+
+        self.http = httpx.Client(base_url=base, timeout=30)
+        assert self.http.get(f"/{SLUG}/state.json").status_code == 401  # no token, no article
+        page = self.http.get(f"/{SLUG}/review.html", params={"token": token})  # the URL serve printed
+        assert page.status_code == 200
+        self.csrf = page.text.split('data-csrf="')[1].split('"')[0]
+        self.http.headers.update({"X-CSRF-Token": self.csrf, "Origin": base})
+        self.look()
+
+    def look(self) -> None:
+        """Load the page again: its rows, the sentences' versions and the article's version."""
+        page = self.http.get(f"/{SLUG}/review.html").text  # the cookie carries the token on
+        state = self.http.get(f"/{SLUG}/state.json").json()
+        self.version = state["version"]
+        assert f'data-version="{self.version}"' in page
+        self.english = [s["english"] for s in state["sentences"]]
+        self.versions = [s["version"] for s in state["sentences"]]
+
+    def save(self, number: int, text: str) -> Any:
+        sent = {"english": text, "version": self.versions[number - 1]}
+        answer = self.http.post(f"/{SLUG}/sentences/{number}", json=sent)
+        if answer.status_code in (200, 409):
+            self.versions[number - 1] = answer.json()["version"]  # as the page keeps it
+        return answer
+
+    def approve(self) -> Any:
+        return self.http.post(f"/{SLUG}/approve", json={"force": True, "version": self.version})
+
+
+def random_english(rng: Any, step: int, english: list[str]) -> str:
+    """What editors type: a sentence, nothing, two sentences (often a neighbour's), several lines."""
+    kind = rng.choice(["sentence", "empty", "two", "neighbour", "lines", "markdown"])
+    if kind == "sentence":
+        return f"Save {step} of this sentence."
+    if kind == "empty":
+        return rng.choice(["", "   ", "\n"])
+    if kind == "two":
+        return f"Sentence {step}. Sentence {step + 1}."
+    if kind == "neighbour":  # looks like the sentence before and this one together
+        k = rng.randrange(1, len(english))
+        return f"{english[k - 1]} {english[k]}".strip()
+    if kind == "lines":
+        return f"Line one of {step},\nline two.\n\n  Line three."
+    return rng.choice(["# Not a heading", "- not a list", "---", "1. not a list", "> not a quote"])
+
+
+def test_two_editors_saving_and_approving_at_random(translated: Path) -> None:
+    """Issue 25: 200 random saves and approvals from two browser sessions, checked after every step."""
+    import random
+    from dataclasses import replace
+
+    from transflow.actions.sentences import clean_english
+    from transflow.work.editing import apply_edits
+    from transflow.work.record import load_approval
+
+    rng = random.Random(25)
+    token = "fuzz-token"
+    folder = Project(translated).article_dir(SLUG)
+    start = record_of(translated, SLUG)
+    expected = [s.english for s in start.sentences]  # the last English saved for each sentence
+    answers: dict[tuple[str, int], int] = {}
+    began = time.monotonic()
+    with served(translated, token) as base:
+        editors = [Editor(base, token), Editor(base, token)]
+        for step in range(FUZZ_STEPS):
+            assert time.monotonic() - began < FUZZ_SECONDS, f"only {step} steps in {FUZZ_SECONDS}s"
+            editor = rng.choice(editors)
+            action = rng.choices(["save", "look", "approve"], weights=[7, 2, 2])[0]
+            if action == "look":
+                editor.look()
+                continue
+            if action == "approve":
+                approved = folder / "approved.json"
+                before = approved.read_bytes() if approved.exists() else b""
+                answer = editor.approve()
+                # Approved exactly when nothing changed since this editor's page showed the article.
+                wanted = 200 if editor.english == expected else 409
+                assert answer.status_code == wanted, (step, answer.text)
+                if wanted == 409:
+                    assert "changed since version" in answer.json()["error"]
+                    assert (approved.read_bytes() if before else b"") == before
+                else:  # what was approved is what the editor saw, sentence by sentence
+                    snapshot, draft = load_approval(folder), read_draft(folder)
+                    assert snapshot is not None and draft is not None and snapshot.english == draft[0].body
+                    assert [s.english for s in record_of(translated, SLUG).sentences] == editor.english
+                answers["approve", wanted] = answers.get(("approve", wanted), 0) + 1
+                continue
+            number = rng.randrange(1, len(expected) + 1)
+            text = random_english(rng, step, expected)
+            now = replace(start.sentences[number - 1], english=expected[number - 1])
+            fresh = editor.versions[number - 1] == sentence_version(now)  # saved only on what it showed
+            answer = editor.save(number, text)
+            assert answer.status_code == (200 if fresh else 409), (step, number, text, answer.text)
+            if fresh:
+                expected[number - 1] = clean_english(text)
+            assert answer.json()["english"] == expected[number - 1]
+            answers["save", answer.status_code] = answers.get(("save", answer.status_code), 0) + 1
+            # No other sentence changed: the record holds exactly the last English saved for each.
+            assert [s.english for s in record_of(translated, SLUG).sentences] == expected, (
+                step,
+                number,
+                text,
+            )
+    took = time.monotonic() - began
+    print(f"{FUZZ_STEPS} steps by two editors in {took:.1f}s: {answers}")
+    record = record_of(translated, SLUG)
+    assert [s.english for s in record.sentences] == expected
+    draft = read_draft(folder)
+    assert draft is not None and draft[1] == record.draft_sha256
+    assert apply_edits(record, draft[0])[1] == []  # draft.en.md says what the record says
+    # Every kind of answer happened: the test saw saves and approvals both taken and refused.
+    assert all(
+        answers.get(key, 0) > 0 for key in [("save", 200), ("save", 409), ("approve", 200), ("approve", 409)]
+    )

@@ -458,20 +458,41 @@ class EditorsLoop(RuleBasedStateMachine):
         edit_sentence(self.root, k, new, article)
         self.expected.add(word)
 
-    @rule(article=st.sampled_from(ARTICLES), k=st.integers(0, 2))
-    def save_in_browser(self, article: str, k: int) -> None:
+    @rule(
+        article=st.sampled_from(ARTICLES),
+        k=st.integers(0, 2),
+        how=st.sampled_from(["add", "empty", "two sentences", "lines", "neighbour"]),
+    )
+    def save_in_browser(self, article: str, k: int, how: str) -> None:
         """What `serve` does with an editor's sentence: through the article's one door."""
-        from transflow.actions.sentences import save_sentence, sentence_version
+        from transflow.actions.sentences import clean_english, save_sentence, sentence_version
 
         if not self.translated(article):
             return
+        folder = self.root / "output" / article
         record = record_of(self.root, article)
+        view = current(folder, record, None)[0]  # what the save finds once the file's edits are in
         k = k % len(record.sentences)
-        word = self.token()
-        new = (record.sentences[k].english + " " + word).strip()
+        old, word = record.sentences[k].english, self.token()
+        new = {
+            "add": f"{old} {word}",
+            "empty": "",
+            "two sentences": f"{old} Another sentence, {word}.",
+            "lines": f"{old}\n\n{word} on a line of its own.",
+            "neighbour": f"{view.sentences[k - 1].english} {old} {word}",  # looks like two sentences
+        }[how]
         # The page may show an older version where the draft was edited since: then it is refused.
         result = save_sentence(self.project, article, k + 1, new, sentence_version(record.sentences[k]))
-        if result.saved:
+        if not result.saved:
+            return
+        after = record_of(self.root, article)
+        assert after.sentences[k].english == clean_english(new)  # the save sets what it names ...
+        assert [s.english for i, s in enumerate(after.sentences) if i != k] == [  # ... and nothing else
+            s.english for i, s in enumerate(view.sentences) if i != k
+        ]
+        if how == "empty":
+            self.expected -= set(TOKEN.findall(old))  # the editor left the sentence out on purpose
+        else:
             self.expected.add(word)
 
     @rule(article=st.sampled_from(ARTICLES), k=st.integers(0, 2))
@@ -554,6 +575,27 @@ class EditorsLoop(RuleBasedStateMachine):
             approve(self.project, article, force=True)
         except TransflowError:
             return  # e.g. the German changed since the last run: refused, nothing recorded
+        self.approved(article)
+
+    @rule(article=st.sampled_from(ARTICLES))
+    def approve_what_status_showed(self, article: str) -> None:
+        """`approve --version V` with the version `status` shows: nothing changed between them."""
+        from transflow.actions.approval import approve
+        from transflow.errors import ArticleChanged, TransflowError
+        from transflow.work.workflow import index_rows
+
+        if not self.translated(article):
+            return
+        shown = {r.slug: r.version for r in index_rows(self.project)}[article]
+        try:
+            approve(self.project, article, force=True, version=shown)
+        except ArticleChanged as e:
+            raise AssertionError(f"status showed version {shown}, approve found {e.now}") from e
+        except TransflowError:
+            return
+        self.approved(article)
+
+    def approved(self, article: str) -> None:
         record = record_of(self.root, article)
         text = body(self.root, article)
         self.approved_pairs.add((record.german, text))
@@ -679,6 +721,28 @@ class EditorsLoop(RuleBasedStateMachine):
                 assert state.state in ("approved", "published"), (article, state.state, state.reasons)
 
     @invariant()
+    def the_review_page_and_status_agree(self) -> None:
+        """Sentence by sentence: the same English, origin and findings (missing terms among them)."""
+        from transflow.pages.review import build_review_page
+        from transflow.work.workflow import index_rows, try_glossary
+
+        rows = {r.slug: r for r in index_rows(self.project)}
+        glossary = try_glossary(self.project)
+        for article in ARTICLES:
+            if not self.translated(article):
+                continue
+            state = article_state(self.project, article, glossary)  # what `status` reads
+            page = build_review_page(self.project, article)
+            assert state.record is not None and page.status == state.state == rows[article].status
+            shown = [r for rows_ in page.paragraphs for r in rows_]
+            assert [("".join(p.text for p in r.english), r.origin, r.badges) for r in shown] == [
+                (s.english, s.origin, [f.to_dict() for f in s.findings]) for s in state.record.sentences
+            ]
+            assert (page.counts["missing"], page.version) == (rows[article].missing, rows[article].version)
+            warnings = sum(page.counts[k] for k in ("critical", "functional", "cosmetic"))
+            assert warnings == rows[article].warnings
+
+    @invariant()
     def status_and_index_agree(self) -> None:
         from transflow.work.workflow import all_states, index_rows
 
@@ -756,3 +820,32 @@ def test_an_xliff_target_with_a_blank_line_is_refused(project: Path, tiny_model,
     code, _, err = run_cli("import", "xliff", str(xlf), "--project", p)
     assert code == 3 and f"{SLUG}.xlf: unit " in err and "a line break where the German has none" in err
     assert [s.english for s in record_of(project, SLUG).sentences] == [s.english for s in before.sentences]
+
+
+def test_approve_takes_what_status_showed_or_says_it_changed(project: Path, tiny_model) -> None:  # type: ignore[no-untyped-def]
+    # Issue 25: `approve --version V` approves the article only as `status` showed it.
+    from transflow.work.workflow import article_version
+
+    p = str(project)
+    translate(project)
+    code, out, _ = run_cli("status", "--project", p)
+    shown = article_version(current(project / "output" / SLUG, record_of(project, SLUG), None)[0])
+    assert code == 0 and "version" in out and shown in out
+    # Refused for its blockers, approve names the version the lines it printed are about.
+    code, out, _ = run_cli("approve", SLUG, "--project", p)
+    assert code == 1 and f"version {shown}" in out
+    # An editor changes the draft after status was read: approving what status showed is refused.
+    edit_sentence(project, 1, "An editor's sentence.")
+    code, _, err = run_cli("approve", SLUG, "--force", "--version", shown, "--project", p)
+    assert code == 1 and err.startswith(f"error: {SLUG}: not approved: it changed since version {shown}")
+    assert err.count("\n") <= 2 and "Traceback" not in err  # one error line and its hint
+    assert not (project / "output" / SLUG / "approved.json").exists()
+    code, out, _ = run_cli("status", "--project", p)
+    now = article_version(record_of(project, SLUG))
+    assert now != shown and now in out
+    code, out, _ = run_cli("approve", SLUG, "--force", "--version", now, "--project", p)
+    assert code == 0 and f"approved {SLUG} version {now}" in out
+    assert article_state(Project(project), SLUG).state == "approved"
+    # Approving the same English again is the same approval; without --version, as before.
+    assert run_cli("approve", SLUG, "--force", "--version", now, "--project", p)[0] == 0
+    assert run_cli("approve", SLUG, "--force", "--project", p)[0] == 0

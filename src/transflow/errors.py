@@ -92,12 +92,25 @@ class ChecksFailed(TransflowError):
 class ApprovalRefused(ChecksFailed):
     """Approving would pass over must-fix problems; ``blockers`` and ``warnings`` list them (exit 1)."""
 
-    def __init__(self, slug: str, blockers: tuple[str, ...], warnings: tuple[str, ...]) -> None:
-        self.blockers, self.warnings = blockers, warnings
+    def __init__(
+        self, slug: str, blockers: tuple[str, ...], warnings: tuple[str, ...], version: str = ""
+    ) -> None:
+        self.blockers, self.warnings, self.version = blockers, warnings, version
         more = f" (and {len(blockers) - 1} more)" if len(blockers) > 1 else ""
         super().__init__(
             f"{slug}: not approved: {blockers[0]}{more}",
             hint="correct the draft, or approve anyway with --force",
+        )
+
+
+class ArticleChanged(ChecksFailed):
+    """The article changed since the version an approver saw; nothing was approved (exit 1, HTTP 409)."""
+
+    def __init__(self, slug: str, seen: str, now: str) -> None:
+        self.seen, self.now = seen, now
+        super().__init__(
+            f"{slug}: not approved: it changed since version {seen} (now {now})",
+            hint="look at it again (`transflow status`, the review page), then approve what you saw",
         )
 
 

@@ -1,10 +1,13 @@
-"""One sentence's English changed from outside draft.en.md (the browser), through the file-edit path.
+"""One unit's English set from the browser: in the record first, draft.en.md rendered from it.
 
-A save writes the new English into draft.en.md and then takes that file in with ``sync_edits``,
-exactly as if an editor had changed the file: the record, the memory and the revisions get the
-same thing either way. Every sentence has a version (a hash of its German and English); a save
-against an older version is refused and both texts are returned, so nothing is overwritten
-silently.
+A save names a unit of the article (today: one sentence, by its number) and sets that unit's
+English in the record, and nothing else: no boundaries are worked out again, so a save that
+holds two sentences, or none, stays that unit's English. draft.en.md is then rendered from the
+record, kept as a revision like any edited draft, and the English goes into the memory as an
+editor's. Edits to draft.en.md made outside the browser are taken in first, under the lock,
+so nothing written in the file is lost. Every unit has a version (a hash of its German and
+English); a save against an older version is refused and both texts are returned, so nothing
+is overwritten silently.
 """
 
 from __future__ import annotations
@@ -12,11 +15,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 
-from transflow.actions.unit_of_work import article
+from transflow.actions.unit_of_work import ArticleWork, article
 from transflow.errors import InputError
 from transflow.project import Project, atomic_write
-from transflow.work.drafts import DRAFT_FILE, render_draft
-from transflow.work.record import ArticleRecord, Sentence
+from transflow.states import Origin
+from transflow.terms.glossary import Glossary
+from transflow.work.assessment import assess
+from transflow.work.drafts import DRAFT_FILE, default_after, draft_sha256, keep_revision, render_draft
+from transflow.work.record import EDITOR, ArticleRecord, Sentence
 
 # A browser waits its turn behind a translate run or other editors' saves rather than failing.
 SAVE_WAIT_SECONDS = 60.0
@@ -26,6 +32,17 @@ def sentence_version(sentence: Sentence) -> str:
     """A short hash of the sentence's German and current English: what a save must be based on."""
     raw = f"{sentence.source}\x00{sentence.english}".encode()
     return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def unit_sentences(record: ArticleRecord, unit: str) -> list[int]:
+    """The sentences (0-based) a unit id names; an ``InputError`` for an id the article lacks.
+
+    A unit id is a sentence's number ("5"). It is a string so that a group of sentences saved
+    as one English (a later unit kind) can be named the same way, with the same save.
+    """
+    if unit.isascii() and unit.isdigit() and 1 <= int(unit) <= len(record.sentences):
+        return [int(unit) - 1]
+    raise InputError(f"{record.slug} has no sentence {unit}")
 
 
 @dataclass(frozen=True)
@@ -45,41 +62,74 @@ class SaveResult:
 
 
 def clean_english(text: str) -> str:
-    """One sentence's English on one line: line breaks would be the editor's layout, not text."""
+    """One sentence's English on one line: a sentence lives in one paragraph, and line breaks
+    typed into the box are layout, not text (a blank line would start a paragraph in the draft)."""
     return " ".join(text.split())
 
 
 def save_sentence(
     project: Project, slug: str, number: int, english: str, version: str, *, render: bool = True
 ) -> SaveResult:
-    """Set sentence ``number`` (1-based) of ``slug`` to ``english`` if it is still at ``version``.
+    """Set sentence ``number`` (1-based) of ``slug`` to ``english`` if it is still at ``version``."""
+    return save_unit(project, slug, str(number), english, version, render=render)
+
+
+def save_unit(
+    project: Project, slug: str, unit: str, english: str, version: str, *, render: bool = True
+) -> SaveResult:
+    """Set the English of ``unit`` (``unit_sentences``) of ``slug`` if it is still at ``version``.
 
     Through the article's door: pending edits to draft.en.md are taken in first (they win: a
-    save based on the text before them is refused), then the new English is written into
-    draft.en.md and taken in like any file edit (record, memory, revision); the review page is
-    rendered again, and the index where what it shows changed.
+    save based on the text before them is refused), then the unit's English is set in the
+    record (``set_english``) and the draft rendered from it; the review page is rendered again,
+    and the index where what it shows changed. Empty English is the editor leaving the sentence
+    out (the review page marks it "left out").
     """
     english = clean_english(english)
     with article(project, slug, wait_seconds=SAVE_WAIT_SECONDS, render=render) as work:
-        if not 1 <= number <= len(work.record.sentences):
-            raise InputError(f"{slug} has no sentence {number}")
+        (k,) = unit_sentences(work.record, unit)
         taken, before = work.taken_in, _summary(work.record)
-        sentence = work.record.sentences[number - 1]
+        sentence = work.record.sentences[k]
         saved = sentence_version(sentence) == version
         if saved and english != sentence.english:
-            wanted = replace(work.record, sentences=_with_english(work.record.sentences, number - 1, english))
-            atomic_write(work.folder / DRAFT_FILE, render_draft(wanted))
-            work.take_in()
+            _write_edit(work, set_english(work.record, k, english, work.glossary))
+            work.remember([(sentence.source, english)], Origin.EDITOR)
         work.index = bool(taken) or _summary(work.record) != before  # the index shows only these
-    now = work.record.sentences[number - 1]
-    return SaveResult(saved, number, now.english, sentence_version(now), work.record.draft_sha256, taken)
+    now = work.record.sentences[k]
+    return SaveResult(saved, k + 1, now.english, sentence_version(now), work.record.draft_sha256, taken)
+
+
+def set_english(record: ArticleRecord, k: int, english: str, glossary: Glossary) -> ArticleRecord:
+    """The record with sentence ``k``'s English set by an editor (judged again), nothing else changed.
+
+    Only the space after the sentence follows: a sentence left out inside a paragraph takes its
+    space with it (the draft reads "A. C.", as if the editor had deleted it in the file), and
+    gets it back when it is given English again.
+    """
+    sentences = list(record.sentences)
+    old = sentences[k]
+    after = old.after
+    gap = default_after(sentences, k, record.prefixes)
+    if not english and after is None and gap and not gap.strip() and "\n\n" not in gap:
+        after = ""
+    elif english and not old.english and after == "":
+        after = None
+    sentences[k] = assess(replace(old, after=after).written_by(english, EDITOR), glossary)
+    return replace(record, sentences=tuple(sentences))
+
+
+def _write_edit(work: ArticleWork, record: ArticleRecord) -> None:
+    """draft.en.md rendered from ``record``, kept as an edited revision, then the record that names it.
+
+    The draft first: were the record lost, the next take-in would find the same English there.
+    """
+    draft = render_draft(record)
+    atomic_write(work.folder / DRAFT_FILE, draft)
+    keep_revision(work.folder, ".edited.en.md", draft)
+    work.save(replace(record, draft_sha256=draft_sha256(draft)))
 
 
 def _summary(record: ArticleRecord) -> tuple[bool, int, int]:
     """What the index shows of an article's sentences: edited, warnings, missing terms."""
     findings = sum(len(s.findings) for s in record.sentences)
     return record.edited, findings, len(record.missing_terms())
-
-
-def _with_english(sentences: tuple[Sentence, ...], k: int, english: str) -> tuple[Sentence, ...]:
-    return tuple(replace(s, english=english) if i == k else s for i, s in enumerate(sentences))

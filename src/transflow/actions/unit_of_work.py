@@ -99,8 +99,11 @@ def opened_memory(project: Project, *, warn: bool = True) -> Iterator[Memory]:
 def refresh_pages(project: Project, slugs: Iterable[str], *, index: bool = True) -> list[Path]:
     """Render these articles' review pages again, then the index: the one place pages are made."""
     from transflow.pages.review import write_index, write_review
+    from transflow.work.workflow import try_glossary
 
-    paths = [write_review(project, slug) for slug in slugs]
+    slugs = list(slugs)
+    glossary = try_glossary(project) if slugs else None  # read once for all the pages
+    paths = [write_review(project, slug, glossary) for slug in slugs]
     if index:
         paths.append(write_index(project))
     return paths

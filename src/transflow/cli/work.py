@@ -186,13 +186,20 @@ def approve(
             help="Approve despite missing terms, must-fix warnings or English from the generated test model.",
         ),
     ] = False,
+    version: Annotated[
+        str | None,
+        typer.Option(
+            "--version",
+            help="Approve only if the article is still at this version (`status` and review pages show it).",
+        ),
+    ] = None,
     project: ProjectOption = Path("."),
 ) -> None:
     """Approve an article's current English for publishing; lists the warnings it passes over first.
 
     Example: transflow approve altena-2018-04-oecd-studie
 
-    Example: transflow approve altena-2018-04-oecd-studie --force
+    Example: transflow approve altena-2018-04-oecd-studie --version 3f9c2a1b --force
     """
     from transflow.actions.approval import approve as approve_article
     from transflow.errors import ApprovalRefused
@@ -200,18 +207,20 @@ def approve(
     proj = project_at(project)
     slug = check_slug(slug)
     try:
-        done = approve_article(proj, slug, force)
+        done = approve_article(proj, slug, force, version)
     except ApprovalRefused as e:
-        _show_approval_notes(e.blockers, e.warnings)
+        _show_approval_notes(e.blockers, e.warnings, e.version)
         raise
-    _show_approval_notes(done.blockers, done.warnings)
+    _show_approval_notes(done.blockers, done.warnings, done.version)
     note = f" despite: {'; '.join(done.blockers)}" if done.blockers else ""
     console().print(
-        for_terminal(f"approved {done.slug} ({done.sentences} sentences){note}"), markup=False, soft_wrap=True
+        for_terminal(f"approved {done.slug} version {done.version} ({done.sentences} sentences){note}"),
+        markup=False,
+        soft_wrap=True,
     )
 
 
-def _show_approval_notes(blockers: tuple[str, ...], warnings: tuple[str, ...]) -> None:
+def _show_approval_notes(blockers: tuple[str, ...], warnings: tuple[str, ...], version: str) -> None:
     """What an approval passes over, one line each, before the verdict (which may be an error)."""
     out = console()
     for line in blockers:
@@ -220,6 +229,8 @@ def _show_approval_notes(blockers: tuple[str, ...], warnings: tuple[str, ...]) -
         out.print(f"{len(warnings)} warning(s) open:", markup=False)
     for line in warnings:
         out.print(for_terminal(f"  {line}"), markup=False, soft_wrap=True)
+    if blockers or warnings:  # what `approve --version` names: exactly the English these lines are about
+        out.print(f"version {version}", markup=False)
 
 
 @app.command()
@@ -235,9 +246,10 @@ def status(project: ProjectOption = Path(".")) -> None:
 
     rows = index_rows(project_at(project))
     if len(rows) > RICH_ROWS:
-        headers = ("article", "date", "status", "warnings", "missing terms", "why")
+        headers = ("article", "date", "status", "warnings", "missing terms", "version", "why")
         cells = [
-            (r.slug, r.date, r.status, str(r.warnings), str(r.missing), "; ".join(r.reasons)) for r in rows
+            (r.slug, r.date, r.status, str(r.warnings), str(r.missing), r.version, "; ".join(r.reasons))
+            for r in rows
         ]
         plain_table(console(), headers, cells, right=(3, 4))
         return
@@ -247,9 +259,12 @@ def status(project: ProjectOption = Path(".")) -> None:
     table.add_column("status", no_wrap=True)
     table.add_column("warnings", justify="right")
     table.add_column("missing terms", justify="right")
+    table.add_column("version", no_wrap=True)  # what `approve --version` names
     for row in rows:
         mark = " *" if row.reasons else ""
-        table.add_row(row.slug, cell(row.date), row.status + mark, str(row.warnings), str(row.missing))
+        table.add_row(
+            row.slug, cell(row.date), row.status + mark, str(row.warnings), str(row.missing), row.version
+        )
     out = console()
     out.print(table)
     # Why, under the table in whole lines: a column at 80 characters would cut it into words.

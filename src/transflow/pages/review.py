@@ -21,6 +21,7 @@ from transflow.safetext import clean_text
 from transflow.settings import load_settings
 from transflow.slugs import no_such_article
 from transflow.states import TermStatus
+from transflow.terms.glossary import Glossary
 from transflow.text.document import BlockMark, block_mark, split_prefix
 from transflow.work.drafts import WORD_TOKEN, revision_snapshots
 from transflow.work.record import Term
@@ -78,6 +79,7 @@ class ReviewPage:
     tail: str = ""  # untranslated constructs after the last paragraph
     first_warning: int | None = None  # the number of the first sentence with a warning
     warning_counts: dict[str, int] = field(default_factory=dict)  # finding code → how many on this page
+    version: str = ""  # ``workflow.article_version`` of what this page shows: what an approval names
 
 
 @functools.lru_cache(maxsize=8)
@@ -261,12 +263,14 @@ def word_diff(old: str, new: str) -> list[Piece]:
     return pieces
 
 
-def build_review_page(project: Project, slug: str) -> ReviewPage:
-    """Assemble one article's review page from its files."""
+def build_review_page(project: Project, slug: str, glossary: Glossary | None = None) -> ReviewPage:
+    """Assemble one article's review page from its files (``glossary``: the project's, read if not given)."""
     from transflow.work.reuse import continued  # imported here: status and the index need no alignment
-    from transflow.work.workflow import article_state
+    from transflow.work.workflow import article_state, article_version, try_glossary
 
-    state = article_state(project, slug)
+    # Read as `status` reads it: draft edits taken in and judged with the glossary, so a term an
+    # editor put into the file shows present here too.
+    state = article_state(project, slug, glossary if glossary is not None else try_glossary(project))
     record = state.record
     if record is None:
         raise no_such_article(slug, project.article_slugs())
@@ -349,6 +353,7 @@ def build_review_page(project: Project, slug: str) -> ReviewPage:
         tail=split_prefix(record.prefix(max(paragraphs, default=-1) + 1))[0] if record.prefixes else "",
         first_warning=next((r.number for rows in linked for r in rows if r.badges), None),
         warning_counts=kinds,
+        version=article_version(record),
     )
 
 
@@ -379,9 +384,9 @@ def _linked_warnings(paragraphs: dict[int, list[SentenceRow]]) -> list[list[Sent
     ]
 
 
-def write_review(project: Project, slug: str) -> Path:
+def write_review(project: Project, slug: str, glossary: Glossary | None = None) -> Path:
     """Render ``output/<slug>/review.html``; return its path."""
-    page = build_review_page(project, slug)
+    page = build_review_page(project, slug, glossary)
     html = (
         jinja_environment()
         .get_template("review.html")

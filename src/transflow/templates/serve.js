@@ -209,11 +209,16 @@
         var old = el(fresh.id);
         if (old && !(editing && "s" + editing.n === fresh.id)) { old.replaceWith(document.importNode(fresh, true)); }
       });
+      // The version an approval names is that of the rows shown: the row being edited is not
+      // replaced, so while one is open the page keeps the version it had.
+      var seen = shownVersion(), wasEditing = Boolean(editing);
       // The header too: after an approval it must not still say "approve it again".
       [".summary", ".meta", "#attention"].forEach(function (sel) {
         var a = document.querySelector(sel), b = doc.querySelector(sel);
         if (a && b) { a.replaceWith(document.importNode(b, true)); }
       });
+      var version = document.querySelector(".meta .version");
+      if (wasEditing && version) { version.dataset.version = seen; version.textContent = "version " + seen; }
       data = got[1];
       var versions = {};
       Object.keys(byNumber).forEach(function (k) { versions[k] = byNumber[k].version; });
@@ -247,12 +252,21 @@
     el("tf-approve-anyway").classList.toggle("tf-hidden", !blocked);
   }
   approval();
+  // The article's version as this page shows it (rendered with the rows): an approval names it,
+  // and the server refuses (409) where anything changed since, e.g. another editor's save.
+  function shownVersion() {
+    var v = document.querySelector(".meta .version");
+    return v ? v.dataset.version : "";
+  }
   function approve(force) {
     say("Approving…");
-    post(base + "approve", { force: force }).then(function (r) {
+    post(base + "approve", { force: force, version: shownVersion() }).then(function (r) {
       if (r.status === 200) {
         say(r.body.forced ? "Approved anyway." : "Approved.");
         refresh();
+      } else if (r.status === 409 && /changed since version/.test(r.body.error || "")) {
+        say("Not approved: the article changed since this page showed it. Reload to see what changed, then approve again.");
+        el("tf-file-changed").classList.remove("tf-hidden");
       } else {
         say("Not approved: " + (r.body.error || ("HTTP " + r.status)));
       }

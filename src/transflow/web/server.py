@@ -228,19 +228,20 @@ def create_app(config: ServerConfig) -> ASGIApp:
         return data if isinstance(data, Response) else (slug, data)
 
     async def save(request: Request) -> Response:
+        """A save of one unit's English: ``/sentences/5`` (sentence 5) or ``/units/5`` (its unit id)."""
         from starlette.concurrency import run_in_threadpool
 
-        from transflow.actions.sentences import save_sentence
+        from transflow.actions.sentences import save_unit
 
         posted = await article_post(request)
         if isinstance(posted, Response):
             return posted
         slug, data = posted
-        number = request.path_params["number"]
+        unit = str(request.path_params.get("number", request.path_params.get("unit", "")))
         english, version = data.get("english"), data.get("version")
         if not isinstance(english, str) or not isinstance(version, str) or len(english) > 5000:
             return _error(400, "expected english and version")
-        result = await run_in_threadpool(save_sentence, project, slug, number, english, version)
+        result = await run_in_threadpool(save_unit, project, slug, unit, english, version)
         body = {
             "saved": result.saved,
             "number": result.number,
@@ -260,8 +261,12 @@ def create_app(config: ServerConfig) -> ASGIApp:
         if isinstance(posted, Response):
             return posted
         slug, data = posted
-        result = await run_in_threadpool(approve_article, project, slug, data.get("force") is True)
-        return JSONResponse({"approved": True, "forced": result.forced})
+        version = data.get("version")
+        if not isinstance(version, str) or not version:
+            return _error(400, "expected the version the page shows: reload the page")
+        # A changed article is ArticleChanged: a 409 with one line, through ``_broken``.
+        result = await run_in_threadpool(approve_article, project, slug, data.get("force") is True, version)
+        return JSONResponse({"approved": True, "forced": result.forced, "version": result.version})
 
     async def add_glossary(request: Request) -> Response:
         from starlette.concurrency import run_in_threadpool
@@ -289,6 +294,7 @@ def create_app(config: ServerConfig) -> ASGIApp:
         Route("/{slug}/review.html", review),
         Route("/{slug}/state.json", state),
         Route("/{slug}/sentences/{number:int}", save, methods=["POST"]),
+        Route("/{slug}/units/{unit}", save, methods=["POST"]),
         Route("/{slug}/approve", approve, methods=["POST"]),
     ]
     app = Starlette(routes=routes, exception_handlers={TransflowError: _broken})
@@ -339,7 +345,7 @@ def _broken(request: Request, exc: Exception) -> Response:
 def edit_state(project: Project, slug: str) -> dict[str, Any]:
     """What the page's script needs: each sentence's English, version and flags, the draft's hash."""
     from transflow.actions.sentences import sentence_version
-    from transflow.work.workflow import approval_notes, article_state, try_glossary
+    from transflow.work.workflow import approval_notes, article_state, article_version, try_glossary
 
     state = article_state(project, slug, try_glossary(project))
     record = state.record
@@ -361,6 +367,7 @@ def edit_state(project: Project, slug: str) -> dict[str, Any]:
     return {
         "slug": slug,
         "state": state.state,
+        "version": article_version(record) if record else "",
         "draft": _draft_hash(project, slug),
         "sentences": sentences,
         "blocked": "; ".join(blockers),

@@ -96,6 +96,7 @@ class Summary:
     missing: int
     translated_at: str
     has_page: bool
+    version: str = ""  # ``workflow.article_version``: what `approve --version` names
 
 
 def _strings(value: Any) -> tuple[str, ...]:
@@ -113,12 +114,14 @@ def _source_facts(value: Any) -> SourceFacts:
 
 def summary_from_json(value: Any) -> Summary:
     """A summary as the cache keeps it (TypeError or ValueError where it is damaged)."""
-    slug, state, reasons, title, date, warnings, missing, translated_at, has_page = value
-    if not all(isinstance(x, str) for x in (slug, state, title, date, translated_at)):
+    slug, state, reasons, title, date, warnings, missing, translated_at, has_page, version = value
+    if not all(isinstance(x, str) for x in (slug, state, title, date, translated_at, version)):
         raise TypeError("summary")
     if type(warnings) is not int or type(missing) is not int or type(has_page) is not bool:
         raise TypeError("summary")
-    return Summary(slug, state, _strings(reasons), title, date, warnings, missing, translated_at, has_page)
+    return Summary(
+        slug, state, _strings(reasons), title, date, warnings, missing, translated_at, has_page, version
+    )
 
 
 def _json(value: Any) -> Any:
@@ -131,7 +134,7 @@ def summary_json(summary: Summary) -> list[Any]:
     s = summary
     return [
         *(s.slug, s.state, list(s.reasons), s.title, s.date),
-        *(s.warnings, s.missing, s.translated_at, s.has_page),
+        *(s.warnings, s.missing, s.translated_at, s.has_page, s.version),
     ]
 
 

@@ -315,6 +315,7 @@ class IndexRow:
     translated_at: str
     reasons: tuple[str, ...] = ()
     has_page: bool = True
+    version: str = ""
 
 
 def index_rows(project: Project) -> list[IndexRow]:
@@ -333,6 +334,7 @@ def index_rows(project: Project) -> list[IndexRow]:
                 state.translated_at,
                 reasons=tuple(state.reasons),
                 has_page=state.has_page,
+                version=state.version,
             )
         )
     rows.sort(key=lambda r: (r.date, r.translated_at, r.slug), reverse=True)
@@ -351,6 +353,7 @@ def _summary(state: ArticleState) -> Summary:
         state.missing,
         record.translated_at if record else "",
         record is not None,
+        article_version(record) if record else "",
     )
 
 
@@ -400,6 +403,26 @@ def approval_notes(record: ArticleRecord) -> ApprovalNotes:
         for n, f in sorted(findings, key=lambda item: (item[1].severity != "critical", item[0]))
     )
     return ApprovalNotes(tuple(blockers), warnings)
+
+
+def article_version(record: ArticleRecord) -> str:
+    """A short hash of what an approval takes: the German, the English, its layout, open conflicts.
+
+    The review page, ``status``, the browser's state and ``approve`` all show it; an approval
+    that names a version is refused once the article has moved on from it (another editor's
+    save, a file edit, a translate run), so nobody approves English they have not seen.
+    Who wrote a sentence is left out: approving the same text twice is the same approval.
+    """
+    import hashlib
+    import json
+
+    sentences = [[s.paragraph, s.source, s.english, s.after, s.written_for] for s in record.sentences]
+    article = [record.title, record.date, record.place, list(record.prefixes), record.summary_paragraph]
+    raw = json.dumps([article, sentences], ensure_ascii=False).encode()
+    return hashlib.sha256(raw).hexdigest()[:VERSION_LENGTH]
+
+
+VERSION_LENGTH = 8  # hex digits: enough to tell two states of one article apart, short to type
 
 
 def recorded(project: Project, slug: str) -> tuple[Path, ArticleRecord]:
