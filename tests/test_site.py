@@ -164,6 +164,12 @@ def test_each_article_has_a_german_page_linked_both_ways(site: Path) -> None:
     assert not (folder / "sperrung.html").exists() and not (folder / "sperrung.de.html").exists()
 
 
+def test_a_german_page_without_a_title_is_headed_by_its_first_sentence(site: Path) -> None:
+    german = (site / "output" / "site" / f"{SEED.stem}.de.html").read_text(encoding="utf-8")
+    assert "<h1>Frisch zurück aus Frankreich ist Stefan Kemper, Vertreter des Verwaltungschefs</h1>" in german
+    assert f"<h1>{SEED.stem}</h1>" not in german
+
+
 def test_a_german_text_from_an_earlier_publish_is_replaced_by_the_page(site: Path) -> None:
     folder = site / "output" / "site"
     (folder / "haushalt.de.txt").write_text("Haushalt\n", encoding="utf-8")  # what publish wrote before

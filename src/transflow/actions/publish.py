@@ -77,10 +77,11 @@ class PublishReport:
     warnings: list[str] = field(default_factory=list)
 
 
-def _title(approval: Approval, slug: str) -> str:
+def _title(approval: Approval, slug: str, text: str | None = None) -> str:
+    """The title, else the first sentence of ``text`` (the English unless given), cut at 100."""
     if approval.title:
         return approval.title
-    first = approval.english.split("\n", 1)[0].lstrip("#> ").strip()
+    first = (approval.english if text is None else text).split("\n", 1)[0].lstrip("#> ").strip()
     title = first.split(". ")[0].rstrip(".") if first else slug
     return title if len(title) <= 100 else title[:97] + "…"
 
@@ -141,7 +142,7 @@ def german_page(publication: Publication) -> SitePage:
         html = "".join(f"<p>{escape(p)}</p>\n" for p in paragraphs)
     return SitePage(
         slug=publication.slug,
-        title=headline or approval.title or publication.slug,
+        title=headline or _title(approval, publication.slug, approval.german_text()),
         date=approval.date or "",
         place=approval.place or "",
         approved_at=approval.approved_at,
