@@ -417,7 +417,6 @@ def run_translate(
         resolve_device(options.device)  # a GPU asked for and not there stops before any work
     identity = model_identity(project)
     signature = make_signature(*identity, glossary, options.beam_size) if identity else None
-    probe = RunReport()
     cache = ChangeCache(project)
     digest = ""
     if signature is not None and not files and not force:
@@ -426,64 +425,102 @@ def run_translate(
         with contextlib.suppress(TypeError, ValueError):
             if found is not None:
                 return _quiet_report(found)
-    pending = discover(project, files, glossary, signature, force, probe, repair=False, cache=cache)
-    if not pending and not edits_waiting(project, cache):
-        cache.keep_quiet("translate", digest, _quiet_value(probe))
-        cache.save()
-        return probe
-    if pending and identity is None:
-        find_model()  # raises the "no model" error, before anything is written
+    with contextlib.ExitStack() as held:
+        report = RunReport()
+        locked = _lock_now(project, held)
+        # Where the lock was free, the look at the articles is taken under it and holds for the
+        # work; where another run holds it, a look outside it decides whether to wait for it.
+        edited = edits_waiting(project, cache)
+        pending = (
+            [] if edited else discover(project, files, glossary, signature, force, report, locked, cache)
+        )
+        if not pending and not edited:
+            cache.keep_quiet("translate", digest, _quiet_value(report))
+            cache.save()
+            return report
+        if pending and identity is None:
+            find_model()  # raises the "no model" error, before anything is written
+        if not locked:
+            held.enter_context(run_lock(project))
+            cache.refresh()  # under the lock: a run that just finished may have written files
+            report, pending = RunReport(), []
+        return _locked_run(
+            project,
+            Job(files, glossary, identity, signature, options, force, engine_factory, on_start, progress),
+            report,
+            cache,
+            pending if locked and not edited else None,
+        )
+    raise AssertionError("unreachable")  # for mypy: the block returns
+
+
+@dataclass(frozen=True)
+class Job:
+    """What a translate run was asked to do."""
+
+    files: Iterable[Path | str] | None
+    glossary: Glossary
+    identity: tuple[ModelPackage, str] | None
+    signature: Signature | None
+    options: EngineOptions
+    force: bool
+    engine_factory: Callable[[ModelPackage, EngineOptions], Engine]
+    on_start: Callable[[int, ModelPackage], None] | None
+    progress: Callable[[int], None] | None
+
+
+def _lock_now(project: Project, held: contextlib.ExitStack) -> bool:
+    """Take the run lock where it is free now (and the state folder exists); never wait for it."""
+    from transflow.errors import LockedError, OutputError
+
+    if not project.state.is_dir():
+        return False
+    try:
+        held.enter_context(run_lock(project, wait_seconds=0))
+    except (LockedError, OutputError):
+        return False
+    return True
+
+
+def _locked_run(
+    project: Project, job: Job, report: RunReport, cache: ChangeCache, pending: list[Pending] | None
+) -> RunReport:
+    """Under the lock: take in editors' changes, translate ``pending`` (None: look again), write pages."""
     from transflow.actions.unit_of_work import opened_memory, refresh_pages
 
-    with run_lock(project), opened_memory(project) as memory:
+    glossary, identity, signature = job.glossary, job.identity, job.signature
+    with opened_memory(project) as memory:
         if memory.damaged is not None:  # moved aside: what the records hold comes back
             from transflow.actions.doctor import rebuild_memory
 
             rebuild_memory(project, memory)
-        report = RunReport()
         lemmas.load(project.state)
-        cache.refresh()  # under the lock: a run that just finished may have written files
-        synced = collect_edits(project, memory, glossary, report, cache)
-        cache.refresh()
-        # Again under the lock: a run that just finished may have done some of them.
-        pending = discover(project, files, glossary, signature, force, report, cache=cache)
+        synced: list[str] = []
+        if pending is None:
+            synced = collect_edits(project, memory, glossary, report, cache)
+            cache.forget_folders(synced)  # their records were written
+            pending = discover(project, job.files, glossary, signature, job.force, report, cache=cache)
         written: set[str] = set()
         if pending and identity is not None and signature is not None:
-            written = _translate(
-                project,
-                pending,
-                glossary,
-                identity[0],
-                signature,
-                options,
-                engine_factory,
-                memory,
-                force,
-                report,
-                on_start,
-                progress,
-            )
+            written = _translate(project, pending, identity[0], signature, job, memory, report)
         lemmas.save(project.state)
+        cache.forget_folders([*written, *synced])
+        refresh_pages(project, [slug for slug in synced if slug not in written], cache=cache)
         cache.save()
-        refresh_pages(project, [slug for slug in synced if slug not in written])
     return report
 
 
 def _translate(
     project: Project,
     pending: list[Pending],
-    glossary: Glossary,
     package: ModelPackage,
     signature: Signature,
-    options: EngineOptions,
-    engine_factory: Callable[[ModelPackage, EngineOptions], Engine],
+    job: Job,
     memory: Memory,
-    force: bool,
     report: RunReport,
-    on_start: Callable[[int, ModelPackage], None] | None,
-    progress: Callable[[int], None] | None,
 ) -> set[str]:
     """Keep what editors and earlier runs made; send only the rest to the engine, in groups."""
+    glossary, options, force, progress = job.glossary, job.options, job.force, job.progress
     from transflow.actions.unit_of_work import refresh_pages
     from transflow.text.segmentation import Segment, segment_paragraphs
     from transflow.work.assessment import assess
@@ -500,11 +537,11 @@ def _translate(
     needed = sum(plan.needs != NOTHING for ps in plans.values() for plan in ps)
     engine: Engine | None = None
     if needed:
-        engine = engine_factory(package, options)
+        engine = job.engine_factory(package, options)
         engine.load()  # a broken model fails here, before the progress bar and any write
     report.model = package
-    if on_start:
-        on_start(needed, package)
+    if job.on_start:
+        job.on_start(needed, package)
     written: set[str] = set()
     for group in _groups(pending, plans):
         todo = [plan for item in group for plan in plans[item.article.slug] if plan.needs != NOTHING]

@@ -149,6 +149,9 @@ class ChangeCache:
         self.dirty: set[str] = set()  # kinds to write
         self.misses = 0  # verdicts made by reading files (for tests and benchmarks)
         self._stamps: dict[str, Stamp | None] = {}
+        # Verdicts found or made in this command, by (kind, key): a second look with the same
+        # stamps and context needs no digest (a run looks at every article two or three times).
+        self._seen: dict[tuple[str, str], tuple[tuple[Stamp | None, ...], tuple[Any, ...], Any]] = {}
         self._parsed: dict[Path, Article] = {}
         self._folders: set[str] | None = None  # plain folders in output/, seen by article_slugs
         self._slugs: list[str] | None = None  # article_slugs, once per phase
@@ -204,6 +207,18 @@ class ChangeCache:
         self._folders = None
         self._slugs = None
         self._scan = None
+
+    def forget_folders(self, slugs: list[str] | set[str]) -> None:
+        """Forget the stamps of files in these article folders (written since), and the listing
+        of output/ (a folder may be new); the rest of the stamps still hold."""
+        self._folders = None
+        self._slugs = None
+        self._parsed.clear()
+        if not slugs:
+            return
+        folders = tuple(f"{self._output}/{slug}/" for slug in slugs)
+        for key in [key for key in self._stamps if key.startswith(folders)]:
+            del self._stamps[key]
 
     def scan_sources(self) -> tuple[list[Path], list[str]]:
         """``Project.scan_sources``, once per phase."""
@@ -266,6 +281,9 @@ class ChangeCache:
 
     def lookup(self, kind: str, key: str, stamps: tuple[Stamp | None, ...], context: tuple[Any, ...]) -> Any:
         """The cached value for these stamps and context, or None where there is none to trust."""
+        seen = self._seen.get((kind, key))
+        if seen is not None and seen[0] == stamps and seen[1] == context:
+            return seen[2]
         digest = self.digest(key, stamps, context)
         old = self.old(kind)
         for entries, made_ns in ((self.new[kind], self.started_ns), (old, self.scanned_ns[kind])):
@@ -274,6 +292,7 @@ class ChangeCache:
                 continue
             if self.settled(stamps, made_ns):
                 self.new[kind][key] = entry
+                self._seen[(kind, key)] = (stamps, context, entry[1])
                 return entry[1]
         return None
 
@@ -286,11 +305,13 @@ class ChangeCache:
             return
         entry = [self.digest(key, stamps, context), value]
         self.new[kind][key] = entry
+        self._seen[(kind, key)] = (stamps, context, value)
         if self.old(kind).get(key) != entry:
             self.dirty.add(kind)
 
     def forget(self, kind: str, key: str) -> None:
         """Drop a verdict that no longer holds."""
+        self._seen.pop((kind, key), None)
         self.new[kind].pop(key, None)
         if self.old(kind).pop(key, None) is not None:
             self.dirty.add(kind)

@@ -249,14 +249,16 @@ def _untranslated(project: Project, known: set[str], cache: ChangeCache | None =
     return out
 
 
-def article_summaries(project: Project, glossary: Glossary | None = None) -> list[Summary]:
+def article_summaries(
+    project: Project, glossary: Glossary | None = None, cache: ChangeCache | None = None
+) -> list[Summary]:
     """``all_states`` as ``status`` and the index show it, sorted by slug.
 
     An article whose files (record, draft, approval, German source, the site's list) did not
     change since the last command keeps its cached summary (``changes.ChangeCache``): nothing
-    of it is read.
+    of it is read. ``cache``: a run's change cache, its stamps still good (else a new one).
     """
-    cache = ChangeCache(project)
+    cache = cache or ChangeCache(project)
     context = (glossary.sha256 if glossary is not None else "",)
     try:
         digest = cache.project_digest(SUMMARY_FILES, context, (project.state / SITE_FILE,))
@@ -309,11 +311,11 @@ class IndexRow:
     has_page: bool = True
 
 
-def index_rows(project: Project) -> list[IndexRow]:
-    """Every article, newest first, with the state ``status`` shows."""
+def index_rows(project: Project, cache: ChangeCache | None = None) -> list[IndexRow]:
+    """Every article, newest first, with the state ``status`` shows (``cache``: a run's, or a new one)."""
     rows = []
     # Summaries, not whole states: an article whose files did not change is not read again.
-    for state in article_summaries(project, try_glossary(project)):
+    for state in article_summaries(project, try_glossary(project), cache):
         rows.append(
             IndexRow(
                 state.slug,
