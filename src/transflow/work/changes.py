@@ -11,6 +11,8 @@ a digest of the stamps (and of the glossary and model they were judged with):
 - ``states``: an article's state as ``status`` and the index show it, for these record,
   draft, approval, German source and site files;
 - ``site``: the slugs on the published site;
+- ``groups``: the summaries (``states``) of a group of articles, under one digest of all
+  their files' stamps;
 - ``quiet``: what a whole command found (a no-op ``translate``'s report, ``status``'s rows), under
   one digest of every source's and every article's stamps: at 10,000 articles one digest
   costs less than 10,000 look-ups, and a project where nothing changed needs no other.
@@ -34,6 +36,7 @@ import marshal
 import os
 import stat as statmod
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import astuple, dataclass
 from pathlib import Path
@@ -50,7 +53,11 @@ CACHE_FILE = "changes.json"  # one file per kind: changes-sources.json, changes-
 CACHE_VERSION = 3
 # Two seconds: FAT's mtime granularity, far above ext4's few milliseconds of clock tick.
 RACY_NS = 2_000_000_000
-KINDS = ("sources", "current", "unedited", "states", "site", "quiet")
+KINDS = ("sources", "current", "unedited", "states", "site", "quiet", "groups")
+# Articles are judged for status and the index in this many groups (by a hash of the slug): a
+# group none of whose files changed keeps its summaries under one digest (issue 28: a run that
+# changed one article of 10,000 judges the 150 or so of its group, not all of them).
+GROUPS = 64
 # What a draft file is, for collect_edits (not an article state: see states.ArticleStatus).
 DRAFT_CLEAN, DRAFT_CHANGED, DRAFT_UNKNOWN = "clean", "edited", "unknown"
 
@@ -152,6 +159,7 @@ class ChangeCache:
         # Verdicts found or made in this command, by (kind, key): a second look with the same
         # stamps and context needs no digest (a run looks at every article two or three times).
         self._seen: dict[tuple[str, str], tuple[tuple[Stamp | None, ...], tuple[Any, ...], Any]] = {}
+        self._summary_sources: dict[str, str] = {}  # slug → the German source its summary was judged with
         self._parsed: dict[Path, Article] = {}
         self._folders: set[str] | None = None  # plain folders in output/, seen by article_slugs
         self._slugs: list[str] | None = None  # article_slugs, once per phase
@@ -508,7 +516,9 @@ class ChangeCache:
             found = self.lookup("states", slug, stamps, (source, glossary))
             with contextlib.suppress(TypeError, ValueError, IndexError):
                 if isinstance(found, list):
-                    return summary_from_json(found[1])
+                    summary = summary_from_json(found[1])
+                    self._summary_sources[slug] = source
+                    return summary
         self.misses += 1
         try:
             record = load_record(Path(at))
@@ -518,4 +528,60 @@ class ChangeCache:
         stamps = (*fixed, self.stamp(f"{self._sources}/{source}") if source else None)
         summary = judge()
         self.keep("states", slug, stamps, (source, glossary), [source, summary_json(summary)])
+        self._summary_sources[slug] = source
         return summary
+
+    # ---- groups of summaries ------------------------------------------------------------------------
+
+    def _group_stamps(self, members: list[str], sources: list[str]) -> tuple[Stamp | None, ...]:
+        """The stamps a group's summaries were judged from: each article's files, then the site's list."""
+        from transflow.work.drafts import DRAFT_FILE
+        from transflow.work.record import APPROVAL_FILE, RECORD_FILE
+
+        stamp, out = self.stamp, list[Stamp | None]()
+        for slug, source in zip(members, sources, strict=True):
+            at = self.folder(slug)
+            out += (stamp(f"{at}/{RECORD_FILE}"), stamp(f"{at}/{DRAFT_FILE}"), stamp(f"{at}/{APPROVAL_FILE}"))
+            out.append(stamp(f"{self._sources}/{source}") if source else None)
+        out.append(stamp(self._site))
+        return tuple(out)
+
+    def kept_summaries(self, slugs: list[str], glossary_sha256: str) -> dict[str, Summary]:
+        """The cached summaries of every group of ``slugs`` none of whose files changed since it
+        was judged; the other groups' articles are not in it."""
+        old, found = self.old("groups"), {}
+        for name, members in _grouped(slugs).items():
+            try:
+                values = old[name][1]
+                if [value[0] for value in values] != members:
+                    continue
+                sources = [str(value[1]) for value in values]
+                context = (glossary_sha256, *sources)
+                if self.lookup("groups", name, self._group_stamps(members, sources), context) is None:
+                    continue
+                summaries = {slug: summary_from_json(summary) for slug, _, summary in values}
+            except (TypeError, ValueError, IndexError, KeyError):
+                continue
+            found.update(summaries)
+            self._summary_sources.update(zip(members, sources, strict=True))
+        return found
+
+    def keep_summaries(self, summaries: list[Summary], glossary_sha256: str) -> None:
+        """Remember each group's summaries under one digest (a group with a young file: none)."""
+        by_slug = {s.slug: s for s in summaries}
+        for name, members in _grouped(list(by_slug)).items():
+            if any(slug not in self._summary_sources for slug in members):
+                continue  # not judged from its files (a source never translated): judged each time
+            sources = [self._summary_sources[slug] for slug in members]
+            values = [[slug, self._summary_sources[slug], summary_json(by_slug[slug])] for slug in members]
+            context = (glossary_sha256, *sources)
+            if name not in self.new["groups"]:  # not found unchanged above
+                self.keep("groups", name, self._group_stamps(members, sources), context, values)
+
+
+def _grouped(slugs: list[str]) -> dict[str, list[str]]:
+    """``slugs`` (in order) by their group: a hash of the slug, so a new article moves no other."""
+    groups: dict[str, list[str]] = {}
+    for slug in slugs:
+        groups.setdefault(f"g{zlib.crc32(slug.encode()) % GROUPS}", []).append(slug)
+    return groups

@@ -276,15 +276,17 @@ def article_summaries(
         return _summary(article_state(project, slug, glossary, site))
 
     slugs = set(cache.article_slugs()) | set(cache.site_slugs())
+    judged_with = glossary.sha256 if glossary is not None else ""
+    kept = cache.kept_summaries(sorted(slugs), judged_with)  # groups none of whose files changed
     summaries = [
-        cache.summary(
-            cache.folder(slug),
-            glossary.sha256 if glossary is not None else "",
-            functools.partial(judge, slug),
-        )
+        kept[slug]
+        if slug in kept
+        else cache.summary(cache.folder(slug), judged_with, functools.partial(judge, slug))
         for slug in sorted(slugs)
     ]
-    cache.complete.update(("unedited", "states"))
+    cache.keep_summaries(summaries, judged_with)
+    if not kept:  # every article looked at: verdicts on files gone since are dropped
+        cache.complete.update(("unedited", "states"))
     new = [_summary(state) for state in _untranslated(project, slugs, cache)]
     every = sorted(summaries + new, key=lambda s: s.slug)
     cache.keep_quiet("status", digest, [summary_json(s) for s in every])
