@@ -171,6 +171,11 @@ def discover(
     given = [project.named_source(f) for f in named if isinstance(f, Path)]
     facts: dict[Path, SourceFacts] = {}
     seen: dict[str, Path] = {}
+    # What an up-to-date article was made with.
+    context = (glossary.sha256, *(_model_key(signature) if signature else ("", 0)))
+    whole = not files and signature is not None and not force  # every source, judged for "current"
+    if whole:
+        cache.kept_sources([path.name for path in scanned], context)
     for path in dict.fromkeys([*scanned, *given]):
         fact = facts[path] = cache.source(path)
         if not fact.slug:
@@ -184,9 +189,8 @@ def discover(
     paths = [_source_named(f, seen) for f in named] if named else scanned
     if not files:
         cache.complete.add("sources")
-    # What an up-to-date article was made with.
-    context = (glossary.sha256, *(_model_key(signature) if signature else ("", 0)))
     pending: list[Pending] = []
+    current: set[str] = set()
     for path in paths:
         fact = facts[path]
         if not fact.slug:
@@ -196,6 +200,7 @@ def discover(
         at = cache.folder(fact.slug)
         if signature is not None and not force and cache.is_current(path, at, context):
             report.results.append(ArticleResult(fact.slug, path.name, "unchanged"))
+            current.add(path.name)
             continue
         folder = Path(at)
         try:
@@ -215,8 +220,11 @@ def discover(
             cache.note_current(path, folder, context, unchanged)
         if unchanged and not force:
             report.results.append(ArticleResult(article.slug, path.name, "unchanged"))
+            current.add(path.name)
         else:
             pending.append(Pending(article, previous))
+    if whole:
+        cache.keep_sources({path.name: facts[path] for path in scanned}, current, context)
     return pending
 
 

@@ -160,6 +160,8 @@ class ChangeCache:
         # stamps and context needs no digest (a run looks at every article two or three times).
         self._seen: dict[tuple[str, str], tuple[tuple[Stamp | None, ...], tuple[Any, ...], Any]] = {}
         self._summary_sources: dict[str, str] = {}  # slug → the German source its summary was judged with
+        self._known_facts: dict[str, SourceFacts] = {}  # by source name, from groups found unchanged
+        self._known_current: dict[str, tuple[Any, ...]] = {}  # source name → context it is current with
         self._parsed: dict[Path, Article] = {}
         self._folders: set[str] | None = None  # plain folders in output/, seen by article_slugs
         self._slugs: list[str] | None = None  # article_slugs, once per phase
@@ -211,6 +213,8 @@ class ChangeCache:
     def refresh(self) -> None:
         """Forget the stamps taken so far: files were written since."""
         self._stamps.clear()
+        self._known_facts.clear()
+        self._known_current.clear()
         self._parsed.clear()
         self._folders = None
         self._slugs = None
@@ -222,6 +226,7 @@ class ChangeCache:
         self._folders = None
         self._slugs = None
         self._parsed.clear()
+        self._known_current.clear()  # judged with the records as they were
         if not slugs:
             return
         folders = tuple(f"{self._output}/{slug}/" for slug in slugs)
@@ -233,6 +238,34 @@ class ChangeCache:
         if self._scan is None:
             self._scan = self.project.scan_sources()
         return self._scan
+
+    def source_names(self) -> tuple[list[str], list[str]]:
+        """The names of ``scan_sources``' files and its warnings, without a Path for each file.
+
+        At 10,000 sources the Paths cost more than the listing; a folder with a link in it (whose
+        target must be checked) is scanned the full way.
+        """
+        if self._scan is None:
+            from transflow.project import SOURCE_SUFFIXES
+
+            names = []
+            try:
+                with os.scandir(self._sources) as entries:
+                    for entry in entries:
+                        if (
+                            entry.name.endswith(SOURCE_SUFFIXES)
+                            or os.path.splitext(entry.name)[1].lower() in SOURCE_SUFFIXES
+                        ):
+                            if entry.is_symlink():
+                                break
+                            if entry.is_file():
+                                names.append(entry.name)
+                    else:
+                        return sorted(names), []
+            except OSError:
+                pass  # the full scan says what is wrong
+        scanned, skipped = self.scan_sources()
+        return [path.name for path in scanned], skipped
 
     def article_slugs(self) -> list[str]:
         """``Project.article_slugs`` with one ``scandir`` and the records' stamps kept for this phase."""
@@ -357,8 +390,10 @@ class ChangeCache:
         Empty while any of those files is too young to trust (see ``RACY_NS``): a verdict
         kept under it could miss a change made within the same clock tick.
         """
-        sources, skipped = self.scan_sources()
-        paths = [os.fspath(path) for path in (*files, *sources)]
+        sources, skipped = self.source_names()
+        folder = self._sources
+        paths = [os.fspath(path) for path in files]
+        paths += [f"{folder}/{name}" for name in sources]
         slugs = self.article_slugs()
         for slug in slugs:
             at = self.folder(slug)
@@ -376,7 +411,7 @@ class ChangeCache:
         if newest >= self.started_ns - RACY_NS:
             return ""
         # marshal: C-fast and exact for tuples of text and numbers (a new Python only misses).
-        whole = (context, skipped, [p.name for p in sources], slugs, stamps)
+        whole = (context, skipped, sources, slugs, stamps)
         return hashlib.blake2b(marshal.dumps(whole), digest_size=16).hexdigest()
 
     def quiet(self, command: str, digest: str) -> Any:
@@ -400,6 +435,9 @@ class ChangeCache:
         """A source file's slug (or why it cannot be used) and warnings; read only where it changed."""
         from transflow.text.articles import parse_article
 
+        known = self._known_facts.get(path.name)
+        if known is not None:
+            return known
         stamps = (self.stamp(path),)
         found = self.lookup("sources", path.name, stamps, ())
         if found is not None:
@@ -434,6 +472,8 @@ class ChangeCache:
 
     def is_current(self, path: Path, folder: str | Path, context: tuple[Any, ...]) -> bool:
         """Did this source, record and draft make an up-to-date article with ``context``, unchanged since?"""
+        if self._known_current.get(path.name) == context:
+            return True
         stamps, context = self._current_key(path, folder, context)
         return self.lookup("current", path.name, stamps, context) is not None
 
@@ -577,6 +617,60 @@ class ChangeCache:
             context = (glossary_sha256, *sources)
             if name not in self.new["groups"]:  # not found unchanged above
                 self.keep("groups", name, self._group_stamps(members, sources), context, values)
+
+    # ---- groups of sources ---------------------------------------------------------------------------
+
+    def _source_stamps(self, names: list[str], slugs: list[str]) -> tuple[Stamp | None, ...]:
+        """The stamps a group of sources was judged from: each source, its record and its draft."""
+        from transflow.work.drafts import DRAFT_FILE
+        from transflow.work.record import RECORD_FILE
+
+        stamp, out = self.stamp, list[Stamp | None]()
+        for name, slug in zip(names, slugs, strict=True):
+            out.append(stamp(f"{self._sources}/{name}"))
+            at = self.folder(slug) if slug else ""
+            out += (stamp(f"{at}/{RECORD_FILE}"), stamp(f"{at}/{DRAFT_FILE}")) if at else (None, None)
+        return tuple(out)
+
+    def kept_sources(self, names: list[str], context: tuple[Any, ...]) -> None:
+        """Take in each group of sources none of whose files (source, record, draft) changed since it
+        was judged with ``context``: its facts and "current" verdicts need no look-up each."""
+        old = self.old("groups")
+        for group, members in _grouped(names).items():
+            key = f"sources-{group}"
+            try:
+                values = old[key][1]
+                if [value[0] for value in values] != members:
+                    continue
+                facts = {str(v[0]): SourceFacts(str(v[1]), str(v[2]), _strings(v[3])) for v in values}
+                stamps = self._source_stamps(members, [facts[name].slug for name in members])
+                if self.lookup("groups", key, stamps, context) is None:
+                    continue
+                current = [str(v[0]) for v in values if v[4] is True]
+            except (TypeError, ValueError, IndexError, KeyError):
+                continue
+            self._known_facts.update(facts)
+            self._known_current.update((name, context) for name in current)
+            for kind in ("sources", "current"):  # each one's verdict stays for when its group changes
+                kept = self.old(kind)
+                for name in members:
+                    if name in kept:
+                        self.new[kind].setdefault(name, kept[name])
+
+    def keep_sources(
+        self, facts: dict[str, SourceFacts], current: set[str], context: tuple[Any, ...]
+    ) -> None:
+        """Remember each group of sources (``facts`` by name; ``current``: the up-to-date ones)."""
+        for group, members in _grouped(sorted(facts)).items():
+            key = f"sources-{group}"
+            if key in self.new["groups"]:  # found unchanged
+                continue
+            values = [
+                [name, facts[name].slug, facts[name].problem, list(facts[name].warnings), name in current]
+                for name in members
+            ]
+            stamps = self._source_stamps(members, [facts[name].slug for name in members])
+            self.keep("groups", key, stamps, context, values)
 
 
 def _grouped(slugs: list[str]) -> dict[str, list[str]]:
