@@ -391,6 +391,7 @@ def collect_edits(
         at = cache.folder(slug)
         if cache.draft_status(at) == DRAFT_CLEAN:
             continue
+        cache.forget_folders([slug])  # its record may be moved aside or written below
         folder = Path(at)
         record = load_or_set_aside(folder, report)
         if record is None or not is_edited(folder, record):
@@ -434,31 +435,23 @@ def run_translate(
             if found is not None:
                 return _quiet_report(found)
     with contextlib.ExitStack() as held:
-        report = RunReport()
+        # Where the lock is free, it is taken first: the look below holds for the work, and the
+        # run looks at the articles once (issue 28). Where another run holds it, the look
+        # outside it decides whether there is work to wait for.
         locked = _lock_now(project, held)
-        # Where the lock was free, the look at the articles is taken under it and holds for the
-        # work; where another run holds it, a look outside it decides whether to wait for it.
-        edited = edits_waiting(project, cache)
-        pending = (
-            [] if edited else discover(project, files, glossary, signature, force, report, locked, cache)
-        )
-        if not pending and not edited:
-            cache.keep_quiet("translate", digest, _quiet_value(report))
+        probe = RunReport()
+        pending = discover(project, files, glossary, signature, force, probe, repair=False, cache=cache)
+        if not pending and not edits_waiting(project, cache):
+            cache.keep_quiet("translate", digest, _quiet_value(probe))
             cache.save()
-            return report
+            return probe
         if pending and identity is None:
             find_model()  # raises the "no model" error, before anything is written
         if not locked:
             held.enter_context(run_lock(project))
             cache.refresh()  # under the lock: a run that just finished may have written files
-            report, pending = RunReport(), []
-        return _locked_run(
-            project,
-            Job(files, glossary, identity, signature, options, force, engine_factory, on_start, progress),
-            report,
-            cache,
-            pending if locked and not edited else None,
-        )
+        job = Job(files, glossary, identity, signature, options, force, engine_factory, on_start, progress)
+        return _locked_run(project, job, cache)
     raise AssertionError("unreachable")  # for mypy: the block returns
 
 
@@ -490,10 +483,8 @@ def _lock_now(project: Project, held: contextlib.ExitStack) -> bool:
     return True
 
 
-def _locked_run(
-    project: Project, job: Job, report: RunReport, cache: ChangeCache, pending: list[Pending] | None
-) -> RunReport:
-    """Under the lock: take in editors' changes, translate ``pending`` (None: look again), write pages."""
+def _locked_run(project: Project, job: Job, cache: ChangeCache) -> RunReport:
+    """Under the lock: take in editors' changes, translate what is pending, write the pages."""
     from transflow.actions.unit_of_work import opened_memory, refresh_pages
 
     glossary, identity, signature = job.glossary, job.identity, job.signature
@@ -502,12 +493,11 @@ def _locked_run(
             from transflow.actions.doctor import rebuild_memory
 
             rebuild_memory(project, memory)
+        report = RunReport()
         lemmas.load(project.state)
-        synced: list[str] = []
-        if pending is None:
-            synced = collect_edits(project, memory, glossary, report, cache)
-            cache.forget_folders(synced)  # their records were written
-            pending = discover(project, job.files, glossary, signature, job.force, report, cache=cache)
+        synced = collect_edits(project, memory, glossary, report, cache)  # forgets what it touches
+        # Under the lock, files repaired: a second look, from the verdicts of the first.
+        pending = discover(project, job.files, glossary, signature, job.force, report, cache=cache)
         written: set[str] = set()
         if pending and identity is not None and signature is not None:
             written = _translate(project, pending, identity[0], signature, job, memory, report)

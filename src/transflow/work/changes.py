@@ -591,13 +591,11 @@ class ChangeCache:
         was judged; the other groups' articles are not in it."""
         old, found = self.old("groups"), {}
         for name, members in _grouped(slugs).items():
-            try:
-                values = old[name][1]
-                if [value[0] for value in values] != members:
-                    continue
-                sources = [str(value[1]) for value in values]
+            try:  # the kept sources name the files to stamp; the digest vouches for the value found
+                sources = [str(value[1]) for value in old[name][1]]
                 context = (glossary_sha256, *sources)
-                if self.lookup("groups", name, self._group_stamps(members, sources), context) is None:
+                values = self.lookup("groups", name, self._group_stamps(members, sources), context)
+                if values is None or not _names(values, members, sources):
                     continue
                 summaries = {slug: summary_from_json(summary) for slug, _, summary in values}
             except (TypeError, ValueError, IndexError, KeyError):
@@ -638,14 +636,12 @@ class ChangeCache:
         old = self.old("groups")
         for group, members in _grouped(names).items():
             key = f"sources-{group}"
-            try:
-                values = old[key][1]
-                if [value[0] for value in values] != members:
+            try:  # the kept slugs name the files to stamp; the digest vouches for the value found
+                slugs = [str(value[1]) for value in old[key][1]]
+                values = self.lookup("groups", key, self._source_stamps(members, slugs), context)
+                if values is None or not _names(values, members, slugs):
                     continue
                 facts = {str(v[0]): SourceFacts(str(v[1]), str(v[2]), _strings(v[3])) for v in values}
-                stamps = self._source_stamps(members, [facts[name].slug for name in members])
-                if self.lookup("groups", key, stamps, context) is None:
-                    continue
                 current = [str(v[0]) for v in values if v[4] is True]
             except (TypeError, ValueError, IndexError, KeyError):
                 continue
@@ -671,6 +667,11 @@ class ChangeCache:
             ]
             stamps = self._source_stamps(members, [facts[name].slug for name in members])
             self.keep("groups", key, stamps, context, values)
+
+
+def _names(values: Any, members: list[str], seconds: list[str]) -> bool:
+    """Does a group's value name these members, each with this second field (its source or slug)?"""
+    return [[v[0], v[1]] for v in values] == [list(x) for x in zip(members, seconds, strict=True)]
 
 
 def _grouped(slugs: list[str]) -> dict[str, list[str]]:
