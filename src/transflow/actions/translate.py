@@ -524,11 +524,6 @@ def _translate(
     from transflow.work.assessment import assess
     from transflow.work.reuse import ENGLISH, NOTHING, plan_article, with_machine
 
-    # Where a German text changed, the model loads beside the sentence splitter (CTranslate2 lets
-    # go of the GIL while it reads the weights): a run that changed one sentence waits for the
-    # longer of the two, not both. Else (a glossary change) it loads only if a sentence needs it.
-    changed = any(p.previous is None or p.previous.source_sha256 != p.article.source_hash for p in pending)
-    loading = _Loading(job.engine_factory(package, options)) if changed else None
     segmented = {p.article.slug: segment_paragraphs(p.article.paragraphs) for p in pending}
     reviewed = memory.lookup(s.text for segs in segmented.values() for s in segs)
     plans = {
@@ -539,11 +534,9 @@ def _translate(
     }
     needed = sum(plan.needs != NOTHING for ps in plans.values() for plan in ps)
     engine: Engine | None = None
-    if needed:  # a broken model fails here, before the progress bar and any write
-        engine = loading.engine() if loading else job.engine_factory(package, options)
-        engine.load()
-    elif loading:
-        loading.discard()
+    if needed:
+        engine = job.engine_factory(package, options)
+        engine.load()  # a broken model fails here, before the progress bar and any write
     report.model = package
     if job.on_start:
         job.on_start(needed, package)
@@ -586,34 +579,6 @@ def _translate(
     }
     atomic_write(project.state / "last-run.json", json.dumps(stats, indent=2) + "\n")
     return written
-
-
-class _Loading:
-    """An engine loading in a thread; ``engine()`` waits for it (and raises what loading raised)."""
-
-    def __init__(self, engine: Engine) -> None:
-        import threading
-
-        self._engine = engine
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._load, name="transflow-load", daemon=True)
-        self._thread.start()
-
-    def _load(self) -> None:
-        try:
-            self._engine.load()
-        except BaseException as e:  # handed to the caller in engine()
-            self._error = e
-
-    def engine(self) -> Engine:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._engine
-
-    def discard(self) -> None:
-        """Wait for a load that turned out not to be needed (its error too is not)."""
-        self._thread.join()
 
 
 def _draft_bytes(folder: Path) -> bytes | None:
