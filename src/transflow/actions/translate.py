@@ -171,6 +171,11 @@ def discover(
     given = [project.named_source(f) for f in named if isinstance(f, Path)]
     facts: dict[Path, SourceFacts] = {}
     seen: dict[str, Path] = {}
+    # What an up-to-date article was made with.
+    context = (glossary.sha256, *(_model_key(signature) if signature else ("", 0)))
+    whole = not files and signature is not None and not force  # every source, judged for "current"
+    if whole:
+        cache.kept_sources([path.name for path in scanned], context)
     for path in dict.fromkeys([*scanned, *given]):
         fact = facts[path] = cache.source(path)
         if not fact.slug:
@@ -184,9 +189,8 @@ def discover(
     paths = [_source_named(f, seen) for f in named] if named else scanned
     if not files:
         cache.complete.add("sources")
-    # What an up-to-date article was made with.
-    context = (glossary.sha256, *(_model_key(signature) if signature else ("", 0)))
     pending: list[Pending] = []
+    current: set[str] = set()
     for path in paths:
         fact = facts[path]
         if not fact.slug:
@@ -196,6 +200,7 @@ def discover(
         at = cache.folder(fact.slug)
         if signature is not None and not force and cache.is_current(path, at, context):
             report.results.append(ArticleResult(fact.slug, path.name, "unchanged"))
+            current.add(path.name)
             continue
         folder = Path(at)
         try:
@@ -215,8 +220,11 @@ def discover(
             cache.note_current(path, folder, context, unchanged)
         if unchanged and not force:
             report.results.append(ArticleResult(article.slug, path.name, "unchanged"))
+            current.add(path.name)
         else:
             pending.append(Pending(article, previous))
+    if whole:
+        cache.keep_sources({path.name: facts[path] for path in scanned}, current, context)
     return pending
 
 
@@ -397,6 +405,7 @@ def collect_edits(
         at = cache.folder(slug)
         if cache.draft_status(at) == DRAFT_CLEAN:
             continue
+        cache.forget_folders([slug])  # its record may be moved aside or written below
         folder = Path(at)
         record = load_or_set_aside(folder, report)
         if record is None or not is_edited(folder, record):
@@ -431,7 +440,6 @@ def run_translate(
         resolve_device(options.device)  # a GPU asked for and not there stops before any work
     identity = model_identity(project)
     signature = make_signature(*identity, glossary, options.beam_size) if identity else None
-    probe = RunReport()
     cache = ChangeCache(project)
     digest = ""
     if signature is not None and not files and not force:
@@ -440,64 +448,91 @@ def run_translate(
         with contextlib.suppress(TypeError, ValueError):
             if found is not None:
                 return _quiet_report(found)
-    pending = discover(project, files, glossary, signature, force, probe, repair=False, cache=cache)
-    if not pending and not edits_waiting(project, cache):
-        cache.keep_quiet("translate", digest, _quiet_value(probe))
-        cache.save()
-        return probe
-    if pending and identity is None:
-        find_model()  # raises the "no model" error, before anything is written
+    with contextlib.ExitStack() as held:
+        # Where the lock is free, it is taken first: the look below holds for the work, and the
+        # run looks at the articles once (issue 28). Where another run holds it, the look
+        # outside it decides whether there is work to wait for.
+        locked = _lock_now(project, held)
+        probe = RunReport()
+        pending = discover(project, files, glossary, signature, force, probe, repair=False, cache=cache)
+        if not pending and not edits_waiting(project, cache):
+            cache.keep_quiet("translate", digest, _quiet_value(probe))
+            cache.save()
+            return probe
+        if pending and identity is None:
+            find_model()  # raises the "no model" error, before anything is written
+        if not locked:
+            held.enter_context(run_lock(project))
+            cache.refresh()  # under the lock: a run that just finished may have written files
+        job = Job(files, glossary, identity, signature, options, force, engine_factory, on_start, progress)
+        return _locked_run(project, job, cache)
+    raise AssertionError("unreachable")  # for mypy: the block returns
+
+
+@dataclass(frozen=True)
+class Job:
+    """What a translate run was asked to do."""
+
+    files: Iterable[Path | str] | None
+    glossary: Glossary
+    identity: tuple[ModelPackage, str] | None
+    signature: Signature | None
+    options: EngineOptions
+    force: bool
+    engine_factory: Callable[[ModelPackage, EngineOptions], Engine]
+    on_start: Callable[[int, ModelPackage], None] | None
+    progress: Callable[[int], None] | None
+
+
+def _lock_now(project: Project, held: contextlib.ExitStack) -> bool:
+    """Take the run lock where it is free now (and the state folder exists); never wait for it."""
+    from transflow.errors import LockedError, OutputError
+
+    if not project.state.is_dir():
+        return False
+    try:
+        held.enter_context(run_lock(project, wait_seconds=0))
+    except (LockedError, OutputError):
+        return False
+    return True
+
+
+def _locked_run(project: Project, job: Job, cache: ChangeCache) -> RunReport:
+    """Under the lock: take in editors' changes, translate what is pending, write the pages."""
     from transflow.actions.unit_of_work import opened_memory, refresh_pages
 
-    with run_lock(project), opened_memory(project) as memory:
+    glossary, identity, signature = job.glossary, job.identity, job.signature
+    with opened_memory(project) as memory:
         if memory.damaged is not None:  # moved aside: what the records hold comes back
             from transflow.actions.doctor import rebuild_memory
 
             rebuild_memory(project, memory)
         report = RunReport()
         lemmas.load(project.state)
-        cache.refresh()  # under the lock: a run that just finished may have written files
-        synced = collect_edits(project, memory, glossary, report, cache)
-        cache.refresh()
-        # Again under the lock: a run that just finished may have done some of them.
-        pending = discover(project, files, glossary, signature, force, report, cache=cache)
+        synced = collect_edits(project, memory, glossary, report, cache)  # forgets what it touches
+        # Under the lock, files repaired: a second look, from the verdicts of the first.
+        pending = discover(project, job.files, glossary, signature, job.force, report, cache=cache)
         written: set[str] = set()
         if pending and identity is not None and signature is not None:
-            written = _translate(
-                project,
-                pending,
-                glossary,
-                identity[0],
-                signature,
-                options,
-                engine_factory,
-                memory,
-                force,
-                report,
-                on_start,
-                progress,
-            )
+            written = _translate(project, pending, identity[0], signature, job, memory, report)
         lemmas.save(project.state)
+        cache.forget_folders([*written, *synced])
+        refresh_pages(project, [slug for slug in synced if slug not in written], cache=cache)
         cache.save()
-        refresh_pages(project, [slug for slug in synced if slug not in written])
     return report
 
 
 def _translate(
     project: Project,
     pending: list[Pending],
-    glossary: Glossary,
     package: ModelPackage,
     signature: Signature,
-    options: EngineOptions,
-    engine_factory: Callable[[ModelPackage, EngineOptions], Engine],
+    job: Job,
     memory: Memory,
-    force: bool,
     report: RunReport,
-    on_start: Callable[[int, ModelPackage], None] | None,
-    progress: Callable[[int], None] | None,
 ) -> set[str]:
     """Keep what editors and earlier runs made; send only the rest to the engine, in groups."""
+    glossary, options, force, progress = job.glossary, job.options, job.force, job.progress
     from transflow.actions.unit_of_work import refresh_pages
     from transflow.text.segmentation import Segment, segment_paragraphs
     from transflow.work.assessment import assess
@@ -517,11 +552,11 @@ def _translate(
     needed += sum(len(todo) for _, todo in fields.values())
     engine: Engine | None = None
     if needed:
-        engine = engine_factory(package, options)
+        engine = job.engine_factory(package, options)
         engine.load()  # a broken model fails here, before the progress bar and any write
     report.model = package
-    if on_start:
-        on_start(needed, package)
+    if job.on_start:
+        job.on_start(needed, package)
     written: set[str] = set()
     for group in _groups(pending, plans):
         todo = [plan for item in group for plan in plans[item.article.slug] if plan.needs != NOTHING]

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from transflow.project import Project, run_lock
 from transflow.terms.glossary import Glossary, load_glossary
+from transflow.work.changes import ChangeCache
 from transflow.work.drafts import write_article, write_record
 from transflow.work.editing import sync_edits
 from transflow.work.memory import Memory
@@ -96,8 +97,13 @@ def opened_memory(project: Project, *, warn: bool = True) -> Iterator[Memory]:
         memory.close()
 
 
-def refresh_pages(project: Project, slugs: Iterable[str], *, index: bool = True) -> list[Path]:
-    """Render these articles' review pages again, then the index: the one place pages are made."""
+def refresh_pages(
+    project: Project, slugs: Iterable[str], *, index: bool = True, cache: ChangeCache | None = None
+) -> list[Path]:
+    """Render these articles' review pages again, then the index: the one place pages are made.
+
+    ``cache``: a run's change cache, whose stamps still hold for the articles it did not write.
+    """
     from transflow.pages.review import write_index, write_review
     from transflow.work.workflow import try_glossary
 
@@ -105,5 +111,5 @@ def refresh_pages(project: Project, slugs: Iterable[str], *, index: bool = True)
     glossary = try_glossary(project) if slugs else None  # read once for all the pages
     paths = [write_review(project, slug, glossary) for slug in slugs]
     if index:
-        paths.append(write_index(project))
+        paths.append(write_index(project, cache))
     return paths

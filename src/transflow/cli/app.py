@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -170,6 +171,10 @@ def main(argv: list[str] | None = None) -> int:
 def run() -> None:
     """Console-script entry point."""
     started = time.monotonic()
+    # Young cycles are still collected; full collections of the whole heap (at 10,000 articles,
+    # a million objects of cached verdicts, each one walked again) come 100 times more rarely:
+    # 0.2 s of CPU less for one change in a 10,000-article project (issue 28).
+    gc.set_threshold(700, 10, 1000)
     code = main()
     if os.environ.get("TRANSFLOW_TIMING"):
         print(f"[{time.monotonic() - started:.2f}s]", file=sys.stderr)

@@ -26,23 +26,23 @@ def plain_table(
 ) -> None:
     """Print ``rows`` under ``headers`` in aligned columns (``right``: right-aligned column numbers)."""
     cells = [[for_terminal(c) for c in row] for row in rows]
+    sizes = [[_width(text) for text in row] for row in cells]  # measured once: 50,000 cells at 10,000 rows
     widths = [cell_len(h) for h in headers]
-    for row in cells:
-        for k, text in enumerate(row):
-            widths[k] = max(widths[k], _width(text))
+    for row_sizes in sizes:
+        for k, size in enumerate(row_sizes):
+            if size > widths[k]:
+                widths[k] = size
 
-    def line(row: Sequence[str]) -> str:
+    def line(row: Sequence[str], row_sizes: Sequence[int]) -> str:
         parts = []
         for k, text in enumerate(row):
-            if k in right:
-                parts.append(" " * (widths[k] - _width(text)) + text)
-            else:
-                parts.append(text + " " * (widths[k] - _width(text)))
+            pad = " " * (widths[k] - row_sizes[k])
+            parts.append(pad + text if k in right else text + pad)
         return "  ".join(parts).rstrip()
 
     lines = [title] if title else []
-    lines += [line(headers), "  ".join("─" * w for w in widths)]
-    lines += [line(row) for row in cells]
+    lines += [line(headers, [_width(h) for h in headers]), "  ".join("─" * w for w in widths)]
+    lines += [line(row, row_sizes) for row, row_sizes in zip(cells, sizes, strict=True)]
     out.file.write("\n".join(lines) + "\n")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -50,10 +50,6 @@ def translate(
 
     Example: transflow translate sources/altena.txt
     """
-    from rich import box
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-    from rich.table import Table
-
     from transflow import GENERATED_NOTICE
     from transflow.actions.translate import run_translate
     from transflow.cli.tables import RICH_ROWS, plain_table
@@ -61,22 +57,21 @@ def translate(
 
     out, err = console(), console(stderr=True)
     proj = project_at(project)
-    progress = Progress(
-        TextColumn("[bold]translating"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("sentences"),
-        TimeRemainingColumn(),
-        console=err,
-        transient=True,
-    )
-    task = progress.add_task("translate", total=0)
+    shown: list[Any] = []  # the progress bar, made once there is something to translate
 
     def on_start(total: int, package: ModelPackage) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
         if package.generated:
             err.print(f"[bold red]WARNING: {GENERATED_NOTICE}[/] ({package.label})")
-        progress.update(task, total=total)
+        columns = (BarColumn(), MofNCompleteColumn(), TextColumn("sentences"), TimeRemainingColumn())
+        progress = Progress(TextColumn("[bold]translating"), *columns, console=err, transient=True)
+        shown.append((progress, progress.add_task("translate", total=total)))
         progress.start()
+
+    def advance(n: int) -> None:
+        if shown:
+            shown[0][0].advance(shown[0][1], n)
 
     try:
         report = run_translate(
@@ -85,11 +80,11 @@ def translate(
             force=force,
             options=EngineOptions(beam_size=beam_size, threads=threads, device=device),
             on_start=on_start,
-            progress=lambda n: progress.advance(task, n),
+            progress=advance,
         )
     finally:
-        if progress.live.is_started:
-            progress.stop()
+        if shown and shown[0][0].live.is_started:
+            shown[0][0].stop()
     for warning in report.warnings:
         err.print(f"warning: {for_terminal(warning)}", markup=False)
     title = f"model: {report.model.label}" if report.model else None
@@ -102,6 +97,9 @@ def translate(
             title=title,
         )
     else:
+        from rich import box
+        from rich.table import Table
+
         # Light borders and notes under the table: 80 columns keep the slug, which people type, whole.
         table = Table(title=title, box=box.SIMPLE, pad_edge=False, collapse_padding=True)
         table.add_column("article", no_wrap=True)
@@ -239,8 +237,6 @@ def status(project: ProjectOption = Path(".")) -> None:
 
     Example: transflow status
     """
-    from rich.table import Table
-
     from transflow.cli.tables import RICH_ROWS, plain_table
     from transflow.work.workflow import index_rows
 
@@ -253,6 +249,8 @@ def status(project: ProjectOption = Path(".")) -> None:
         ]
         plain_table(console(), headers, cells, right=(3, 4))
         return
+    from rich.table import Table
+
     table = Table()
     table.add_column("article", no_wrap=True)  # a slug is what people type: never cut it
     table.add_column("date", no_wrap=True)

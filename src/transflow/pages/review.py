@@ -8,14 +8,16 @@ CSS and a few lines of inline JS, no network, readable from ``file://``.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import difflib
 import functools
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from transflow import GENERATED_NOTICE
+from transflow.errors import OutputError
 from transflow.project import Project, atomic_write
 from transflow.safetext import clean_text
 from transflow.settings import load_settings
@@ -23,8 +25,12 @@ from transflow.slugs import no_such_article
 from transflow.states import TermStatus
 from transflow.terms.glossary import Glossary
 from transflow.text.document import BlockMark, block_mark, split_prefix
+from transflow.work.changes import ChangeCache
 from transflow.work.drafts import WORD_TOKEN, revision_snapshots
 from transflow.work.record import Term
+
+if TYPE_CHECKING:
+    from transflow.work.workflow import IndexRow
 
 
 @dataclass(frozen=True)
@@ -83,16 +89,24 @@ class ReviewPage:
 
 
 @functools.lru_cache(maxsize=8)
-def jinja_environment(overrides: Path | None = None) -> Any:
+def jinja_environment(overrides: Path | None = None, compiled: Path | None = None) -> Any:
     """The one jinja environment: autoescape on, undefined names are errors.
 
     Every value a template prints passes ``safetext.clean_text``, so a control character
     in a draft or a glossary note cannot make a page or the Atom feed malformed.
     Templates in ``overrides`` (a project's own folder) win over transflow's. One environment
     per folder for the process, so each template is compiled once (a server renders a page
-    on every save).
+    on every save). ``compiled``: a folder (that exists) where compiled templates are kept for
+    the next process, so a run that writes one page does not compile its templates again.
     """
-    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
+    from jinja2 import (
+        ChoiceLoader,
+        Environment,
+        FileSystemBytecodeCache,
+        FileSystemLoader,
+        PackageLoader,
+        StrictUndefined,
+    )
 
     ours = PackageLoader("transflow", "templates")
     from transflow import badges
@@ -105,6 +119,8 @@ def jinja_environment(overrides: Path | None = None) -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
         finalize=_printable,
+        # jinja checks each kept template against its source: a changed template is compiled again.
+        bytecode_cache=FileSystemBytecodeCache(str(compiled)) if compiled and compiled.is_dir() else None,
     )
     env.globals.update(
         people_date=people_date,
@@ -384,11 +400,20 @@ def _linked_warnings(paragraphs: dict[int, list[SentenceRow]]) -> list[list[Sent
     ]
 
 
+def _compiled(project: Project) -> Path | None:
+    """``output/.transflow/templates``, made where the state folder exists (else None: compile in memory)."""
+    folder = project.state / "templates"
+    if not folder.is_dir() and project.state.is_dir():
+        with contextlib.suppress(OSError):
+            folder.mkdir()
+    return folder if folder.is_dir() else None
+
+
 def write_review(project: Project, slug: str, glossary: Glossary | None = None) -> Path:
     """Render ``output/<slug>/review.html``; return its path."""
     page = build_review_page(project, slug, glossary)
     html = (
-        jinja_environment()
+        jinja_environment(None, _compiled(project))
         .get_template("review.html")
         .render(page=page, settings=load_settings(project.root))
     )
@@ -397,15 +422,82 @@ def write_review(project: Project, slug: str, glossary: Glossary | None = None) 
     return path
 
 
-def write_index(project: Project) -> Path:
-    """Render ``output/index.html``: every article, newest first."""
+def write_index(project: Project, cache: ChangeCache | None = None) -> Path:
+    """Render ``output/index.html``: every article, newest first (``cache``: see ``index_rows``).
+
+    Each row is rendered on its own (``index_row.html``) and kept in ``output/.transflow/``
+    under what it shows: a run that changed one article renders one row (issue 28).
+    """
+    from markupsafe import Markup
+
     from transflow.work.workflow import index_rows
 
-    html = (
-        jinja_environment()
-        .get_template("index.html")
-        .render(rows=index_rows(project), settings=load_settings(project.root))
+    env = jinja_environment(None, _compiled(project))
+    settings = load_settings(project.root)
+    rows = index_rows(project, cache)
+    html = env.get_template("index.html").render(
+        rows=rows, rows_html=Markup("".join(_row_html(project, env, settings, rows))), settings=settings
     )
     path = project.output / "index.html"
     atomic_write(path, html)
     return path
+
+
+INDEX_ROWS_FILE = "index-rows.marshal"
+
+
+def _row_key(r: IndexRow) -> tuple[object, ...]:
+    """Everything a row shows (``astuple`` spelt out: it deep-copies, 10,000 times an index)."""
+    return (
+        r.slug,
+        r.title,
+        r.date,
+        str(r.status),
+        r.warnings,
+        r.missing,
+        r.translated_at,
+        r.reasons,
+        r.has_page,
+    )
+
+
+def _row_html(project: Project, env: Any, settings: Any, rows: list[IndexRow]) -> list[str]:
+    """Each row's HTML: kept from the last index where the row and what shapes it are the same."""
+    import marshal
+    import os
+
+    from transflow import __version__
+
+    template = env.get_template("index_row.html")
+    # What every row's HTML depends on besides the row: the template, the settings, the zone.
+    context = repr(
+        (
+            __version__,
+            template.filename,
+            os.path.getmtime(template.filename) if template.filename else 0,
+            settings.date_style,
+            settings.timezone,
+            os.environ.get("TZ"),
+        )
+    )
+    cache = project.state / INDEX_ROWS_FILE
+    try:  # marshal: ten times faster than JSON for 10,000 rows; another Python's file only misses
+        kept = marshal.loads(cache.read_bytes())
+        old = kept["rows"] if isinstance(kept, dict) and kept.get("context") == context else {}
+    except (OSError, ValueError, EOFError, KeyError, TypeError):
+        old = {}
+    new: dict[str, list[str]] = {}
+    out = []
+    for row in rows:
+        key = repr(_row_key(row))
+        found = old.get(row.slug)
+        if isinstance(found, list) and len(found) == 2 and found[0] == key and isinstance(found[1], str):
+            html = found[1]
+        else:
+            html = template.render(r=row, settings=settings)
+        new[row.slug] = [key, html]
+        out.append(html)
+    if new != old and project.state.is_dir():
+        with contextlib.suppress(OutputError, OSError):  # a cache that cannot be written costs time only
+            atomic_write(cache, marshal.dumps({"context": context, "rows": new}))
+    return out

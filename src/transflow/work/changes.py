@@ -11,6 +11,8 @@ a digest of the stamps (and of the glossary and model they were judged with):
 - ``states``: an article's state as ``status`` and the index show it, for these record,
   draft, approval, German source and site files;
 - ``site``: the slugs on the published site;
+- ``groups``: the summaries (``states``) of a group of articles, under one digest of all
+  their files' stamps;
 - ``quiet``: what a whole command found (a no-op ``translate``'s report, ``status``'s rows), under
   one digest of every source's and every article's stamps: at 10,000 articles one digest
   costs less than 10,000 look-ups, and a project where nothing changed needs no other.
@@ -35,6 +37,7 @@ import marshal
 import os
 import stat as statmod
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import astuple, dataclass
 from pathlib import Path
@@ -51,7 +54,11 @@ CACHE_FILE = "changes.json"  # one file per kind: changes-sources.json, changes-
 CACHE_VERSION = 3
 # Two seconds: FAT's mtime granularity, far above ext4's few milliseconds of clock tick.
 RACY_NS = 2_000_000_000
-KINDS = ("sources", "current", "unedited", "states", "site", "quiet")
+KINDS = ("sources", "current", "unedited", "states", "site", "quiet", "groups")
+# Articles are judged for status and the index in this many groups (by a hash of the slug): a
+# group none of whose files changed keeps its summaries under one digest (issue 28: a run that
+# changed one article of 10,000 judges the 150 or so of its group, not all of them).
+GROUPS = 64
 # What a draft file is, for collect_edits (not an article state: see states.ArticleStatus).
 DRAFT_CLEAN, DRAFT_CHANGED, DRAFT_UNKNOWN = "clean", "edited", "unknown"
 
@@ -153,6 +160,12 @@ class ChangeCache:
         self.dirty: set[str] = set()  # kinds to write
         self.misses = 0  # verdicts made by reading files (for tests and benchmarks)
         self._stamps: dict[str, Stamp | None] = {}
+        # Verdicts found or made in this command, by (kind, key): a second look with the same
+        # stamps and context needs no digest (a run looks at every article two or three times).
+        self._seen: dict[tuple[str, str], tuple[tuple[Stamp | None, ...], tuple[Any, ...], Any]] = {}
+        self._summary_sources: dict[str, str] = {}  # slug → the German source its summary was judged with
+        self._known_facts: dict[str, SourceFacts] = {}  # by source name, from groups found unchanged
+        self._known_current: dict[str, tuple[Any, ...]] = {}  # source name → context it is current with
         self._parsed: dict[Path, Article] = {}
         self._folders: set[str] | None = None  # plain folders in output/, seen by article_slugs
         self._slugs: list[str] | None = None  # article_slugs, once per phase
@@ -204,16 +217,59 @@ class ChangeCache:
     def refresh(self) -> None:
         """Forget the stamps taken so far: files were written since."""
         self._stamps.clear()
+        self._known_facts.clear()
+        self._known_current.clear()
         self._parsed.clear()
         self._folders = None
         self._slugs = None
         self._scan = None
+
+    def forget_folders(self, slugs: list[str] | set[str]) -> None:
+        """Forget the stamps of files in these article folders (written since), and the listing
+        of output/ (a folder may be new); the rest of the stamps still hold."""
+        self._folders = None
+        self._slugs = None
+        self._parsed.clear()
+        self._known_current.clear()  # judged with the records as they were
+        if not slugs:
+            return
+        folders = tuple(f"{self._output}/{slug}/" for slug in slugs)
+        for key in [key for key in self._stamps if key.startswith(folders)]:
+            del self._stamps[key]
 
     def scan_sources(self) -> tuple[list[Path], list[str]]:
         """``Project.scan_sources``, once per phase."""
         if self._scan is None:
             self._scan = self.project.scan_sources()
         return self._scan
+
+    def source_names(self) -> tuple[list[str], list[str]]:
+        """The names of ``scan_sources``' files and its warnings, without a Path for each file.
+
+        At 10,000 sources the Paths cost more than the listing; a folder with a link in it (whose
+        target must be checked) is scanned the full way.
+        """
+        if self._scan is None:
+            from transflow.project import SOURCE_SUFFIXES
+
+            names = []
+            try:
+                with os.scandir(self._sources) as entries:
+                    for entry in entries:
+                        if (
+                            entry.name.endswith(SOURCE_SUFFIXES)
+                            or os.path.splitext(entry.name)[1].lower() in SOURCE_SUFFIXES
+                        ):
+                            if entry.is_symlink():
+                                break
+                            if entry.is_file():
+                                names.append(entry.name)
+                    else:
+                        return sorted(names), []
+            except OSError:
+                pass  # the full scan says what is wrong
+        scanned, skipped = self.scan_sources()
+        return [path.name for path in scanned], skipped
 
     def article_slugs(self) -> list[str]:
         """``Project.article_slugs`` with one ``scandir`` and the records' stamps kept for this phase."""
@@ -270,6 +326,9 @@ class ChangeCache:
 
     def lookup(self, kind: str, key: str, stamps: tuple[Stamp | None, ...], context: tuple[Any, ...]) -> Any:
         """The cached value for these stamps and context, or None where there is none to trust."""
+        seen = self._seen.get((kind, key))
+        if seen is not None and seen[0] == stamps and seen[1] == context:
+            return seen[2]
         digest = self.digest(key, stamps, context)
         old = self.old(kind)
         for entries, made_ns in ((self.new[kind], self.started_ns), (old, self.scanned_ns[kind])):
@@ -278,6 +337,7 @@ class ChangeCache:
                 continue
             if self.settled(stamps, made_ns):
                 self.new[kind][key] = entry
+                self._seen[(kind, key)] = (stamps, context, entry[1])
                 return entry[1]
         return None
 
@@ -290,11 +350,13 @@ class ChangeCache:
             return
         entry = [self.digest(key, stamps, context), value]
         self.new[kind][key] = entry
+        self._seen[(kind, key)] = (stamps, context, value)
         if self.old(kind).get(key) != entry:
             self.dirty.add(kind)
 
     def forget(self, kind: str, key: str) -> None:
         """Drop a verdict that no longer holds."""
+        self._seen.pop((kind, key), None)
         self.new[kind].pop(key, None)
         if self.old(kind).pop(key, None) is not None:
             self.dirty.add(kind)
@@ -332,8 +394,10 @@ class ChangeCache:
         Empty while any of those files is too young to trust (see ``RACY_NS``): a verdict
         kept under it could miss a change made within the same clock tick.
         """
-        sources, skipped = self.scan_sources()
-        paths = [os.fspath(path) for path in (*files, *sources)]
+        sources, skipped = self.source_names()
+        folder = self._sources
+        paths = [os.fspath(path) for path in files]
+        paths += [f"{folder}/{name}" for name in sources]
         slugs = self.article_slugs()
         for slug in slugs:
             at = self.folder(slug)
@@ -351,7 +415,7 @@ class ChangeCache:
         if newest >= self.started_ns - RACY_NS:
             return ""
         # marshal: C-fast and exact for tuples of text and numbers (a new Python only misses).
-        whole = (context, skipped, [p.name for p in sources], slugs, stamps)
+        whole = (context, skipped, sources, slugs, stamps)
         return hashlib.blake2b(marshal.dumps(whole), digest_size=16).hexdigest()
 
     def quiet(self, command: str, digest: str) -> Any:
@@ -375,6 +439,9 @@ class ChangeCache:
         """A source file's slug (or why it cannot be used) and warnings; read only where it changed."""
         from transflow.text.articles import parse_article
 
+        known = self._known_facts.get(path.name)
+        if known is not None:
+            return known
         stamps = (self.stamp(path),)
         found = self.lookup("sources", path.name, stamps, ())
         if found is not None:
@@ -416,6 +483,8 @@ class ChangeCache:
 
     def is_current(self, path: Path, folder: str | Path, context: tuple[Any, ...]) -> bool:
         """Did this source, record and draft make an up-to-date article with ``context``, unchanged since?"""
+        if self._known_current.get(path.name) == context:
+            return True
         stamps, context = self._current_key(path, folder, context)
         return self.lookup("current", path.name, stamps, context) is not None
 
@@ -498,7 +567,9 @@ class ChangeCache:
             found = self.lookup("states", slug, stamps, (source, glossary))
             with contextlib.suppress(TypeError, ValueError, IndexError):
                 if isinstance(found, list):
-                    return summary_from_json(found[1])
+                    summary = summary_from_json(found[1])
+                    self._summary_sources[slug] = source
+                    return summary
         self.misses += 1
         try:
             record = load_record(Path(at))
@@ -508,4 +579,115 @@ class ChangeCache:
         stamps = (*fixed, self.stamp(f"{self._sources}/{source}") if source else None)
         summary = judge()
         self.keep("states", slug, stamps, (source, glossary), [source, summary_json(summary)])
+        self._summary_sources[slug] = source
         return summary
+
+    # ---- groups of summaries ------------------------------------------------------------------------
+
+    def _group_stamps(self, members: list[str], sources: list[str]) -> tuple[Stamp | None, ...]:
+        """The stamps a group's summaries were judged from: each article's files, then the site's list."""
+        from transflow.work.drafts import DRAFT_FILE
+        from transflow.work.record import APPROVAL_FILE, RECORD_FILE
+
+        stamp, out = self.stamp, list[Stamp | None]()
+        for slug, source in zip(members, sources, strict=True):
+            at = self.folder(slug)
+            out += (stamp(f"{at}/{RECORD_FILE}"), stamp(f"{at}/{DRAFT_FILE}"), stamp(f"{at}/{APPROVAL_FILE}"))
+            out.append(stamp(f"{self._sources}/{source}") if source else None)
+        out.append(stamp(self._site))
+        return tuple(out)
+
+    def kept_summaries(self, slugs: list[str], glossary_sha256: str) -> dict[str, Summary]:
+        """The cached summaries of every group of ``slugs`` none of whose files changed since it
+        was judged; the other groups' articles are not in it."""
+        old, found = self.old("groups"), {}
+        for name, members in _grouped(slugs).items():
+            try:  # the kept sources name the files to stamp; the digest vouches for the value found
+                sources = [str(value[1]) for value in old[name][1]]
+                context = (glossary_sha256, *sources)
+                values = self.lookup("groups", name, self._group_stamps(members, sources), context)
+                if values is None or not _names(values, members, sources):
+                    continue
+                summaries = {slug: summary_from_json(summary) for slug, _, summary in values}
+            except (TypeError, ValueError, IndexError, KeyError):
+                continue
+            found.update(summaries)
+            self._summary_sources.update(zip(members, sources, strict=True))
+        return found
+
+    def keep_summaries(self, summaries: list[Summary], glossary_sha256: str) -> None:
+        """Remember each group's summaries under one digest (a group with a young file: none)."""
+        by_slug = {s.slug: s for s in summaries}
+        for name, members in _grouped(list(by_slug)).items():
+            if any(slug not in self._summary_sources for slug in members):
+                continue  # not judged from its files (a source never translated): judged each time
+            sources = [self._summary_sources[slug] for slug in members]
+            values = [[slug, self._summary_sources[slug], summary_json(by_slug[slug])] for slug in members]
+            context = (glossary_sha256, *sources)
+            if name not in self.new["groups"]:  # not found unchanged above
+                self.keep("groups", name, self._group_stamps(members, sources), context, values)
+
+    # ---- groups of sources ---------------------------------------------------------------------------
+
+    def _source_stamps(self, names: list[str], slugs: list[str]) -> tuple[Stamp | None, ...]:
+        """The stamps a group of sources was judged from: each source, its record and its draft."""
+        from transflow.work.drafts import DRAFT_FILE
+        from transflow.work.record import RECORD_FILE
+
+        stamp, out = self.stamp, list[Stamp | None]()
+        for name, slug in zip(names, slugs, strict=True):
+            out.append(stamp(f"{self._sources}/{name}"))
+            at = self.folder(slug) if slug else ""
+            out += (stamp(f"{at}/{RECORD_FILE}"), stamp(f"{at}/{DRAFT_FILE}")) if at else (None, None)
+        return tuple(out)
+
+    def kept_sources(self, names: list[str], context: tuple[Any, ...]) -> None:
+        """Take in each group of sources none of whose files (source, record, draft) changed since it
+        was judged with ``context``: its facts and "current" verdicts need no look-up each."""
+        old = self.old("groups")
+        for group, members in _grouped(names).items():
+            key = f"sources-{group}"
+            try:  # the kept slugs name the files to stamp; the digest vouches for the value found
+                slugs = [str(value[1]) for value in old[key][1]]
+                values = self.lookup("groups", key, self._source_stamps(members, slugs), context)
+                if values is None or not _names(values, members, slugs):
+                    continue
+                facts = {str(v[0]): SourceFacts(str(v[1]), str(v[2]), _strings(v[3])) for v in values}
+                current = [str(v[0]) for v in values if v[4] is True]
+            except (TypeError, ValueError, IndexError, KeyError):
+                continue
+            self._known_facts.update(facts)
+            self._known_current.update((name, context) for name in current)
+            for kind in ("sources", "current"):  # each one's verdict stays for when its group changes
+                kept = self.old(kind)
+                for name in members:
+                    if name in kept:
+                        self.new[kind].setdefault(name, kept[name])
+
+    def keep_sources(
+        self, facts: dict[str, SourceFacts], current: set[str], context: tuple[Any, ...]
+    ) -> None:
+        """Remember each group of sources (``facts`` by name; ``current``: the up-to-date ones)."""
+        for group, members in _grouped(sorted(facts)).items():
+            key = f"sources-{group}"
+            if key in self.new["groups"]:  # found unchanged
+                continue
+            values = [
+                [name, facts[name].slug, facts[name].problem, list(facts[name].warnings), name in current]
+                for name in members
+            ]
+            stamps = self._source_stamps(members, [facts[name].slug for name in members])
+            self.keep("groups", key, stamps, context, values)
+
+
+def _names(values: Any, members: list[str], seconds: list[str]) -> bool:
+    """Does a group's value name these members, each with this second field (its source or slug)?"""
+    return [[v[0], v[1]] for v in values] == [list(x) for x in zip(members, seconds, strict=True)]
+
+
+def _grouped(slugs: list[str]) -> dict[str, list[str]]:
+    """``slugs`` (in order) by their group: a hash of the slug, so a new article moves no other."""
+    groups: dict[str, list[str]] = {}
+    for slug in slugs:
+        groups.setdefault(f"g{zlib.crc32(slug.encode()) % GROUPS}", []).append(slug)
+    return groups

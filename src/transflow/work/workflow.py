@@ -257,14 +257,16 @@ def _untranslated(project: Project, known: set[str], cache: ChangeCache | None =
     return out
 
 
-def article_summaries(project: Project, glossary: Glossary | None = None) -> list[Summary]:
+def article_summaries(
+    project: Project, glossary: Glossary | None = None, cache: ChangeCache | None = None
+) -> list[Summary]:
     """``all_states`` as ``status`` and the index show it, sorted by slug.
 
     An article whose files (record, draft, approval, German source, the site's list) did not
     change since the last command keeps its cached summary (``changes.ChangeCache``): nothing
-    of it is read.
+    of it is read. ``cache``: a run's change cache, its stamps still good (else a new one).
     """
-    cache = ChangeCache(project)
+    cache = cache or ChangeCache(project)
     context = (glossary.sha256 if glossary is not None else "",)
     try:
         digest = cache.project_digest(SUMMARY_FILES, context, (project.state / SITE_FILE,))
@@ -282,15 +284,17 @@ def article_summaries(project: Project, glossary: Glossary | None = None) -> lis
         return _summary(article_state(project, slug, glossary, site))
 
     slugs = set(cache.article_slugs()) | set(cache.site_slugs())
+    judged_with = glossary.sha256 if glossary is not None else ""
+    kept = cache.kept_summaries(sorted(slugs), judged_with)  # groups none of whose files changed
     summaries = [
-        cache.summary(
-            cache.folder(slug),
-            glossary.sha256 if glossary is not None else "",
-            functools.partial(judge, slug),
-        )
+        kept[slug]
+        if slug in kept
+        else cache.summary(cache.folder(slug), judged_with, functools.partial(judge, slug))
         for slug in sorted(slugs)
     ]
-    cache.complete.update(("unedited", "states"))
+    cache.keep_summaries(summaries, judged_with)
+    if not kept:  # every article looked at: verdicts on files gone since are dropped
+        cache.complete.update(("unedited", "states"))
     new = [_summary(state) for state in _untranslated(project, slugs, cache)]
     every = sorted(summaries + new, key=lambda s: s.slug)
     cache.keep_quiet("status", digest, [summary_json(s) for s in every])
@@ -318,11 +322,11 @@ class IndexRow:
     version: str = ""
 
 
-def index_rows(project: Project) -> list[IndexRow]:
-    """Every article, newest first, with the state ``status`` shows."""
+def index_rows(project: Project, cache: ChangeCache | None = None) -> list[IndexRow]:
+    """Every article, newest first, with the state ``status`` shows (``cache``: a run's, or a new one)."""
     rows = []
     # Summaries, not whole states: an article whose files did not change is not read again.
-    for state in article_summaries(project, try_glossary(project)):
+    for state in article_summaries(project, try_glossary(project), cache):
         rows.append(
             IndexRow(
                 state.slug,
