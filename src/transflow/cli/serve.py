@@ -30,8 +30,10 @@ def serve(
 ) -> None:
     """Review, correct and approve articles in the browser.
 
-    Every save goes through the same code as an edit of draft.en.md (memory, revisions),
-    under the run lock; stale saves are refused with both texts shown.
+    A sentence saved in the browser is kept exactly as if you had corrected draft.en.md:
+    it is remembered for later articles and the earlier wording stays in the history. If a
+    colleague changed the same sentence since you opened the page, your save is refused and
+    both texts are shown, so nothing is overwritten unseen.
 
     \b
     Example: transflow serve --open
